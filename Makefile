@@ -1,0 +1,52 @@
+# The two commands a new user needs: `make up` and `make test`. Everything else is set-up they call.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+ARGS ?=
+
+.PHONY: up test check format install browser bench clean
+
+# uv is bootstrapped into .tools with the Python already on the machine, so nothing but python3 and make is assumed.
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml cli/pyproject.toml)
+	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --all-packages
+	@touch $@
+
+install: $(VENV)/.synced
+
+## Start the whole system: nats-server, PostgreSQL, every service and the gateway.
+up: install
+	$(BIN)/appgen up $(ARGS)
+
+## Lint, format check and strict type check.
+check: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Headless Chromium from Debian's packages for the browser tests (skipped with a reason when it cannot be installed).
+browser:
+	@bash scripts/ensure-chromium.sh
+
+## Every check, then every test against real servers.
+test: check browser
+	@# pytest exits 5 when it ran no test: for us that is a failure, never a pass.
+	@$(BIN)/pytest $(ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest ran no test" >&2; exit 1; fi; exit $$status
+
+## Benchmarks (not part of make test): `make bench ARGS=pipeline`; no ARGS lists them.
+bench: install
+	$(BIN)/python -m bench $(ARGS)
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

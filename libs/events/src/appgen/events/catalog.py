@@ -1,0 +1,131 @@
+"""Every event in the system: past-tense facts, one model each.
+
+The flow (see docs/architecture.md): gateway → ProjectRequested → analyzer → AnalysisCompleted →
+scaffolder → PreviewReady → screens; images start from AnalysisCompleted in the background;
+the finisher joins ScreensCompleted and ImagesCompleted into ProjectCompleted.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from appgen.events.envelope import Event
+from appgen.events.files import FileWrite
+from appgen.events.stages import Stage
+from appgen.spec import AppSpec
+
+MAX_PROMPT_LENGTH = 4000
+
+
+class FilesWritten(Event):
+    """Base for events that write files; the file tree at a position folds over these."""
+
+    abstract: ClassVar[bool] = True
+    STAGE: ClassVar[Stage] = Stage.generating_base
+    files: tuple[FileWrite, ...] = ()
+
+
+class ProjectRequested(Event):
+    STAGE: ClassVar[Stage] = Stage.queued
+    default_progress: ClassVar[int] = 0
+    prompt: str = Field(min_length=3, max_length=MAX_PROMPT_LENGTH)
+    owner: str | None = Field(default=None, max_length=64)
+
+
+class AnalysisStarted(Event):
+    STAGE: ClassVar[Stage] = Stage.analyzing
+    default_progress: ClassVar[int] = 5
+
+
+class AnalysisCompleted(Event):
+    STAGE: ClassVar[Stage] = Stage.analyzing
+    default_progress: ClassVar[int] = 15
+    spec: AppSpec
+    source: str = Field(default="rules", description="'rules' or 'model'.")
+
+
+class ProjectCreated(Event):
+    STAGE: ClassVar[Stage] = Stage.creating_project
+    default_progress: ClassVar[int] = 20
+    name: str
+    slug: str
+    screens_planned: tuple[str, ...] = ()
+
+
+class BaseGenerated(FilesWritten):
+    STAGE: ClassVar[Stage] = Stage.generating_base
+    default_progress: ClassVar[int] = 28
+
+
+class PreviewConfigured(FilesWritten):
+    """The preview's entry point, manifest and service worker are written."""
+
+    STAGE: ClassVar[Stage] = Stage.setting_up_preview
+    default_progress: ClassVar[int] = 34
+
+
+class PreviewReady(Event):
+    STAGE: ClassVar[Stage] = Stage.preview_ready
+    default_progress: ClassVar[int] = 40
+    preview_path: str = Field(description="Path of the preview, relative to the gateway's origin.")
+
+
+class ScreenAdded(FilesWritten):
+    STAGE: ClassVar[Stage] = Stage.adding_screens
+    default_progress: ClassVar[int] = 45
+    route: str
+    title: str
+    index: int = Field(ge=0)
+    total: int = Field(ge=1)
+
+
+class ComponentsAdded(FilesWritten):
+    STAGE: ClassVar[Stage] = Stage.adding_components
+    default_progress: ClassVar[int] = 85
+    components: tuple[str, ...] = ()
+
+
+class ScreensCompleted(Event):
+    STAGE: ClassVar[Stage] = Stage.finalizing
+    default_progress: ClassVar[int] = 90
+    screens: tuple[str, ...] = ()
+
+
+class ImageGenerated(FilesWritten):
+    STAGE: ClassVar[Stage] = Stage.generating_images
+    default_progress: ClassVar[int] = 40
+    name: str
+    purpose: str = Field(description="'icon', 'splash' or 'illustration'.")
+    index: int = Field(ge=0)
+    total: int = Field(ge=1)
+
+
+class ImagesCompleted(Event):
+    STAGE: ClassVar[Stage] = Stage.generating_images
+    default_progress: ClassVar[int] = 40
+    count: int = Field(ge=0)
+
+
+class ProjectCompleted(Event):
+    STAGE: ClassVar[Stage] = Stage.complete
+    default_progress: ClassVar[int] = 100
+    preview_path: str
+
+
+class StageFailed(Event):
+    """A stage gave up on an input after its retries; ProjectFailed follows."""
+
+    STAGE: ClassVar[Stage] = Stage.failed
+    failed_stage: Stage
+    service: str
+    reason: str = Field(max_length=2000)
+    input_type: str
+    attempts: int = Field(ge=1)
+
+
+class ProjectFailed(Event):
+    STAGE: ClassVar[Stage] = Stage.failed
+    failed_stage: Stage
+    reason: str = Field(max_length=2000)

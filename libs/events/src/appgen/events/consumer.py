@@ -1,0 +1,239 @@
+"""The one consumer loop. Every service runs its worker through it; none writes its own.
+
+fetch → validate → handle (publishing each output as it is yielded) → ack;
+an exception naks with backoff; past the delivery cap the stage gives up visibly
+(StageFailed, then ProjectFailed) and the message is terminated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+import nats.errors
+from nats.aio.msg import Msg
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import APIError
+
+from appgen.events import metrics
+from appgen.events.bus import EventBus
+from appgen.events.catalog import ProjectFailed, StageFailed
+from appgen.events.codec import InvalidEvent, decode
+from appgen.events.context import HandlerContext
+from appgen.events.envelope import Event
+from appgen.events.errors import PermanentError
+from appgen.events.logs import event_logger
+from appgen.events.settings import ConsumerSettings
+from appgen.events.subjects import all_events, type_filters
+from appgen.events.worker import Worker
+
+log = logging.getLogger(__name__)
+
+_TRANSIENT_FETCH_ERRORS = (
+    nats.errors.ConnectionClosedError,
+    nats.errors.ConnectionReconnectingError,
+    nats.errors.NoRespondersError,
+    nats.errors.SlowConsumerError,
+    APIError,
+)
+
+
+class ConsumerLoop:
+    def __init__(self, bus: EventBus, worker: Worker, settings: ConsumerSettings) -> None:
+        self.bus = bus
+        self.worker = worker
+        self.settings = settings
+        override = worker.max_deliver_override
+        self.max_deliver: int | None = settings.max_deliver if override == -1 else override
+
+    def consumer_config(self) -> ConsumerConfig:
+        consumes = self.worker.consumes
+        filters = [all_events()] if Event in consumes else type_filters(consumes)
+        return ConsumerConfig(
+            durable_name=self.worker.name,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=self.settings.ack_wait_s,
+            # The loop enforces the cap itself, so that an input that kills its worker on every
+            # attempt still ends in a visible failure instead of silently stopping redelivery.
+            max_deliver=-1,
+            max_ack_pending=max(1000, self.settings.concurrency * 64),
+            filter_subject=filters[0] if len(filters) == 1 else None,
+            filter_subjects=filters if len(filters) > 1 else None,
+        )
+
+    async def _subscribe(self) -> nats.js.JetStreamContext.PullSubscription:
+        stream = self.bus.settings.stream
+        config = self.consumer_config()
+        # JetStream's create is create-or-update: a deploy that changes settings takes effect here.
+        await self.bus.js.add_consumer(stream, config)
+        return await self.bus.js.pull_subscribe_bind(durable=self.worker.name, stream=stream)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        subscription = await self._subscribe()
+        in_flight: set[asyncio.Task[None]] = set()
+        stopping = asyncio.ensure_future(stop.wait())
+        log.info("%s consuming %s", self.worker.name, [t.__name__ for t in self.worker.consumes])
+        try:
+            while not stop.is_set():
+                free = self.settings.concurrency - len(in_flight)
+                if free <= 0:
+                    await asyncio.wait({*in_flight, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                    continue
+                try:
+                    messages = await subscription.fetch(
+                        min(self.settings.batch, free), timeout=self.settings.fetch_timeout_s
+                    )
+                except TimeoutError:
+                    # An empty fetch; nats-py raises its own or the plain TimeoutError (both are this).
+                    continue
+                except _TRANSIENT_FETCH_ERRORS as error:
+                    log.warning("%s fetch failed (%s); retrying", self.worker.name, error)
+                    await asyncio.sleep(0.5)
+                    continue
+                for message in messages:
+                    task = asyncio.create_task(self.deliver(message))
+                    in_flight.add(task)
+                    task.add_done_callback(in_flight.discard)
+        finally:
+            stopping.cancel()
+            await self._finish(in_flight)
+            with contextlib.suppress(Exception):
+                await subscription.unsubscribe()
+
+    async def _finish(self, in_flight: set[asyncio.Task[None]]) -> None:
+        """Let in-flight messages finish within the grace period; the rest are returned (nak)."""
+        if not in_flight:
+            return
+        _, pending = await asyncio.wait(set(in_flight), timeout=self.settings.shutdown_grace_s)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
+            log.info("%s returned %d unfinished messages", self.worker.name, len(pending))
+
+    async def deliver(self, msg: Msg) -> None:
+        attempt = msg.metadata.num_delivered or 1
+        position = msg.metadata.sequence.stream if msg.metadata.sequence else 0
+        if attempt > 1:
+            metrics.REDELIVERIES.labels(self.worker.name).inc()
+        try:
+            event = decode(msg.subject, msg.data)
+        except InvalidEvent as error:
+            await self._reject(msg, error)
+            return
+        handler = self.worker.handler_for(event)
+        if handler is None:
+            await msg.term()
+            return
+        elog = event_logger(log, event)
+        if self.max_deliver is not None and attempt > self.max_deliver:
+            reason = (
+                f"{self.worker.name} did not finish {event.type}: the worker stopped or timed out "
+                f"on each of {attempt - 1} attempts"
+            )
+            await self._give_up(msg, event, attempt, position, reason)
+            return
+        heartbeat = asyncio.create_task(self._keep_alive(msg))
+        started = time.perf_counter()
+        context = HandlerContext(
+            event,
+            service=self.worker.name,
+            attempt=attempt,
+            position=position,
+            heartbeat=msg.in_progress,
+        )
+        try:
+            async for output in handler(event, context):
+                await self.bus.publish(output)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await msg.nak()
+            raise
+        except PermanentError as error:
+            metrics.HANDLER_ERRORS.labels(event.type, self.worker.name).inc()
+            await self._give_up(msg, event, attempt, position, str(error))
+        except Exception as error:
+            metrics.HANDLER_ERRORS.labels(event.type, self.worker.name).inc()
+            if self.max_deliver is not None and attempt >= self.max_deliver:
+                elog.exception("attempt %d failed; giving up", attempt)
+                reason = (
+                    f"{self.worker.name} gave up on {event.type} after {attempt} attempts: "
+                    f"{type(error).__name__}: {error}"
+                )
+                await self._give_up(msg, event, attempt, position, reason)
+            else:
+                delay = self.settings.backoff_for(attempt)
+                elog.warning(
+                    "attempt %d failed (%s: %s); retrying in %.1fs",
+                    attempt,
+                    type(error).__name__,
+                    error,
+                    delay,
+                )
+                await msg.nak(delay=delay)
+        else:
+            await msg.ack()
+            metrics.EVENTS_CONSUMED.labels(event.type, self.worker.name).inc()
+            metrics.HANDLER_SECONDS.labels(event.type, self.worker.name).observe(
+                time.perf_counter() - started
+            )
+        finally:
+            heartbeat.cancel()
+
+    async def _keep_alive(self, msg: Msg) -> None:
+        interval = max(self.settings.ack_wait_s / 3, 0.2)
+        while True:
+            await asyncio.sleep(interval)
+            with contextlib.suppress(Exception):
+                await msg.in_progress()
+
+    async def _give_up(
+        self, msg: Msg, event: Event, attempt: int, position: int, reason: str
+    ) -> None:
+        metrics.STAGE_FAILURES.labels(self.worker.name, type(event).__name__).inc()
+        event_logger(log, event).error("giving up: %s", reason)
+        if self.worker.stage is not None:
+            context = HandlerContext(
+                event,
+                service=self.worker.name,
+                attempt=attempt,
+                position=position,
+                heartbeat=_nothing,
+            )
+            try:
+                await self.bus.publish_all(
+                    [
+                        context.emit(
+                            StageFailed,
+                            failed_stage=self.worker.stage,
+                            service=self.worker.name,
+                            reason=reason[:2000],
+                            input_type=event.type,
+                            attempts=attempt,
+                        ),
+                        context.emit(
+                            ProjectFailed, failed_stage=self.worker.stage, reason=reason[:2000]
+                        ),
+                    ]
+                )
+            except Exception:
+                # The failure could not be recorded; keep the input so the next attempt reports it.
+                log.exception("could not publish the failure; returning the message")
+                await msg.nak(delay=self.settings.backoff_for(attempt))
+                return
+        await msg.term()
+
+    async def _reject(self, msg: Msg, error: InvalidEvent) -> None:
+        """A message that is not a valid event can never be handled; say so and drop it."""
+        metrics.STAGE_FAILURES.labels(self.worker.name, "invalid").inc()
+        log.error(
+            "%s terminating an invalid message on %s: %s", self.worker.name, msg.subject, error
+        )
+        await msg.term()
+
+
+async def _nothing() -> None:
+    return None

@@ -1,0 +1,54 @@
+"""Running a service process: settings in, connect, run until a signal, stop cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+
+from appgen.events import metrics
+from appgen.events.bus import EventBus, open_bus
+from appgen.events.consumer import ConsumerLoop
+from appgen.events.logs import configure_logging
+from appgen.events.settings import ServiceSettings
+from appgen.events.worker import Worker
+
+log = logging.getLogger(__name__)
+
+# Builds the worker once the bus is up, so a service can make clients (blob store, database) first.
+WorkerFactory = Callable[[EventBus], Awaitable[Worker]]
+
+
+def stop_on_signals() -> asyncio.Event:
+    """An event set by SIGTERM or SIGINT, so in-flight work can finish before the process exits."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def serve_worker(
+    factory: WorkerFactory, settings: ServiceSettings, *, stop: asyncio.Event | None = None
+) -> None:
+    """Run one worker until `stop` (by default: until SIGTERM/SIGINT)."""
+    stop = stop or stop_on_signals()
+    async with open_bus(settings, name="appgen-worker") as bus:
+        worker = await factory(bus)
+        await ConsumerLoop(bus, worker, settings.consumer).run(stop)
+        log.info("%s stopped", worker.name)
+
+
+def run_service(name: str, factory: WorkerFactory, settings: ServiceSettings) -> None:
+    """The body of every service's `__main__`: logs, metrics, then the worker until a signal."""
+    configure_logging(name, level=settings.log_level, json_lines=settings.log_json)
+    if settings.metrics_port is not None:
+        metrics.serve(settings.metrics_port)
+    with contextlib.suppress(ImportError):
+        import uvloop
+
+        uvloop.install()
+    asyncio.run(serve_worker(factory, settings))

@@ -1,0 +1,48 @@
+"""Settings every service shares. Each service subclasses `ServiceSettings` once with its own."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConsumerSettings(BaseModel):
+    """How a stage's durable pull consumer fetches, retries and gives up."""
+
+    batch: int = Field(default=16, ge=1, le=1024)
+    concurrency: int = Field(default=8, ge=1, le=1024, description="Messages handled at once.")
+    fetch_timeout_s: float = Field(default=1.0, gt=0)
+    ack_wait_s: float = Field(default=30.0, gt=0)
+    max_deliver: int = Field(default=5, ge=1, description="Attempts before the stage gives up.")
+    backoff_s: tuple[float, ...] = Field(
+        default=(0.5, 2.0, 5.0, 15.0), description="Delay before attempt 2, 3, …; the last repeats."
+    )
+    shutdown_grace_s: float = Field(default=10.0, ge=0)
+
+    def backoff_for(self, attempt: int) -> float:
+        index = min(max(attempt - 1, 0), len(self.backoff_s) - 1)
+        return self.backoff_s[index] if self.backoff_s else 0.0
+
+
+class NatsSettings(BaseSettings):
+    """Where NATS is and how the event stream is laid out."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="APPGEN_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    nats_url: str = "nats://127.0.0.1:4222"
+    stream: str = Field(default="APPGEN", pattern=r"^[A-Za-z0-9_-]+$")
+    blob_bucket: str = Field(default="APPGEN_BLOBS", pattern=r"^[A-Za-z0-9_-]+$")
+    # JetStream drops a repeated Nats-Msg-Id inside this window; the store's unique key covers the rest.
+    duplicate_window_s: float = Field(default=600.0, gt=0)
+    max_event_bytes: int = Field(default=1024 * 1024, ge=1024)
+
+
+class ServiceSettings(NatsSettings):
+    consumer: ConsumerSettings = Field(default_factory=ConsumerSettings)
+    metrics_port: int | None = Field(
+        default=None, ge=0, le=65535, description="Serve Prometheus metrics here when set."
+    )
+    log_level: str = "INFO"
+    log_json: bool = False

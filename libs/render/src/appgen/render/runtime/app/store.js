@@ -1,0 +1,76 @@
+// The app's data, kept in this browser's localStorage under keys that start with the app's slug,
+// so two generated apps on one origin never see each other's records.
+import { spec } from "./spec.js";
+
+const PREFIX = `appgen:${spec.slug}:`;
+const listeners = new Set();
+
+function read(key, fallback) {
+  try {
+    const raw = localStorage.getItem(PREFIX + key);
+    return raw === null ? fallback : JSON.parse(raw);
+  } catch {
+    return fallback;
+  }
+}
+
+function write(key, value) {
+  // May throw QuotaExceededError (big photos); callers show it to the person.
+  localStorage.setItem(PREFIX + key, JSON.stringify(value));
+}
+
+function notify(entity) {
+  for (const listener of listeners) listener(entity);
+}
+
+/** A record id that works outside secure contexts too (a phone opening the preview by LAN IP). */
+export function newId() {
+  if (globalThis.crypto && typeof crypto.randomUUID === "function" && window.isSecureContext) {
+    return crypto.randomUUID().slice(0, 13);
+  }
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export const store = {
+  all(entity) {
+    const records = read(`records:${entity}`, []);
+    return Array.isArray(records) ? records : [];
+  },
+  get(entity, id) {
+    return this.all(entity).find((r) => r.id === id) ?? null;
+  },
+  save(entity, values, id = null) {
+    const records = this.all(entity);
+    const now = new Date().toISOString();
+    const index = id ? records.findIndex((r) => r.id === id) : -1;
+    let record;
+    if (index >= 0) {
+      record = { ...records[index], ...values, id, updatedAt: now };
+      records[index] = record;
+    } else {
+      record = { ...values, id: newId(), createdAt: now, updatedAt: now };
+      records.unshift(record);
+    }
+    write(`records:${entity}`, records);
+    notify(entity);
+    return record;
+  },
+  remove(entity, id) {
+    write(`records:${entity}`, this.all(entity).filter((r) => r.id !== id));
+    notify(entity);
+  },
+  clearAll() {
+    for (const entity of spec.entities) localStorage.removeItem(`${PREFIX}records:${entity.name}`);
+    notify(null);
+  },
+  setting(name, fallback) {
+    return read(`settings:${name}`, fallback);
+  },
+  setSetting(name, value) {
+    write(`settings:${name}`, value);
+  },
+  subscribe(listener) {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+};

@@ -1,0 +1,39 @@
+"""What the store hands back: stored events with their position, and project summary rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from appgen.events import Event, Stage
+from appgen.events.projection import Status
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event as recorded: its global position (the stream sequence) and when it was stored."""
+
+    position: int
+    event: Event
+    recorded_at: datetime
+
+
+class ProjectSummary(BaseModel):
+    """One row of `projects`: the headline of a project, kept by the recorder as it writes."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    project_id: str
+    prompt: str | None = None
+    name: str | None = None
+    stage: Stage = Stage.queued
+    progress: int = 0
+    status: Status = "running"
+    failure_reason: str | None = None
+    preview_path: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    last_position: int = 0
+    event_count: int = 0

@@ -1,0 +1,218 @@
+"""Realistic project histories built from the real catalog, for the store's tests and benchmark."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from appgen.events import (
+    AnalysisCompleted,
+    AnalysisStarted,
+    BaseGenerated,
+    ComponentsAdded,
+    Event,
+    EventMetadata,
+    FileWrite,
+    ImageGenerated,
+    ImagesCompleted,
+    ModelCall,
+    PreviewConfigured,
+    PreviewReady,
+    ProjectCompleted,
+    ProjectCreated,
+    ProjectFailed,
+    ProjectRequested,
+    ScreenAdded,
+    ScreensCompleted,
+    Stage,
+    StageFailed,
+    new_project_id,
+)
+from appgen.spec import AppSpec, Entity, EntityField, FieldType, Screen, ScreenKind, Theme
+
+_PAGE = "<section class='screen'>\n" + "  <p>{title}: a list of tasks, each with a title.</p>\n" * 8
+
+
+def sample_spec(name: str = "Task Tracker", screens: int = 3) -> AppSpec:
+    routes = ["tasks", *(f"screen-{i}" for i in range(1, screens))]
+    return AppSpec(
+        name=name,
+        slug="task_tracker",
+        description="Keep track of tasks.",
+        prompt="Create a todo list app",
+        domain="todo",
+        theme=Theme(primary="#3355ff", accent="#ff5533"),
+        entities=(
+            Entity(
+                name="task",
+                label="Task",
+                plural="Tasks",
+                fields=(EntityField(name="title", label="Title", type=FieldType.text),),
+                title_field="title",
+            ),
+        ),
+        screens=tuple(
+            Screen(route=r, title=r.title(), kind=ScreenKind.list, entity="task", in_tab_bar=True)
+            for r in routes
+        ),
+        home="tasks",
+    )
+
+
+def sample_history(
+    project_id: str | None = None,
+    *,
+    screens: int = 3,
+    images: int = 2,
+    start: datetime | None = None,
+    fail: bool = False,
+) -> list[Event]:
+    """The events one project publishes, in a plausible order, a second apart.
+
+    Images interleave with the screens (they are a background branch); `fail` ends the project
+    with StageFailed and ProjectFailed in the screens stage instead of completing it.
+    """
+    pid = project_id or new_project_id()
+    base = start or datetime(2025, 1, 1, tzinfo=UTC)
+    clock = iter(base + timedelta(seconds=s) for s in range(10_000))
+    request_id = uuid.uuid4()
+
+    def meta(service: str, calls: int = 0) -> EventMetadata:
+        usage = tuple(
+            ModelCall(model="m", purpose=service, input_tokens=100, output_tokens=50, cost_usd=0.01)
+            for _ in range(calls)
+        )
+        return EventMetadata(
+            service=service, causation_id=request_id, correlation_id=request_id, model_calls=usage
+        )
+
+    def page(path: str, title: str) -> FileWrite:
+        return FileWrite.of_text(path, _PAGE.format(title=title), "text/html")
+
+    events: list[Event] = [
+        ProjectRequested(
+            event_id=request_id,
+            prompt="Create a todo list app",
+            occurred_at=next(clock),
+            project_id=pid,
+        ),
+        AnalysisStarted(occurred_at=next(clock), metadata=meta("analyzer"), project_id=pid),
+        AnalysisCompleted(
+            spec=sample_spec(screens=screens),
+            occurred_at=next(clock),
+            metadata=meta("analyzer", calls=1),
+            project_id=pid,
+        ),
+        ProjectCreated(
+            name="Task Tracker",
+            slug="task_tracker",
+            screens_planned=tuple(f"s{i}" for i in range(screens)),
+            occurred_at=next(clock),
+            metadata=meta("scaffolder"),
+            project_id=pid,
+        ),
+        BaseGenerated(
+            files=(page("index.html", "Home"), page("app.css", "Styles")),
+            occurred_at=next(clock),
+            metadata=meta("scaffolder"),
+            project_id=pid,
+        ),
+        PreviewConfigured(
+            files=(page("manifest.json", "Manifest"),),
+            occurred_at=next(clock),
+            metadata=meta("scaffolder"),
+            project_id=pid,
+        ),
+        PreviewReady(
+            preview_path=f"/preview/{pid}/",
+            occurred_at=next(clock),
+            metadata=meta("scaffolder"),
+            project_id=pid,
+        ),
+    ]
+    pictures: list[Event] = [
+        ImageGenerated(
+            name=f"image-{i}",
+            purpose="illustration",
+            index=i,
+            total=images,
+            files=(FileWrite.of_blob(f"images/image-{i}.png", f"png {i}".encode(), "image/png"),),
+            occurred_at=next(clock),
+            metadata=meta("images"),
+            project_id=pid,
+        )
+        for i in range(images)
+    ]
+    for i in range(screens):
+        events.append(
+            ScreenAdded(
+                route=f"screen-{i}",
+                title=f"Screen {i}",
+                index=i,
+                total=screens,
+                progress=45 + (40 * i) // screens,
+                files=(page(f"screens/screen-{i}.js", f"Screen {i}"),),
+                occurred_at=next(clock),
+                metadata=meta("screens", calls=1),
+                project_id=pid,
+            )
+        )
+        if pictures:
+            events.append(pictures.pop(0))
+        if fail and i == screens - 1:
+            reason = "screens gave up after 5 attempts"
+            events.append(
+                StageFailed(
+                    failed_stage=Stage.adding_screens,
+                    service="screens",
+                    reason=reason,
+                    input_type="PreviewReady",
+                    attempts=5,
+                    occurred_at=next(clock),
+                    project_id=pid,
+                )
+            )
+            events.append(
+                ProjectFailed(
+                    failed_stage=Stage.adding_screens,
+                    reason=reason,
+                    occurred_at=next(clock),
+                    project_id=pid,
+                )
+            )
+            return events
+    events.extend(pictures)
+    events.append(
+        ImagesCompleted(
+            count=images, occurred_at=next(clock), metadata=meta("images"), project_id=pid
+        )
+    )
+    events.append(
+        ComponentsAdded(
+            components=("header", "record_list"),
+            files=(
+                page("components/header.js", "Header"),
+                page("screens/screen-0.js", "Screen 0 v2"),
+            ),
+            occurred_at=next(clock),
+            metadata=meta("screens"),
+            project_id=pid,
+        )
+    )
+    events.append(
+        ScreensCompleted(
+            screens=tuple(f"screen-{i}" for i in range(screens)),
+            occurred_at=next(clock),
+            metadata=meta("screens"),
+            project_id=pid,
+        )
+    )
+    events.append(
+        ProjectCompleted(
+            preview_path=f"/preview/{pid}/",
+            occurred_at=next(clock),
+            metadata=meta("finisher"),
+            project_id=pid,
+        )
+    )
+    return events

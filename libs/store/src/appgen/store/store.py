@@ -1,0 +1,195 @@
+"""The PostgreSQL event store: an append-only log keyed by stream position, plus project summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, TextClause
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from appgen.events import Event, FilesWritten, FileWrite, decode_type, event_types
+from appgen.events.projection import ProjectState, file_tree, fold
+from appgen.store import sql
+from appgen.store.models import ProjectSummary, StoredEvent
+from appgen.store.summary import advance
+from appgen.store.urls import sqlalchemy_url
+
+# Rows per INSERT statement; a larger append is several statements in the same transaction.
+BATCH_ROWS = 2000
+# How many events a fold reads per round trip.
+_FOLD_PAGE = 5000
+_NO_LIMIT = 2**63 - 1
+
+
+class EventStore:
+    """Reads and writes the `events` log. Only the recorder appends; everything else reads."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    @classmethod
+    async def open(cls, url: str, *, pool_size: int = 5) -> EventStore:
+        """A store over `postgresql://` or `postgresql+asyncpg://` `url`; connects lazily."""
+        engine = create_async_engine(
+            sqlalchemy_url(url), pool_size=pool_size, max_overflow=0, pool_pre_ping=True
+        )
+        return cls(engine)
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    async def ping(self) -> None:
+        """Raise unless the database answers."""
+        async with self._engine.connect() as conn:
+            await conn.execute(sql.PING)
+
+    async def append(self, records: Sequence[tuple[int, Event]]) -> int:
+        """Store `(position, event)` pairs in one transaction; returns how many were new.
+
+        An event already stored (same id, at any position) is skipped, and only the rows really
+        inserted are folded into `projects`, so appending the same records twice changes nothing.
+        """
+        rows = _first_of_each(records)
+        if not rows:
+            return 0
+        inserted: list[tuple[int, Event]] = []
+        async with self._engine.begin() as conn:
+            for chunk in _chunks(rows, BATCH_ROWS):
+                result = await conn.execute(sql.INSERT_EVENTS, _event_columns(chunk))
+                positions = {row[0] for row in result}
+                inserted.extend(record for record in chunk if record[0] in positions)
+            if inserted:
+                await _fold_into_projects(conn, inserted)
+        return len(inserted)
+
+    async def history(
+        self, project_id: str, *, since: int = 0, limit: int = 1000, until: int | None = None
+    ) -> list[StoredEvent]:
+        """A project's events with `since < position <= until`, ascending, at most `limit`."""
+        params = _range(project_id, since, until, limit)
+        return await self._stored(sql.HISTORY, params)
+
+    async def project_state(self, project_id: str, *, at: int | None = None) -> ProjectState | None:
+        """The project as it stood at position `at` (now, by default); None if it has no events."""
+        records = await self._all(project_id, at, None)
+        return fold(records) if records else None
+
+    async def file_tree(self, project_id: str, *, at: int | None = None) -> dict[str, FileWrite]:
+        """Each file's latest write at position `at` (now, by default)."""
+        return file_tree(await self._all(project_id, at, _FILE_TYPES))
+
+    async def list_projects(
+        self, *, limit: int = 50, offset: int = 0, status: str | None = None
+    ) -> tuple[list[ProjectSummary], int]:
+        """Newest projects first, and how many there are in all (with that status)."""
+        filtered = status is not None
+        params: dict[str, Any] = {"limit": limit, "offset": offset, "status": status}
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(sql.list_projects(filtered=filtered), params)
+            summaries = [ProjectSummary.model_validate(row._asdict()) for row in rows]
+            total = await conn.scalar(sql.count_projects(filtered=filtered), params)
+        return summaries, int(total or 0)
+
+    async def last_position(self) -> int:
+        async with self._engine.connect() as conn:
+            return int(await conn.scalar(sql.LAST_POSITION) or 0)
+
+    async def events_between(self, start: datetime, end: datetime) -> list[StoredEvent]:
+        """Every event that occurred in `[start, end)`, in position order."""
+        return await self._stored(sql.EVENTS_BETWEEN, {"start": start, "end": end})
+
+    async def _all(
+        self, project_id: str, at: int | None, types: list[str] | None
+    ) -> list[tuple[int, Event]]:
+        query = sql.HISTORY if types is None else sql.HISTORY_OF_TYPES
+        records: list[tuple[int, Event]] = []
+        since = 0
+        while True:
+            params = _range(project_id, since, at, _FOLD_PAGE)
+            params["types"] = types
+            page = await self._stored(query, params)
+            records.extend((stored.position, stored.event) for stored in page)
+            if len(page) < _FOLD_PAGE:
+                return records
+            since = page[-1].position
+
+    async def _stored(self, query: TextClause, params: dict[str, Any]) -> list[StoredEvent]:
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(query, params)
+            return [_decode(row) for row in rows]
+
+
+_FILE_TYPES = sorted(name for name, cls in event_types().items() if issubclass(cls, FilesWritten))
+
+
+def _range(project_id: str, since: int, until: int | None, limit: int) -> dict[str, Any]:
+    return {
+        "project_id": project_id,
+        "since": since,
+        "until": _NO_LIMIT if until is None else until,
+        "limit": limit,
+    }
+
+
+def _decode(row: Row[Any]) -> StoredEvent:
+    return StoredEvent(row.position, decode_type(row.type, row.data), row.recorded_at)
+
+
+def _first_of_each(records: Sequence[tuple[int, Event]]) -> list[tuple[int, Event]]:
+    """Position order, each event id once: the first position of an event is the one that counts."""
+    seen: set[object] = set()
+    unique: list[tuple[int, Event]] = []
+    for position, event in sorted(records, key=lambda pair: pair[0]):
+        if event.event_id not in seen:
+            seen.add(event.event_id)
+            unique.append((position, event))
+    return unique
+
+
+def _chunks(rows: list[tuple[int, Event]], size: int) -> Iterator[list[tuple[int, Event]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _event_columns(rows: list[tuple[int, Event]]) -> dict[str, list[Any]]:
+    columns: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "position", "event_id", "project_id", "type", "stage", "progress", "occurred_at",
+            "service", "attempt", "causation_id", "correlation_id", "data",
+        )
+    }  # fmt: skip
+    for position, event in rows:
+        meta = event.metadata
+        columns["position"].append(position)
+        columns["event_id"].append(event.event_id)
+        columns["project_id"].append(event.project_id)
+        columns["type"].append(event.type)
+        columns["stage"].append(event.current_stage.value)
+        columns["progress"].append(event.progress)
+        columns["occurred_at"].append(event.occurred_at)
+        columns["service"].append(meta.service)
+        columns["attempt"].append(meta.attempt)
+        columns["causation_id"].append(meta.causation_id)
+        columns["correlation_id"].append(meta.correlation_id)
+        columns["data"].append(event.model_dump_json())
+    return columns
+
+
+async def _fold_into_projects(conn: AsyncConnection, inserted: list[tuple[int, Event]]) -> None:
+    """Update the summary rows of the projects these new events belong to, in the same transaction."""
+    by_project: dict[str, list[tuple[int, Event]]] = {}
+    for record in inserted:
+        by_project.setdefault(record[1].project_id, []).append(record)
+    rows = await conn.execute(sql.LOCK_PROJECTS, {"ids": sorted(by_project)})
+    current = {row.project_id: ProjectSummary.model_validate(row._asdict()) for row in rows}
+    summaries = [advance(current.get(pid), records) for pid, records in by_project.items()]
+    columns: dict[str, list[Any]] = {name: [] for name in sql.PROJECT_FIELDS}
+    for summary in summaries:
+        values = summary.model_dump()
+        for name in sql.PROJECT_FIELDS:
+            columns[name].append(values[name])
+    columns["stage"] = [str(stage) for stage in columns["stage"]]
+    await conn.execute(sql.UPSERT_PROJECTS, columns)

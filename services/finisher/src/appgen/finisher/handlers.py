@@ -1,0 +1,53 @@
+"""Finisher: where the screens and the images branches join, the project completes.
+
+Both branches' last events are consumed here. Whichever is handled second sees the other in
+the stream (publishing is acknowledged only once stored), so at least one handler emits
+ProjectCompleted; if both do, the id depends on the project alone and the duplicate is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from appgen.events import (
+    Event,
+    EventBus,
+    HandlerContext,
+    ImagesCompleted,
+    PreviewReady,
+    ProjectCompleted,
+    ProjectFailed,
+    ScreensCompleted,
+    Stage,
+    Worker,
+)
+
+BRANCHES: tuple[type[Event], ...] = (ScreensCompleted, ImagesCompleted)
+
+
+def finisher_worker(bus: EventBus) -> Worker:
+    worker = Worker("finisher", Stage.finalizing)
+
+    async def join(event: Event, ctx: HandlerContext) -> AsyncIterator[Event]:
+        project = event.project_id
+        others = [t for t in BRANCHES if not isinstance(event, t)]
+        for branch in others:
+            if await bus.latest(project, branch) is None:
+                return
+        if await bus.latest(project, ProjectFailed) is not None:
+            return
+        preview = await bus.latest(project, PreviewReady)
+        yield ctx.emit(
+            ProjectCompleted,
+            key="done",
+            per_project=True,
+            preview_path=preview.preview_path if preview else f"/preview/{project}/",
+        )
+
+    for branch in BRANCHES:
+        worker.on(branch)(join)
+    return worker
+
+
+async def build_worker(bus: EventBus) -> Worker:
+    return finisher_worker(bus)

@@ -1,0 +1,76 @@
+"""The gateway application: `create_app(settings)` wires routes, errors, limits and the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from appgen.gateway import problems
+from appgen.gateway.limits import BodyLimits
+from appgen.gateway.problems import PROBLEM_JSON, Problem
+from appgen.gateway.routes import compat, files, health, page, preview, projects, sse, ws
+from appgen.gateway.runtime import open_runtime
+from appgen.gateway.settings import Settings
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _problem_docs(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {
+        code: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "A problem."}
+        for code in codes
+    }
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The ASGI app; it connects to NATS and PostgreSQL when it starts, not before."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_runtime(settings) as runtime:
+            app.state.runtime = runtime
+            yield
+
+    app = FastAPI(
+        title="appgen gateway",
+        version="1.0.0",
+        summary="Prompt in, live app out: REST, WebSocket and SSE progress, preview and export.",
+        lifespan=lifespan,
+        responses=_problem_docs(422),
+    )
+    app.state.settings = settings
+    problems.install(app)
+
+    async def on_crash(request: Request, error: Exception) -> JSONResponse:
+        return problems.problem_response(500, "Internal error.", instance=request.url.path)
+
+    app.add_exception_handler(Exception, on_crash)
+    for router in (
+        health.router,
+        projects.router,
+        files.router,
+        sse.router,
+        ws.router,
+        preview.router,
+        compat.router,
+        page.router,
+    ):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(BodyLimits, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Idempotency-Key", "Last-Event-ID"],
+        )
+    return app

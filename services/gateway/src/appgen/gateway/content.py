@@ -1,0 +1,30 @@
+"""A file's bytes: inline text from its event, or binary content from the blob store."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from appgen.events import FileWrite
+from appgen.events.blobs import BlobStore
+from appgen.gateway.problems import ProblemError
+
+
+async def file_bytes(blobs: BlobStore, write: FileWrite) -> bytes:
+    if write.text is not None:
+        return write.text.encode()
+    data = await blobs.get(write.sha256)
+    if data is None:
+        raise ProblemError(404, f"The content of {write.path} is not in the blob store.")
+    return data
+
+
+async def zip_files(blobs: BlobStore, files: dict[str, FileWrite], *, folder: str) -> bytes:
+    """A zip of the files under one top folder, in path order (the same tree, the same bytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(files):
+            info = zipfile.ZipInfo(f"{folder}/{path}", date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, await file_bytes(blobs, files[path]))
+    return buffer.getvalue()

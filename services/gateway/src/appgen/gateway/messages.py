@@ -1,0 +1,124 @@
+"""What a client receives for each event: the documented message shape (docs/protocol.md).
+
+A superset of the earlier generator's `{"type": "progress"|"complete"|"error", "data": {stage,
+message, progress, preview_url, screens_added}}`, so its clients keep working.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Literal
+
+from appgen.events import (
+    AnalysisCompleted,
+    AnalysisStarted,
+    BaseGenerated,
+    ComponentsAdded,
+    Event,
+    ImageGenerated,
+    ImagesCompleted,
+    PreviewConfigured,
+    PreviewReady,
+    ProjectCompleted,
+    ProjectCreated,
+    ProjectFailed,
+    ProjectRequested,
+    ScreenAdded,
+    ScreensCompleted,
+    StageFailed,
+)
+
+MessageType = Literal["progress", "complete", "error"]
+
+
+def message_type(event: Event) -> MessageType:
+    if isinstance(event, ProjectCompleted):
+        return "complete"
+    if isinstance(event, ProjectFailed | StageFailed):
+        return "error"
+    return "progress"
+
+
+def human_message(event: Event) -> str:
+    """One line a person can read for the event."""
+    match event:
+        case ProjectRequested():
+            return "Queued your request…"
+        case AnalysisStarted():
+            return "Analyzing your prompt…"
+        case AnalysisCompleted(spec=spec):
+            return f"Planned {spec.name}: {len(spec.screens)} screens"
+        case ProjectCreated(name=name):
+            return f"Created project {name}"
+        case BaseGenerated(files=files):
+            return f"Generated the base app ({len(files)} files)"
+        case PreviewConfigured():
+            return "Setting up the live preview…"
+        case PreviewReady():
+            return "Preview is ready"
+        case ScreenAdded(title=title, index=index, total=total):
+            return f"Added screen {title} ({index + 1}/{total})"
+        case ComponentsAdded(components=components):
+            return f"Added {len(components)} components"
+        case ImageGenerated(name=name, index=index, total=total):
+            return f"Generated image {name} ({index + 1}/{total})"
+        case ImagesCompleted(count=count):
+            return f"Generated {count} images"
+        case ScreensCompleted(screens=screens):
+            return f"All {len(screens)} screens added; finalizing…"
+        case ProjectCompleted():
+            return "Your app is ready"
+        case StageFailed(failed_stage=stage, reason=reason):
+            return f"{stage.value} failed: {reason}"
+        case ProjectFailed(reason=reason):
+            return f"Generation failed: {reason}"
+    return event.type
+
+
+def _preview_path(event: Event) -> str | None:
+    if isinstance(event, PreviewReady | ProjectCompleted):
+        return event.preview_path
+    return None
+
+
+@dataclass
+class FeedItem:
+    """One event at its position. Its JSON is built once and shared by every client that gets it."""
+
+    position: int
+    event: Event
+
+    def message(self) -> dict[str, Any]:
+        event = self.event
+        data = event.data()
+        # Files are large and have their own endpoints; clients get the paths written.
+        if "files" in data:
+            data["files"] = [write["path"] for write in data["files"]]
+        data.update(
+            stage=event.current_stage.value,
+            message=human_message(event),
+            progress=event.progress,
+        )
+        preview = _preview_path(event)
+        if preview is not None:
+            # Relative to the gateway's origin, which differs between clients of one item.
+            data["preview_url"] = preview
+        if isinstance(event, ScreenAdded):
+            data["screens_added"] = event.index + 1
+        return {
+            "type": message_type(event),
+            "position": self.position,
+            "event_id": str(event.event_id),
+            "event_type": event.type,
+            "project_id": event.project_id,
+            "stage": event.current_stage.value,
+            "progress": event.progress,
+            "occurred_at": event.occurred_at.isoformat(),
+            "data": data,
+        }
+
+    @cached_property
+    def json(self) -> str:
+        return json.dumps(self.message(), separators=(",", ":"))

@@ -1,0 +1,146 @@
+"""Request and response bodies: the gateway's side of the OpenAPI schema."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from appgen.events import MAX_PROMPT_LENGTH, ProjectId
+from appgen.events.projection import ProjectState
+from appgen.store import ProjectSummary
+
+MIN_PROMPT_LENGTH = 3
+# Line breaks and tabs are how people write; every other control character is rejected.
+_ALLOWED_CONTROLS = frozenset("\n\r\t")
+
+
+def check_prompt(prompt: str) -> str:
+    for char in prompt:
+        if char not in _ALLOWED_CONTROLS and unicodedata.category(char) == "Cc":
+            raise ValueError(f"prompt contains a control character (U+{ord(char):04X})")
+    if len(prompt.strip()) < MIN_PROMPT_LENGTH:
+        raise ValueError(f"prompt must have at least {MIN_PROMPT_LENGTH} visible characters")
+    return prompt
+
+
+Prompt = Annotated[
+    str,
+    Field(min_length=MIN_PROMPT_LENGTH, max_length=MAX_PROMPT_LENGTH, examples=["A todo list app"]),
+    AfterValidator(check_prompt),
+]
+
+
+class CreateProject(BaseModel):
+    """Start a generation. Give `project_id` (or an `Idempotency-Key` header) to make retries safe."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: Prompt
+    project_id: ProjectId | None = Field(
+        default=None, description="Your own id for the project; the same id never starts twice."
+    )
+
+
+class ProjectLinks(BaseModel):
+    status_url: str
+    websocket_url: str
+    events_url: str
+    stream_url: str
+    preview_url: str
+    qr_url: str
+
+
+class ProjectAccepted(ProjectLinks):
+    """What POST /api/v1/projects answers: the project and where to follow it."""
+
+    project_id: str
+    created: bool = Field(description="False when the project existed already (a retry).")
+    status: Literal["queued", "running", "complete", "failed"] = "queued"
+
+
+class ProjectView(ProjectState):
+    """A project's state folded from its events, with the URLs to follow it."""
+
+    preview_url: str | None = None
+    links: ProjectLinks
+
+
+class ProjectPage(BaseModel):
+    items: list[ProjectSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class EventMessage(BaseModel):
+    """One event as clients receive it over REST, WebSocket and SSE (docs/protocol.md)."""
+
+    type: Literal["progress", "complete", "error"]
+    position: int
+    event_id: str
+    event_type: str
+    project_id: str
+    stage: str
+    progress: int
+    occurred_at: datetime
+    data: dict[str, Any]
+
+
+class EventPage(BaseModel):
+    project_id: str
+    items: list[EventMessage]
+    next_since: int | None = Field(
+        description="Pass as `since` for the next page; null at the end."
+    )
+
+
+class FileEntry(BaseModel):
+    path: str
+    content_type: str
+    size: int
+    sha256: str
+    blob: bool
+    url: str
+
+
+class FileTree(BaseModel):
+    project_id: str
+    position: int = Field(description="The position the tree is as of.")
+    files: list[FileEntry]
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    status: Literal["ready"] = "ready"
+    checks: dict[str, str]
+
+
+class LegacyGenerate(BaseModel):
+    """The earlier generator's request body."""
+
+    prompt: Prompt
+
+
+class LegacyAccepted(BaseModel):
+    project_id: str
+    status: str
+    websocket_url: str
+    status_url: str
+    preview_url: str
+
+
+class LegacyStatus(BaseModel):
+    project_id: str
+    status: str
+    stage: str
+    progress: int
+    message: str | None
+    preview_url: str | None
+    screens_added: int
+    error: str | None

@@ -1,0 +1,58 @@
+"""The earlier generator's API, kept so its clients keep working: POST /generate, GET /status."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from appgen.events import new_project_id
+from appgen.events.projection import ProjectState
+from appgen.gateway import queries
+from appgen.gateway.deps import ProjectIdPath, RuntimeDep
+from appgen.gateway.models import LegacyAccepted, LegacyGenerate, LegacyStatus
+from appgen.gateway.problems import Problem
+from appgen.gateway.submit import submit
+from appgen.gateway.urls import links, origin
+
+router = APIRouter(tags=["compatibility"])
+
+
+@router.post("/generate", status_code=202, response_model=LegacyAccepted)
+async def generate(body: LegacyGenerate, request: Request, rt: RuntimeDep) -> LegacyAccepted:
+    """Start a generation (the earlier generator's request); same as POST /api/v1/projects."""
+    project_id = new_project_id()
+    await submit(rt.bus, rt.store, rt.reader, project_id=project_id, prompt=body.prompt)
+    urls = links(request, rt.settings, project_id)
+    return LegacyAccepted(
+        project_id=project_id,
+        status="queued",
+        websocket_url=urls.websocket_url,
+        status_url=f"{origin(request, rt.settings)}/status/{project_id}",
+        preview_url=urls.preview_url,
+    )
+
+
+def _message(state: ProjectState) -> str | None:
+    if state.status == "failed":
+        return state.failure_reason
+    return state.stage.value.replace("_", " ").capitalize()
+
+
+@router.get(
+    "/status/{project_id}",
+    response_model=LegacyStatus,
+    responses={404: {"model": Problem, "description": "No such project."}},
+)
+async def status(project_id: ProjectIdPath, request: Request, rt: RuntimeDep) -> LegacyStatus:
+    """A project's status in the earlier generator's shape."""
+    state = await queries.project_state(rt, project_id)
+    base = origin(request, rt.settings)
+    return LegacyStatus(
+        project_id=project_id,
+        status=state.status,
+        stage=state.stage.value,
+        progress=state.progress,
+        message=_message(state),
+        preview_url=f"{base}{state.preview_path}" if state.preview_path else None,
+        screens_added=len(state.screens),
+        error=state.failure_reason,
+    )

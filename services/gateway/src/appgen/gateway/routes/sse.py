@@ -1,0 +1,77 @@
+"""Server-Sent Events: the WebSocket's guarantees for clients that prefer plain HTTP.
+
+Each event's `id` is its position, so a browser's EventSource resumes by itself with
+`Last-Event-ID`; other clients pass `since`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from appgen.gateway import queries
+from appgen.gateway.deps import MAX_POSITION, ProjectIdPath, RuntimeDep
+from appgen.gateway.feed import Feed
+from appgen.gateway.problems import Problem, ProblemError
+from appgen.gateway.runtime import Runtime
+
+router = APIRouter(prefix="/api/v1", tags=["events"])
+
+
+def resume_position(last_event_id: str | None, since: int) -> int:
+    """`Last-Event-ID` (set by a reconnecting EventSource) wins over `since`."""
+    if last_event_id is None or last_event_id.strip() == "":
+        return since
+    value = last_event_id.strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise ProblemError(400, "Last-Event-ID must be a position (an integer >= 0).")
+    return int(value)
+
+
+async def events(rt: Runtime, project_id: str, since: int) -> AsyncIterator[ServerSentEvent]:
+    feed = Feed(
+        store=rt.store,
+        reader=rt.reader,
+        hub=rt.hub,
+        project_id=project_id,
+        since=since,
+        page=rt.settings.history_page,
+    )
+    async with feed:
+        async for item in feed.items():
+            if item is not None:
+                yield ServerSentEvent(data=item.json, id=str(item.position))
+        reason = feed.close_reason
+        if reason:
+            yield ServerSentEvent(data=reason, event="close")
+
+
+@router.get(
+    "/projects/{project_id}/stream",
+    response_class=EventSourceResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "One event per message."},
+        400: {"model": Problem, "description": "Malformed Last-Event-ID."},
+        404: {"model": Problem, "description": "No such project."},
+    },
+)
+async def stream(
+    project_id: ProjectIdPath,
+    rt: RuntimeDep,
+    since: Annotated[
+        int, Query(ge=0, le=MAX_POSITION, description="Events after this position.")
+    ] = 0,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=40)] = None,
+) -> EventSourceResponse:
+    """Every event after `since` (or `Last-Event-ID`), then live ones, as Server-Sent Events."""
+    position = resume_position(last_event_id, since)
+    await queries.require_project(rt, project_id)
+    return EventSourceResponse(
+        events(rt, project_id, position),
+        ping=rt.settings.heartbeat_s,
+        send_timeout=30,
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )

@@ -1,0 +1,169 @@
+"""WebSocket progress: history after `since`, then live events; `start` creates the project.
+
+Close codes (docs/protocol.md): 1008 bad project id, bad `since`, bad message or unknown
+project; 1013 the client fell too far behind; 1001 the server is going down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.websockets import WebSocketState
+
+from appgen.events import is_project_id
+from appgen.gateway.deps import RuntimeDep
+from appgen.gateway.feed import Feed
+from appgen.gateway.hub import SHUTDOWN, TOO_SLOW
+from appgen.gateway.models import Prompt
+from appgen.gateway.problems import ProblemError
+from appgen.gateway.queries import require_project
+from appgen.gateway.runtime import Runtime
+from appgen.gateway.submit import submit
+
+router = APIRouter(prefix="/api/v1")
+
+GOING_AWAY = 1001
+POLICY = 1008
+TRY_AGAIN_LATER = 1013
+
+
+class StartMessage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    action: str
+    prompt: Prompt | None = None
+
+
+class Closed(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        # A close frame's reason is at most 123 bytes.
+        self.reason = reason.encode()[:123].decode(errors="ignore")
+
+
+def parse_since(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return 0
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        raise Closed(POLICY, f"invalid since {raw[:40]!r}: expected a position (integer >= 0)")
+    return int(raw)
+
+
+async def exists(rt: Runtime, project_id: str) -> bool:
+    try:
+        await require_project(rt, project_id)
+    except ProblemError:
+        return False
+    return True
+
+
+async def handle_message(ws: WebSocket, rt: Runtime, project_id: str, text: str) -> None:
+    """A client message: `start` (idempotent) or `ping`."""
+    try:
+        message = StartMessage.model_validate(json.loads(text))
+    except (ValueError, ValidationError) as error:
+        raise Closed(POLICY, f"bad message: {error}") from error
+    if message.action == "ping":
+        await ws.send_json({"type": "pong"})
+        return
+    if message.action != "start" or message.prompt is None:
+        raise Closed(POLICY, 'bad message: expected {"action": "start", "prompt": "..."}')
+    try:
+        result = await submit(
+            rt.bus, rt.store, rt.reader, project_id=project_id, prompt=message.prompt
+        )
+    except ProblemError as error:
+        raise Closed(POLICY, error.detail) from error
+    await ws.send_json({"type": "accepted", "project_id": project_id, "created": result.created})
+
+
+async def receive_loop(ws: WebSocket, rt: Runtime, project_id: str) -> None:
+    while True:
+        text = await ws.receive_text()
+        await handle_message(ws, rt, project_id, text)
+
+
+async def await_start(ws: WebSocket, rt: Runtime, project_id: str) -> None:
+    """For a project that does not exist yet: the first message must start it."""
+    try:
+        async with asyncio.timeout(rt.settings.ws_start_timeout_s):
+            text = await ws.receive_text()
+    except TimeoutError:
+        raise Closed(POLICY, f"unknown project {project_id}; send start to create it") from None
+    await handle_message(ws, rt, project_id, text)
+    if not await exists(rt, project_id):
+        raise Closed(POLICY, f"unknown project {project_id}; send start to create it")
+
+
+async def send_loop(ws: WebSocket, feed: Feed) -> None:
+    async for item in feed.items():
+        if item is None:
+            await ws.send_json({"type": "ping", "position": feed.last})
+        else:
+            await ws.send_text(item.json)
+
+
+async def serve(ws: WebSocket, rt: Runtime, project_id: str, since: int) -> None:
+    if not is_project_id(project_id):
+        raise Closed(POLICY, "invalid project id")
+    if not await exists(rt, project_id):
+        await await_start(ws, rt, project_id)
+    feed = Feed(
+        store=rt.store,
+        reader=rt.reader,
+        hub=rt.hub,
+        project_id=project_id,
+        since=since,
+        page=rt.settings.history_page,
+        idle_s=rt.settings.heartbeat_s,
+    )
+    async with feed:
+        tasks = {
+            asyncio.ensure_future(send_loop(ws, feed)),
+            asyncio.ensure_future(receive_loop(ws, rt, project_id)),
+            asyncio.ensure_future(feed.wait_closed()),
+        }
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        for task in done:
+            error = task.exception()
+            if error is not None:
+                raise error
+        reason = feed.close_reason or ""
+        if reason.startswith(TOO_SLOW):
+            raise Closed(TRY_AGAIN_LATER, reason)
+        if reason == SHUTDOWN:
+            raise Closed(GOING_AWAY, reason)
+
+
+@router.websocket("/ws/generate/{project_id}")
+async def generate_socket(ws: WebSocket, project_id: str, rt: RuntimeDep) -> None:
+    """Progress of one project: every event after `since`, then live ones (docs/protocol.md)."""
+    await ws.accept()
+    try:
+        await serve(ws, rt, project_id, parse_since(ws.query_params.get("since")))
+    except Closed as closed:
+        await _close(ws, closed.code, closed.reason)
+    except WebSocketDisconnect:
+        return
+    else:
+        await _close(ws, 1000, "")
+
+
+async def _close(ws: WebSocket, code: int, reason: str) -> None:
+    if (
+        ws.application_state is WebSocketState.CONNECTED
+        and ws.client_state is WebSocketState.CONNECTED
+    ):
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
+            await ws.close(code, reason)

@@ -1,0 +1,32 @@
+"""The gateway's settings: where it listens, where the store is, and the limits it enforces."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from appgen.events import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    """Read from `APPGEN_*` environment variables (e.g. `APPGEN_DATABASE_URL`)."""
+
+    database_url: str = "postgresql://postgres:@127.0.0.1:5432/appgen"
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = Field(default=8000, ge=0, le=65535)
+    public_url: str | None = Field(
+        default=None,
+        description="The origin clients reach the gateway at (e.g. behind a proxy); "
+        "URLs in responses and QR codes use it when set.",
+    )
+    cors_origins: list[str] = Field(default_factory=list)
+    # A client whose socket cannot keep up with this many queued events is disconnected.
+    ws_buffer: int = Field(default=256, ge=8, le=100_000)
+    ws_start_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a socket for an unknown project waits for `start`.",
+    )
+    heartbeat_s: float = Field(default=20.0, gt=0)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    history_page: int = Field(default=500, ge=1, le=1000)
+    store_pool_size: int = Field(default=10, ge=1, le=100)

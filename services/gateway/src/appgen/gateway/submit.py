@@ -1,0 +1,95 @@
+"""Starting a generation, safely repeatable: one project id, one ProjectRequested, ever.
+
+The request's event id is a function of the project id, so a retry publishes the same id:
+JetStream drops it by `Nats-Msg-Id`, the store by its unique key. Before publishing, the stream
+is asked whether the project already exists, so a retry answers with the existing project.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from appgen.events import (
+    EventBus,
+    EventMetadata,
+    ProjectRequested,
+    new_project_id,
+    project_event_id,
+)
+from appgen.gateway.problems import ProblemError
+from appgen.gateway.reader import StreamReader
+from appgen.store import EventStore
+
+# Namespace for project ids derived from an Idempotency-Key.
+_KEY_NAMESPACE = uuid.UUID("0b8f3e52-6a51-4c1e-8d0a-2f7c9e4b1a66")
+
+
+def project_id_for_key(key: str) -> str:
+    """The project id an Idempotency-Key stands for: the same key always gives the same id."""
+    return uuid.uuid5(_KEY_NAMESPACE, key).hex
+
+
+@dataclass(frozen=True)
+class Submission:
+    project_id: str
+    created: bool
+    prompt: str
+
+
+def choose_project_id(project_id: str | None, idempotency_key: str | None) -> str:
+    if (
+        project_id is not None
+        and idempotency_key is not None
+        and project_id != project_id_for_key(idempotency_key)
+    ):
+        raise ProblemError(
+            422, "Give either project_id or an Idempotency-Key, not two that disagree."
+        )
+    if project_id is not None:
+        return project_id
+    if idempotency_key is not None:
+        return project_id_for_key(idempotency_key)
+    return new_project_id()
+
+
+async def existing_prompt(store: EventStore, reader: StreamReader, project_id: str) -> str | None:
+    """The prompt of an existing project, or None if there is no such project."""
+    first = await reader.first(project_id)
+    if first is not None and isinstance(first.event, ProjectRequested):
+        return first.event.prompt
+    state = await store.project_state(project_id)
+    if state is not None:
+        return state.prompt or ""
+    return None
+
+
+async def submit(
+    bus: EventBus,
+    store: EventStore,
+    reader: StreamReader,
+    *,
+    project_id: str,
+    prompt: str,
+    owner: str | None = None,
+) -> Submission:
+    """Publish the project's ProjectRequested unless the project exists already.
+
+    A different prompt under an existing id is a conflict: the id names one request.
+    """
+    existing = await existing_prompt(store, reader, project_id)
+    if existing is not None:
+        if existing and existing != prompt:
+            raise ProblemError(
+                409, f"Project {project_id} exists with a different prompt; use a new id or key."
+            )
+        return Submission(project_id, created=False, prompt=existing or prompt)
+    event = ProjectRequested(
+        event_id=project_event_id(project_id, ProjectRequested.__name__),
+        project_id=project_id,
+        prompt=prompt,
+        owner=owner,
+        metadata=EventMetadata(service="gateway"),
+    )
+    await bus.publish(event)
+    return Submission(project_id, created=True, prompt=prompt)

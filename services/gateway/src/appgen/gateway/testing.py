@@ -1,0 +1,47 @@
+"""A gateway served in-process on a free port, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+
+from appgen.gateway.app import create_app
+from appgen.gateway.settings import Settings
+
+
+class _InProcessServer(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        # The caller's process owns its signal handlers.
+        yield
+
+
+@asynccontextmanager
+async def serve_gateway(settings: Settings) -> AsyncIterator[str]:
+    """Run the gateway with uvicorn in this event loop; yields its `http://host:port` origin."""
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.gateway_host,
+        port=settings.gateway_port,
+        log_level="warning",
+        lifespan="on",
+        ws_ping_interval=settings.heartbeat_s,
+        ws_ping_timeout=settings.heartbeat_s,
+    )
+    server = _InProcessServer(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+                raise RuntimeError("the gateway stopped while starting")
+            await asyncio.sleep(0.01)
+        host, port = server.servers[0].sockets[0].getsockname()[:2]
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, timeout=30)

@@ -1,0 +1,81 @@
+"""The URLs the gateway hands out: absolute, from the public origin when one is configured."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+
+from starlette.requests import HTTPConnection
+
+from appgen.gateway.models import ProjectLinks
+from appgen.gateway.settings import Settings
+
+API = "/api/v1"
+
+
+def origin(conn: HTTPConnection, settings: Settings) -> str:
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    return str(conn.base_url).rstrip("/")
+
+
+def ws_origin(http_origin: str) -> str:
+    if http_origin.startswith("https://"):
+        return "wss://" + http_origin.removeprefix("https://")
+    return "ws://" + http_origin.removeprefix("http://")
+
+
+def preview_path(project_id: str) -> str:
+    return f"/preview/{project_id}/"
+
+
+def links(conn: HTTPConnection, settings: Settings, project_id: str) -> ProjectLinks:
+    base = origin(conn, settings)
+    return ProjectLinks(
+        status_url=f"{base}{API}/projects/{project_id}",
+        websocket_url=f"{ws_origin(base)}{API}/ws/generate/{project_id}",
+        events_url=f"{base}{API}/projects/{project_id}/events",
+        stream_url=f"{base}{API}/projects/{project_id}/stream",
+        preview_url=f"{base}{preview_path(project_id)}",
+        qr_url=f"{base}{API}/projects/{project_id}/qr",
+    )
+
+
+def lan_address() -> str | None:
+    """This machine's address on its local network (no packet is sent), or None offline."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            address = str(probe.getsockname()[0])
+        except OSError:
+            return None
+    return None if ipaddress.ip_address(address).is_loopback else address
+
+
+def listens_beyond_loopback(host: str) -> bool:
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host not in ("localhost",)
+
+
+def phone_origin(conn: HTTPConnection, settings: Settings) -> str:
+    """The origin a phone on the same network can open: the public URL, else the LAN address
+    when the gateway listens beyond loopback, else the request's own origin."""
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    if listens_beyond_loopback(settings.gateway_host):
+        host = settings.gateway_host
+        if _is_ip(host) and ipaddress.ip_address(host).is_unspecified:
+            host = lan_address() or "127.0.0.1"
+        port = conn.url.port or settings.gateway_port
+        return f"{conn.url.scheme}://{host}:{port}"
+    return origin(conn, settings)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,64 @@
+"""AnalysisCompleted in; one ImageGenerated per image, then ImagesCompleted, out."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from appgen.events import (
+    AnalysisCompleted,
+    Event,
+    EventBus,
+    HandlerContext,
+    ImageGenerated,
+    ImagesCompleted,
+    Stage,
+    Worker,
+)
+from appgen.events.blobs import BlobStore
+from appgen.images.art import plan
+from appgen.images.generator import ArtGenerator, ImageGenerator
+
+# Images run beside the screens; their events move the bar across this band.
+FIRST_PROGRESS = 40
+LAST_PROGRESS = 90
+
+
+def progress(index: int, total: int) -> int:
+    """Progress after image `index` (0-based) of `total`: spread evenly up to LAST_PROGRESS."""
+    return FIRST_PROGRESS + (LAST_PROGRESS - FIRST_PROGRESS) * (index + 1) // total
+
+
+def images_worker(blobs: BlobStore, generator: ImageGenerator) -> Worker:
+    """The images stage over a given blob store and generator (tests pass their own)."""
+    worker = Worker("images", Stage.generating_images)
+
+    @worker.on(AnalysisCompleted)
+    async def make_images(event: AnalysisCompleted, ctx: HandlerContext) -> AsyncIterator[Event]:
+        requests = plan(event.spec)
+        total = len(requests)
+        for index, request in enumerate(requests):
+            if index:
+                await ctx.in_progress()
+            image = await generator.generate(event.spec, request)
+            # Blobs first: an event must never point at content the store lacks.
+            for rendition in image.renditions:
+                await blobs.put(rendition.data)
+            yield ctx.emit(
+                ImageGenerated,
+                model_calls=image.model_calls,
+                name=request.name,
+                purpose=request.purpose.value,
+                index=index,
+                total=total,
+                files=tuple(r.file_write() for r in image.renditions),
+                progress=progress(index, total),
+            )
+        yield ctx.emit(ImagesCompleted, count=total, progress=LAST_PROGRESS)
+
+    return worker
+
+
+async def build_worker(bus: EventBus, generator: ImageGenerator | None = None) -> Worker:
+    """The images worker on `bus`: opens the blob store once; draws with the built-in art by default."""
+    blobs = await BlobStore.open(bus)
+    return images_worker(blobs, generator or ArtGenerator())

@@ -1,0 +1,45 @@
+"""The images service's vocabulary: what is asked for, and what comes back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from appgen.events import FileWrite, ModelCall
+
+
+class Purpose(StrEnum):
+    """Why an image exists; `ImageGenerated.purpose` carries it."""
+
+    icon = "icon"
+    splash = "splash"
+    illustration = "illustration"
+
+
+@dataclass(frozen=True)
+class ImageRequest:
+    """One image the app needs. `entity` names the entity an illustration is of."""
+
+    name: str
+    purpose: Purpose
+    entity: str | None = None
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One file of an image (the icon has three: SVG and two PNG sizes)."""
+
+    path: str
+    content_type: str
+    data: bytes
+
+    def file_write(self) -> FileWrite:
+        return FileWrite.of_blob(self.path, self.data, self.content_type)
+
+
+@dataclass(frozen=True)
+class Image:
+    request: ImageRequest
+    renditions: tuple[Rendition, ...]
+    # What a model-based generator spent making it; the built-in art spends nothing.
+    model_calls: tuple[ModelCall, ...] = field(default=())

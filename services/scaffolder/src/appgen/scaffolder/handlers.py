@@ -1,0 +1,46 @@
+"""Scaffolder: from the analysis to a live preview, before any other screen is written."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from appgen.events import (
+    AnalysisCompleted,
+    BaseGenerated,
+    Event,
+    EventBus,
+    HandlerContext,
+    PreviewConfigured,
+    PreviewReady,
+    ProjectCreated,
+    Stage,
+    Worker,
+)
+from appgen.render import render_base, render_preview_setup
+
+
+def preview_path(project_id: str) -> str:
+    return f"/preview/{project_id}/"
+
+
+def scaffolder_worker() -> Worker:
+    worker = Worker("scaffolder", Stage.creating_project)
+
+    @worker.on(AnalysisCompleted)
+    async def scaffold(event: AnalysisCompleted, ctx: HandlerContext) -> AsyncIterator[Event]:
+        spec = event.spec
+        yield ctx.emit(
+            ProjectCreated,
+            name=spec.name,
+            slug=spec.slug,
+            screens_planned=tuple(s.route for s in spec.screens),
+        )
+        yield ctx.emit(BaseGenerated, files=tuple(render_base(spec)))
+        yield ctx.emit(PreviewConfigured, files=tuple(render_preview_setup(spec)))
+        yield ctx.emit(PreviewReady, preview_path=preview_path(event.project_id))
+
+    return worker
+
+
+async def build_worker(bus: EventBus) -> Worker:
+    return scaffolder_worker()

@@ -1,0 +1,36 @@
+"""The environment each service process starts with."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class StackEnv:
+    """What every service is told about the stack it runs in."""
+
+    nats_url: str
+    database_url: str
+    gateway_host: str
+    gateway_port: int
+    data_dir: Path
+
+    def variables(self) -> dict[str, str]:
+        return {
+            "APPGEN_NATS_URL": self.nats_url,
+            "APPGEN_DATABASE_URL": self.database_url,
+            "APPGEN_GATEWAY_HOST": self.gateway_host,
+            "APPGEN_GATEWAY_PORT": str(self.gateway_port),
+            "APPGEN_DATA_DIR": str(self.data_dir),
+        }
+
+
+def child_env(parent: Mapping[str, str], stack: StackEnv) -> dict[str, str]:
+    """The parent's environment with the stack's settings on top (they win over inherited ones)."""
+    env = dict(parent)
+    env.update(stack.variables())
+    # Output goes through a pipe to the prefixer; without this it would arrive in 8 KiB lumps.
+    env["PYTHONUNBUFFERED"] = "1"
+    return env

@@ -1,0 +1,29 @@
+"""The `appgen` command: one typer app, each command group registered from its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from appgen.cli import up
+
+app = typer.Typer(
+    name="appgen",
+    help="appgen: describe an app, get a working one.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# One module per command (group); each adds itself with `register(app)`.
+for register in (up.register,):
+    register(app)
+
+
+@app.callback()
+def _root() -> None:
+    """appgen: describe an app, get a working one."""
+
+
+def main() -> None:
+    """The `appgen` console script."""
+    app()

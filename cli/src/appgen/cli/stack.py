@@ -1,0 +1,194 @@
+"""The running stack: make the stream, run the supervisor, say where things are once it answers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import nats
+import nats.errors
+
+from appgen.cli.environment import StackEnv, child_env
+from appgen.cli.output import Output
+from appgen.cli.servers import Servers
+from appgen.cli.services import Instance
+from appgen.cli.state import StackInfo, write_stack_info
+from appgen.cli.supervisor import ChildSpec, Supervisor
+from appgen.events import NatsSettings
+from appgen.events.stream import ensure_stream
+
+_STREAM_TIMEOUT_S = 30.0
+_HEALTH_POLL_S = 0.1
+
+
+@dataclass(frozen=True)
+class StackOptions:
+    host: str
+    port: int
+    data_dir: Path
+    instances: tuple[Instance, ...]
+    grace_s: float = 15.0
+
+
+def browse_host(host: str) -> str:
+    """Where a browser on this machine reaches a server bound to `host`."""
+    return "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+
+
+def web_url(host: str, port: int) -> str:
+    shown = browse_host(host)
+    return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
+
+
+def redact(url: str) -> str:
+    """A URL fit to print: the password, if any, replaced."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def child_specs(options: StackOptions, servers: Servers) -> list[ChildSpec]:
+    env = child_env(
+        os.environ,
+        StackEnv(
+            nats_url=servers.nats_url,
+            database_url=servers.database_url,
+            gateway_host=options.host,
+            gateway_port=options.port,
+            data_dir=options.data_dir,
+        ),
+    )
+    return [
+        ChildSpec(
+            service=instance.service.name,
+            label=instance.label,
+            argv=(sys.executable, "-m", instance.service.module),
+            env=env,
+        )
+        for instance in options.instances
+    ]
+
+
+async def _ignore_error(error: Exception) -> None:
+    return None
+
+
+async def ensure_event_stream(nats_url: str) -> None:
+    """Create or update the stream before any service runs, so the stack is usable at once."""
+    try:
+        async with asyncio.timeout(_STREAM_TIMEOUT_S):
+            # Two tries, no printed tracebacks: a wrong URL is reported once, below. (nats-py
+            # retries a refused first connection for ever unless max_reconnect_attempts > 0.)
+            nc = await nats.connect(
+                nats_url,
+                name="appgen-up",
+                allow_reconnect=False,
+                max_reconnect_attempts=1,
+                reconnect_time_wait=0.5,
+                error_cb=_ignore_error,
+            )
+            try:
+                await ensure_stream(nc.jetstream(), NatsSettings(nats_url=nats_url))
+            finally:
+                await nc.close()
+    except (OSError, TimeoutError, nats.errors.Error) as error:
+        raise RuntimeError(f"NATS at {nats_url} is not usable: {error!r}") from error
+
+
+async def wait_until_healthy(url: str) -> None:
+    async with httpx.AsyncClient(timeout=1.0) as client:
+        while True:
+            try:
+                if (await client.get(url)).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(_HEALTH_POLL_S)
+
+
+def stack_info(
+    options: StackOptions,
+    servers: Servers,
+    *,
+    processes: dict[str, int] | None = None,
+    page: str | None = None,
+    ready: bool = False,
+) -> StackInfo:
+    return StackInfo(
+        pid=os.getpid(),
+        ready=ready,
+        data_dir=str(options.data_dir),
+        web_url=page,
+        nats_url=servers.nats_url,
+        database_url=servers.database_url,
+        processes=processes or {},
+        servers=servers.pids(),
+    )
+
+
+async def announce_when_ready(
+    options: StackOptions, servers: Servers, supervisor: Supervisor, output: Output
+) -> None:
+    """Once the gateway answers `/healthz` (or at once, while no gateway exists), say where
+    everything is and mark `stack.json` ready for other commands."""
+    await supervisor.spawned()
+    write_stack_info(options.data_dir, stack_info(options, servers, processes=supervisor.pids()))
+    page: str | None = None
+    if any(instance.service.name == "gateway" for instance in options.instances):
+        page = web_url(options.host, options.port)
+        await wait_until_healthy(f"{page}healthz")
+    info = stack_info(options, servers, processes=supervisor.pids(), page=page, ready=True)
+    write_stack_info(options.data_dir, info)
+    embedded = " (embedded)"
+    output.notice("appgen is up")
+    output.notice(f"  web page  {page or 'none: the gateway service is not written yet'}")
+    output.notice(f"  data      {options.data_dir}")
+    output.notice(f"  nats      {servers.nats_url}{embedded if servers.nats else ''}")
+    output.notice(
+        f"  postgres  {redact(servers.database_url)}{embedded if servers.postgres else ''}"
+    )
+    output.notice("  Ctrl-C stops everything")
+
+
+def _report_failure(task: asyncio.Task[None], output: Output) -> None:
+    if not task.cancelled() and (error := task.exception()) is not None:
+        output.error(f"could not announce the stack: {type(error).__name__}: {error}")
+
+
+async def run_stack(options: StackOptions, servers: Servers, output: Output) -> str | None:
+    """Run every service until SIGINT/SIGTERM; None, or why the stack gave up."""
+    stop = asyncio.Event()
+    hurry = asyncio.Event()
+
+    def on_signal() -> None:
+        if stop.is_set():
+            output.warning("stopping now: killing what is still running")
+            hurry.set()
+            return
+        output.notice(
+            f"stopping: services get up to {options.grace_s:g}s to finish in-flight work "
+            "(Ctrl-C again to kill them)"
+        )
+        stop.set()
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, on_signal)
+    await ensure_event_stream(servers.nats_url)
+    supervisor = Supervisor(child_specs(options, servers), output, grace_s=options.grace_s)
+    ready = asyncio.create_task(announce_when_ready(options, servers, supervisor, output))
+    ready.add_done_callback(lambda task: _report_failure(task, output))
+    try:
+        return await supervisor.run(stop, hurry)
+    finally:
+        # stack.json stays until the servers are stopped too: a run killed now is cleaned up
+        # by the next one.
+        ready.cancel()

@@ -1,0 +1,168 @@
+"""`appgen up`: the whole system on this machine, from one command."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import os
+import signal
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from appgen.cli.leftovers import leftover_processes, stop_processes
+from appgen.cli.lock import DataDirBusy, DataDirLock
+from appgen.cli.output import Output
+from appgen.cli.scale import ScaleError, parse_scale
+from appgen.cli.servers import Servers, start_servers
+from appgen.cli.services import GATEWAY, SERVICES, installed_services, plan
+from appgen.cli.stack import StackOptions, redact, run_stack, stack_info
+from appgen.cli.state import read_stack_info, remove_stack_info, write_stack_info
+from appgen.stack import free_port
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+
+def register(app: typer.Typer) -> None:
+    app.command("up")(up)
+
+
+def up(
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="The gateway's port (0: any free port).")
+    ] = 8000,
+    host: Annotated[str, typer.Option(help="The address the gateway listens on.")] = "127.0.0.1",
+    data_dir: Annotated[
+        Path,
+        typer.Option(help="Where NATS and PostgreSQL keep their data; reused by the next start."),
+    ] = Path(".appgen"),
+    scale: Annotated[
+        list[str] | None,
+        typer.Option(metavar="SERVICE=N", help="Run N processes of a stage (repeatable)."),
+    ] = None,
+) -> None:
+    """Start nats-server, PostgreSQL, every service and the gateway; Ctrl-C stops them all."""
+    try:
+        counts = parse_scale(scale or [])
+    except ScaleError as error:
+        raise typer.BadParameter(str(error), param_hint="--scale") from None
+    raise typer.Exit(run_up(host, port, data_dir.expanduser().resolve(), counts, Output()))
+
+
+def port_in_use(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        # The same option uvicorn sets, so a port in TIME_WAIT does not count as taken.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def run_up(host: str, port: int, data_dir: Path, scale: dict[str, int], output: Output) -> int:
+    """The body of `appgen up`; returns the process's exit code."""
+    services = installed_services()
+    missing = [service.name for service in SERVICES if service not in services]
+    if missing:
+        output.warning(f"not written yet, so not started: {', '.join(missing)}")
+    try:
+        lock = DataDirLock(data_dir)
+        lock.acquire()
+    except DataDirBusy as error:
+        output.error(str(error))
+        return EXIT_FAILED
+    if any(service.name == GATEWAY for service in services):
+        if port == 0:
+            port = free_port(host)
+        elif port_in_use(host, port):
+            output.error(f"port {port} on {host} is in use: pass another --port")
+            lock.release()
+            return EXIT_FAILED
+    options = StackOptions(host, port, data_dir, tuple(plan(scale, services)))
+    servers: Servers | None = None
+    try:
+        # Until the event loop takes over, SIGTERM unwinds like Ctrl-C so the finally runs.
+        with _sigterm_interrupts():
+            clean_up_after_a_killed_run(data_dir, output)
+            servers = start_servers(data_dir, os.environ)
+            write_stack_info(data_dir, stack_info(options, servers))
+            migrate(servers.database_url, output)
+        failure = asyncio.run(run_stack(options, servers, output))
+    except KeyboardInterrupt:
+        output.notice("interrupted while starting")
+        return EXIT_OK
+    except Exception as error:
+        output.error(f"the stack could not run: {type(error).__name__}: {error}")
+        return EXIT_FAILED
+    finally:
+        with _signals_ignored():
+            if servers is not None:
+                servers.stop()
+            remove_stack_info(data_dir)
+            lock.release()
+    if failure is not None:
+        return EXIT_FAILED
+    output.notice("stopped")
+    return EXIT_OK
+
+
+def clean_up_after_a_killed_run(data_dir: Path, output: Output) -> None:
+    """Stop what an earlier, killed `appgen up` on this folder left running (we hold the lock)."""
+    earlier = read_stack_info(data_dir)
+    if earlier is None:
+        return
+    leftovers = leftover_processes(earlier, data_dir)
+    if leftovers:
+        output.warning(
+            f"an earlier appgen up (pid {earlier.pid}) did not stop cleanly; "
+            f"stopping what it left running: {', '.join(sorted(leftovers))}"
+        )
+        stop_processes(leftovers)
+    remove_stack_info(data_dir)
+
+
+def migrate(database_url: str, output: Output) -> None:
+    """Bring the event store's schema to the newest version (idempotent)."""
+    if importlib.util.find_spec("appgen.store.migrate") is None:
+        output.warning("the event store is not written yet: no migrations run")
+        return
+    from appgen.store.migrate import upgrade_to_head
+
+    try:
+        upgrade_to_head(database_url)
+    except Exception as error:
+        raise RuntimeError(
+            f"migrating the event store at {redact(database_url)} failed: {error!r}"
+        ) from error
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _signals_ignored() -> Iterator[None]:
+    """Stopping PostgreSQL must not be cut short: one left running is reused by the next start."""
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,135 @@
+"""The images service against a real nats-server: events in order, blobs stored, redelivery idempotent."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator
+
+import pytest
+
+from appgen.events import (
+    AnalysisCompleted,
+    ConsumerSettings,
+    Event,
+    EventBus,
+    HandlerContext,
+    ImageGenerated,
+    ImagesCompleted,
+    NatsSettings,
+    encode,
+    new_project_id,
+    serve_worker,
+)
+from appgen.events.blobs import BlobStore
+from appgen.events.subjects import project_filter, subject_for
+from appgen.images import ArtGenerator, Settings, build_worker, draw, images_worker, plan
+from appgen.spec import AppSpec
+from tests.streams import read_events, wait_for
+from tests.unit.test_images_art import sample_spec
+
+pytestmark = pytest.mark.integration
+
+FAST = ConsumerSettings(fetch_timeout_s=0.2, ack_wait_s=5.0, backoff_s=(0.05,), max_deliver=3)
+
+
+def outputs(events: list[tuple[int, Event]]) -> list[Event]:
+    return [e for _, e in events if isinstance(e, (ImageGenerated, ImagesCompleted))]
+
+
+def finished(events: list[tuple[int, Event]]) -> bool:
+    return any(isinstance(e, ImagesCompleted) for _, e in events)
+
+
+@pytest.fixture
+async def running(nats_settings: NatsSettings) -> AsyncIterator[None]:
+    """The images service as its own connection, like a separate process."""
+    settings = Settings(nats_url=nats_settings.nats_url, consumer=FAST)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve_worker(build_worker, settings, stop=stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+
+
+async def run_handler(blobs: BlobStore, event: AnalysisCompleted) -> list[Event]:
+    async def heartbeat() -> None:
+        return None
+
+    worker = images_worker(blobs, ArtGenerator())
+    handler = worker.handler_for(event)
+    assert handler is not None
+    context = HandlerContext(event, service="images", attempt=2, position=0, heartbeat=heartbeat)
+    return [output async for output in handler(event, context)]
+
+
+def expected_files(spec: AppSpec) -> dict[str, bytes]:
+    return {r.path: r.data for request in plan(spec) for r in draw(spec, request).renditions}
+
+
+@pytest.mark.usefixtures("running")
+async def test_analysis_becomes_images_in_the_stream_and_blob_store(bus: EventBus) -> None:
+    spec = sample_spec()
+    project = new_project_id()
+    analysis = AnalysisCompleted(project_id=project, spec=spec)
+    await bus.publish(analysis)
+
+    events = await wait_for(bus.js, finished, project_filter(project))
+    produced = outputs(events)
+    requests = plan(spec)
+    total = len(requests)
+    images = produced[:-1]
+    assert [type(e) for e in produced] == [ImageGenerated] * total + [ImagesCompleted]
+    assert isinstance(produced[-1], ImagesCompleted)
+    assert produced[-1].count == total
+    assert all(isinstance(e, ImageGenerated) for e in images)
+    generated = [e for e in images if isinstance(e, ImageGenerated)]
+    assert [(e.name, e.purpose, e.index, e.total) for e in generated] == [
+        (r.name, r.purpose.value, i, total) for i, r in enumerate(requests)
+    ]
+    assert generated[0].purpose == "icon"
+    assert [e.progress for e in generated] == sorted(e.progress for e in generated)
+    assert generated[-1].progress == 90
+    assert all(e.metadata.causation_id == analysis.event_id for e in produced)
+
+    blobs = await BlobStore.open(bus)
+    expected = expected_files(spec)
+    announced = {f.path: f for e in generated for f in e.files}
+    assert set(announced) == set(expected)
+    for path, file in announced.items():
+        assert file.blob
+        assert file.text is None
+        assert file.sha256 == hashlib.sha256(expected[path]).hexdigest()
+        assert await blobs.get(file.sha256) == expected[path], path
+
+
+@pytest.mark.usefixtures("running")
+async def test_redelivered_analysis_republishes_the_same_ids(bus: EventBus) -> None:
+    spec = sample_spec(entities=(("plant", "Plants", "🌱"),))
+    project = new_project_id()
+    analysis = AnalysisCompleted(project_id=project, spec=spec)
+    await bus.publish(analysis)
+    first = outputs(await wait_for(bus.js, finished, project_filter(project)))
+
+    # The same input again under another Nats-Msg-Id, as a redelivery after a lost ack would be.
+    again = await bus.js.publish(
+        subject_for(analysis), encode(analysis), headers={"Nats-Msg-Id": f"{analysis.event_id}-2"}
+    )
+    assert not again.duplicate
+    deadline = asyncio.get_running_loop().time() + 20
+    while True:
+        info = await bus.js.consumer_info(bus.settings.stream, "images")
+        if info.ack_floor.stream_seq >= again.seq and not info.num_ack_pending:
+            break
+        assert asyncio.get_running_loop().time() < deadline, "the repeat was not handled"
+        await asyncio.sleep(0.05)
+
+    after = outputs(await read_events(bus.js, project_filter(project)))
+    assert [e.event_id for e in after] == [e.event_id for e in first]
+
+    # Running the handler directly (another attempt) also gives those ids and the same files.
+    direct = await run_handler(await BlobStore.open(bus), analysis)
+    assert [e.event_id for e in direct] == [e.event_id for e in first]
+    assert [getattr(e, "files", ()) for e in direct] == [getattr(e, "files", ()) for e in first]

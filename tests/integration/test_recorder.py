@@ -1,0 +1,165 @@
+"""The recorder against a real nats-server and a real PostgreSQL: every event stored exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+import asyncpg
+import pytest
+from nats.js.errors import NotFoundError
+
+from appgen.events import Event, EventBus, NatsSettings, encode, serve_worker
+from appgen.events.subjects import subject_for
+from appgen.recorder.__main__ import worker_factory
+from appgen.recorder.settings import RecorderSettings
+from appgen.store import EventStore
+from appgen.store.samples import sample_history
+
+pytestmark = pytest.mark.integration
+
+# How long a test waits for the recorder to catch up before it fails.
+WAIT_S = 30.0
+
+
+@asynccontextmanager
+async def recorder(nats: NatsSettings, database_url: str) -> AsyncIterator[None]:
+    """The real recorder worker, served as a task until the block ends."""
+    settings = RecorderSettings(nats_url=nats.nats_url, database_url=database_url, migrate=False)
+    stop = asyncio.Event()
+    async with AsyncExitStack() as cleanup:
+        task = asyncio.create_task(
+            serve_worker(worker_factory(settings, cleanup=cleanup), settings, stop=stop)
+        )
+        try:
+            yield
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, timeout=30)
+
+
+async def stored_rows(database_url: str) -> list[tuple[int, str]]:
+    conn = await asyncpg.connect(database_url)
+    try:
+        rows = await conn.fetch("SELECT position, event_id::text FROM events ORDER BY position")
+    finally:
+        await conn.close()
+    return [(row[0], row[1]) for row in rows]
+
+
+async def wait_for_rows(database_url: str, count: int) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while len(await stored_rows(database_url)) < count:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"only {len(await stored_rows(database_url))}/{count} stored")
+        await asyncio.sleep(0.05)
+
+
+async def publish(bus: EventBus, events: list[Event]) -> dict[str, int]:
+    """Publish in order; event id -> stream sequence."""
+    return {str(event.event_id): await bus.publish(event) for event in events}
+
+
+async def test_every_event_stored_once_at_its_stream_sequence(
+    bus: EventBus, nats_settings: NatsSettings, database_url: str
+) -> None:
+    events = [e for _ in range(5) for e in sample_history()]
+    sequences = await publish(bus, events)
+    async with recorder(nats_settings, database_url):
+        await wait_for_rows(database_url, len(events))
+    rows = await stored_rows(database_url)
+    assert sorted(rows) == sorted((seq, eid) for eid, seq in sequences.items())
+
+    store = await EventStore.open(database_url)
+    try:
+        summaries, total = await store.list_projects()
+        assert total == 5
+        assert {s.status for s in summaries} == {"complete"}
+        assert await store.last_position() == max(sequences.values())
+    finally:
+        await store.close()
+
+
+async def test_republished_event_is_stored_once_at_its_first_position(
+    bus: EventBus, nats_settings: NatsSettings, database_url: str
+) -> None:
+    events = sample_history()
+    sequences = await publish(bus, events)
+    # Published again without its Nats-Msg-Id, as after the duplicate window: a new position.
+    again = await bus.js.publish(subject_for(events[3]), encode(events[3]))
+    assert again.seq > max(sequences.values())
+    assert (await bus.publish(events[4])) == sequences[str(events[4].event_id)]  # deduplicated
+    async with recorder(nats_settings, database_url):
+        await wait_for_rows(database_url, len(events))
+        # The republished copy comes last; wait until the recorder has consumed it too.
+        await wait_for_ack(bus, again.seq)
+    rows = await stored_rows(database_url)
+    assert len(rows) == len(events)
+    assert (sequences[str(events[3].event_id)], str(events[3].event_id)) in rows
+    assert again.seq not in {position for position, _ in rows}
+
+
+async def test_events_stored_before_a_lost_ack_are_not_stored_twice(
+    bus: EventBus, nats_settings: NatsSettings, database_url: str
+) -> None:
+    events = sample_history()
+    sequences = await publish(bus, events)
+    # The state a crash between commit and ack leaves: half the events stored, none acked.
+    store = await EventStore.open(database_url)
+    try:
+        half = [(sequences[str(e.event_id)], e) for e in events[: len(events) // 2]]
+        assert await store.append(half) == len(half)
+        async with recorder(nats_settings, database_url):
+            await wait_for_ack(bus, max(sequences.values()))
+        state = await store.project_state(events[0].project_id)
+    finally:
+        await store.close()
+    assert len(await stored_rows(database_url)) == len(events)
+    assert state is not None
+    assert state.event_count == len(events)
+    assert state.status == "complete"
+
+
+async def test_recorder_restarted_mid_stream_loses_nothing(
+    bus: EventBus, nats_settings: NatsSettings, database_url: str
+) -> None:
+    first = [e for _ in range(50) for e in sample_history()]
+    await publish_fast(bus, first)
+    async with recorder(nats_settings, database_url):
+        await wait_for_rows(database_url, 1)
+    stored_at_stop = len(await stored_rows(database_url))
+    second = [e for _ in range(5) for e in sample_history()]
+    await publish_fast(bus, second)
+    async with recorder(nats_settings, database_url):
+        await wait_for_rows(database_url, len(first) + len(second))
+    rows = await stored_rows(database_url)
+    assert stored_at_stop < len(rows)
+    assert len({eid for _, eid in rows}) == len(rows) == len(first) + len(second)
+    assert [position for position, _ in rows] == list(range(1, len(rows) + 1))
+
+
+async def publish_fast(bus: EventBus, events: list[Event]) -> None:
+    for event in events:
+        await bus.js.publish_async(
+            subject_for(event), encode(event), headers={"Nats-Msg-Id": str(event.event_id)}
+        )
+    await bus.js.publish_async_completed()
+
+
+async def wait_for_ack(bus: EventBus, sequence: int) -> None:
+    """Until the recorder's durable consumer has acknowledged everything up to `sequence`."""
+    deadline = time.monotonic() + WAIT_S
+    acked = 0
+    while time.monotonic() < deadline:
+        try:
+            info = await bus.js.consumer_info(bus.settings.stream, "recorder")
+        except NotFoundError:  # the recorder has not subscribed yet
+            info = None
+        if info is not None and info.ack_floor.stream_seq is not None:
+            acked = info.ack_floor.stream_seq
+            if acked >= sequence and info.num_ack_pending == 0:
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the recorder acked up to {acked}, not {sequence}")

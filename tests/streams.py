@@ -1,0 +1,59 @@
+"""Reading what is in the stream, for assertions: the stream is the truth tests compare against."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from appgen.events import Event, decode
+from appgen.events.subjects import all_events
+
+
+async def read_events(
+    js: JetStreamContext, subject: str = all_events(), *, stream: str = "APPGEN"
+) -> list[tuple[int, Event]]:
+    """Every event stored on `subject`, in stream order, as (position, event)."""
+    info = await js.stream_info(stream)
+    if info.state.messages == 0:
+        return []
+    sub = await js.pull_subscribe(
+        subject,
+        stream=stream,
+        config=ConsumerConfig(
+            deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE, inactive_threshold=5.0
+        ),
+    )
+    found: list[tuple[int, Event]] = []
+    try:
+        while True:
+            try:
+                batch = await sub.fetch(256, timeout=0.3)
+            except TimeoutError:
+                break
+            found.extend((m.metadata.sequence.stream, decode(m.subject, m.data)) for m in batch)
+    finally:
+        await sub.unsubscribe()
+    return found
+
+
+async def wait_for(
+    js: JetStreamContext,
+    done: Callable[[list[tuple[int, Event]]], bool],
+    subject: str = all_events(),
+    *,
+    within: float = 20.0,
+) -> list[tuple[int, Event]]:
+    """Poll the stream until `done(events)` holds; fail with what was there when time runs out."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        events = await read_events(js, subject)
+        if done(events):
+            return events
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(
+                f"condition not met in {within}s; stream has {[e.type for _, e in events]}"
+            )
+        await asyncio.sleep(0.05)

@@ -1,0 +1,76 @@
+"""What each service process is told about the stack, and how it is shown to a person."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from appgen.cli.environment import StackEnv, child_env
+from appgen.cli.servers import Servers, postmaster_pid
+from appgen.cli.services import plan
+from appgen.cli.stack import StackOptions, browse_host, child_specs, redact, web_url
+
+pytestmark = pytest.mark.unit
+
+STACK = StackEnv(
+    nats_url="nats://127.0.0.1:4333",
+    database_url="postgresql://postgres@/appgen?host=/data/postgres",
+    gateway_host="0.0.0.0",
+    gateway_port=8123,
+    data_dir=Path("/data"),
+)
+
+
+def test_child_env_carries_the_stack_settings() -> None:
+    env = child_env({}, STACK)
+    assert env["APPGEN_NATS_URL"] == "nats://127.0.0.1:4333"
+    assert env["APPGEN_DATABASE_URL"] == "postgresql://postgres@/appgen?host=/data/postgres"
+    assert env["APPGEN_GATEWAY_HOST"] == "0.0.0.0"
+    assert env["APPGEN_GATEWAY_PORT"] == "8123"
+    assert env["APPGEN_DATA_DIR"] == "/data"
+    assert env["PYTHONUNBUFFERED"] == "1"
+
+
+def test_child_env_keeps_the_parents_variables_but_the_stack_wins() -> None:
+    parent = {"PATH": "/bin", "APPGEN_LLM_MODEL": "m", "APPGEN_NATS_URL": "nats://elsewhere"}
+    env = child_env(parent, STACK)
+    assert env["PATH"] == "/bin"
+    assert env["APPGEN_LLM_MODEL"] == "m"
+    assert env["APPGEN_NATS_URL"] == "nats://127.0.0.1:4333"
+    assert parent["APPGEN_NATS_URL"] == "nats://elsewhere"
+
+
+def test_child_specs_run_each_service_as_a_module(tmp_path: Path) -> None:
+    options = StackOptions("127.0.0.1", 8123, tmp_path, tuple(plan({"screens": 2})))
+    servers = Servers("nats://127.0.0.1:1", "postgresql://postgres@/appgen?host=/x")
+    specs = child_specs(options, servers)
+    screens = [spec for spec in specs if spec.service == "screens"]
+    assert [spec.label for spec in screens] == ["screens#1", "screens#2"]
+    assert list(screens[0].argv[1:]) == ["-m", "appgen.screens"]
+    assert all(spec.env["APPGEN_DATA_DIR"] == str(tmp_path) for spec in specs)
+    assert all(spec.env["APPGEN_GATEWAY_PORT"] == "8123" for spec in specs)
+
+
+@pytest.mark.parametrize(
+    ("host", "shown"), [("0.0.0.0", "127.0.0.1"), ("::", "127.0.0.1"), ("10.1.2.3", "10.1.2.3")]
+)
+def test_the_page_is_shown_at_an_address_a_browser_can_open(host: str, shown: str) -> None:
+    assert browse_host(host) == shown
+    assert web_url(host, 8000) == f"http://{shown}:8000/"
+
+
+def test_an_ipv6_address_is_bracketed() -> None:
+    assert web_url("::1", 8000) == "http://[::1]:8000/"
+
+
+def test_passwords_are_not_printed() -> None:
+    assert redact("postgresql://app:s3cret@db:5432/appgen") == "postgresql://app:***@db:5432/appgen"
+    unix = "postgresql://postgres@/appgen?host=/data/postgres"
+    assert redact(unix) == unix
+
+
+def test_postmaster_pid_reads_the_first_line(tmp_path: Path) -> None:
+    assert postmaster_pid(tmp_path) is None
+    (tmp_path / "postmaster.pid").write_text("4242\n/data/postgres\n1700000000\n")
+    assert postmaster_pid(tmp_path) == 4242

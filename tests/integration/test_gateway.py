@@ -468,6 +468,32 @@ async def test_bad_socket_requests_close_with_a_reason(gateway: Gateway) -> None
         assert closed.value.rcvd.reason.startswith(reason)
 
 
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ('{"action": "start", "prompt": "hi"}', "bad message: prompt: "),
+        ('{"action": "start", "prompt": "a\\u0007b c d"}', "bad message: prompt: "),
+        ("start please", "bad message: not JSON"),
+        ('{"action": "dance"}', "bad message: expected"),
+    ],
+)
+async def test_a_bad_start_closes_with_a_readable_reason_and_creates_nothing(
+    gateway: Gateway, message: str, reason: str
+) -> None:
+    project_id = new_project_id()
+    url = f"{gateway.ws_url}/api/v1/ws/generate/{project_id}"
+    async with websockets.connect(url) as socket:
+        await socket.send(message)
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await asyncio.wait_for(socket.recv(), WAIT_S)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 1008
+    assert closed.value.rcvd.reason.startswith(reason), closed.value.rcvd.reason
+    assert "https://" not in closed.value.rcvd.reason
+    missing = await gateway.http.get(f"/api/v1/projects/{project_id}")
+    assert missing.status_code == 404
+
+
 async def test_a_slow_client_is_dropped_without_slowing_others(gateway: Gateway) -> None:
     """A client that never reads overflows its bounded buffer and is closed with 1013."""
     project_id = new_project_id()

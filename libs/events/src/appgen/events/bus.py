@@ -76,7 +76,13 @@ class EventBus:
 
 
 async def connect(settings: NatsSettings, *, name: str) -> Client:
+    client: Client | None = None
+
     async def on_disconnect() -> None:
+        # nats-py calls this for a deliberate close too; only a lost connection is worth a warning.
+        if client is not None and (client.is_closed or client.is_draining):
+            log.debug("NATS connection closed")
+            return
         log.warning("disconnected from NATS; reconnecting")
 
     async def on_reconnect() -> None:
@@ -86,7 +92,7 @@ async def connect(settings: NatsSettings, *, name: str) -> Client:
         log.warning("NATS error: %s", error)
 
     # nats-py gives up reconnecting after about two minutes by default; a service must not.
-    return await nats.connect(
+    client = await nats.connect(
         settings.nats_url,
         name=name,
         max_reconnect_attempts=-1,
@@ -95,6 +101,7 @@ async def connect(settings: NatsSettings, *, name: str) -> Client:
         reconnected_cb=on_reconnect,
         error_cb=on_error,
     )
+    return client
 
 
 @asynccontextmanager

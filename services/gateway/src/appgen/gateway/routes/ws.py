@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -35,6 +34,18 @@ class StartMessage(BaseModel):
     model_config = ConfigDict(extra="ignore")
     action: str
     prompt: Prompt | None = None
+
+
+def describe(error: ValidationError) -> str:
+    """Pydantic's errors in one short line (a close reason has 123 bytes): `prompt: too short`."""
+    parts = []
+    for item in error.errors(include_url=False):
+        where = ".".join(str(part) for part in item["loc"]) or "message"
+        if item["type"] == "json_invalid":
+            parts.append("not JSON")
+        else:
+            parts.append(f"{where}: {item['msg'].removeprefix('Value error, ')}")
+    return "; ".join(parts)
 
 
 class Closed(Exception):
@@ -64,9 +75,9 @@ async def exists(rt: Runtime, project_id: str) -> bool:
 async def handle_message(ws: WebSocket, rt: Runtime, project_id: str, text: str) -> None:
     """A client message: `start` (idempotent) or `ping`."""
     try:
-        message = StartMessage.model_validate(json.loads(text))
-    except (ValueError, ValidationError) as error:
-        raise Closed(POLICY, f"bad message: {error}") from error
+        message = StartMessage.model_validate_json(text)
+    except ValidationError as error:
+        raise Closed(POLICY, f"bad message: {describe(error)}") from None
     if message.action == "ping":
         await ws.send_json({"type": "pong"})
         return

@@ -44,7 +44,7 @@ test: check browser
 	@$(BIN)/pytest $(ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest ran no test" >&2; exit 1; fi; exit $$status
 
-## Benchmarks (not part of make test): `make bench ARGS=pipeline`; no ARGS lists them.
+## Benchmarks (not part of make test): `make bench ARGS=pipeline` runs one; no ARGS runs them all.
 bench: install
 	$(BIN)/python -m bench $(ARGS)
 

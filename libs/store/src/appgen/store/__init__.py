@@ -1,7 +1,19 @@
 """The event store: every event in PostgreSQL at its stream position, and what folds over them."""
 
+from appgen.store.keys import ApiKey, KeyStore, NewKey
 from appgen.store.models import ProjectSummary, StoredEvent
+from appgen.store.quotas import QuotaStore, Refusal
 from appgen.store.settings import StoreSettings
 from appgen.store.store import EventStore
 
-__all__ = ["EventStore", "ProjectSummary", "StoreSettings", "StoredEvent"]
+__all__ = [
+    "ApiKey",
+    "EventStore",
+    "KeyStore",
+    "NewKey",
+    "ProjectSummary",
+    "QuotaStore",
+    "Refusal",
+    "StoreSettings",
+    "StoredEvent",
+]

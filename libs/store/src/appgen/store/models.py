@@ -37,3 +37,4 @@ class ProjectSummary(BaseModel):
     updated_at: datetime
     last_position: int = 0
     event_count: int = 0
+    owner: str | None = None

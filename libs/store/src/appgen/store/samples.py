@@ -66,6 +66,7 @@ def sample_history(
     images: int = 2,
     start: datetime | None = None,
     fail: bool = False,
+    owner: str | None = None,
 ) -> list[Event]:
     """The events one project publishes, in a plausible order, a second apart.
 
@@ -95,6 +96,7 @@ def sample_history(
             prompt="Create a todo list app",
             occurred_at=next(clock),
             project_id=pid,
+            owner=owner,
         ),
         AnalysisStarted(occurred_at=next(clock), metadata=meta("analyzer"), project_id=pid),
         AnalysisCompleted(

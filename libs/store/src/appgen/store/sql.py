@@ -31,7 +31,7 @@ INSERT_EVENTS: TextClause = text(
 
 _PROJECT_COLUMNS = (
     "project_id, prompt, name, stage, progress, status, failure_reason, preview_path, "
-    "created_at, updated_at, last_position, event_count"
+    "created_at, updated_at, last_position, event_count, owner"
 )
 PROJECT_FIELDS: tuple[str, ...] = tuple(c.strip() for c in _PROJECT_COLUMNS.split(","))
 
@@ -48,7 +48,7 @@ UPSERT_PROJECTS: TextClause = text(
         CAST(:stage AS text[]), CAST(:progress AS smallint[]), CAST(:status AS text[]),
         CAST(:failure_reason AS text[]), CAST(:preview_path AS text[]),
         CAST(:created_at AS timestamptz[]), CAST(:updated_at AS timestamptz[]),
-        CAST(:last_position AS bigint[]), CAST(:event_count AS int[])
+        CAST(:last_position AS bigint[]), CAST(:event_count AS int[]), CAST(:owner AS text[])
     )
     ON CONFLICT (project_id) DO UPDATE SET
     """
@@ -86,14 +86,26 @@ LAST_POSITION: TextClause = text("SELECT coalesce(max(position), 0) FROM events"
 PING: TextClause = text("SELECT 1")
 
 
-def list_projects(*, filtered: bool) -> TextClause:
-    where = "WHERE status = :status" if filtered else ""
+PROJECT_OWNER: TextClause = text("SELECT owner FROM projects WHERE project_id = :project_id")
+
+
+def _where(*, filtered: bool, owned: bool) -> str:
+    """`owned` limits the rows to one key's projects (`owner IS NOT DISTINCT FROM` so that
+    `owner = None` means the projects made without a key)."""
+    conditions = (["status = :status"] if filtered else []) + (
+        ["owner IS NOT DISTINCT FROM :owner"] if owned else []
+    )
+    return ("WHERE " + " AND ".join(conditions)) if conditions else ""
+
+
+def list_projects(*, filtered: bool, owned: bool = False) -> TextClause:
+    where = _where(filtered=filtered, owned=owned)
     return text(
         f"SELECT {_PROJECT_COLUMNS} FROM projects {where} "
         "ORDER BY created_at DESC, project_id DESC LIMIT :limit OFFSET :offset"
     )
 
 
-def count_projects(*, filtered: bool) -> TextClause:
-    where = "WHERE status = :status" if filtered else ""
+def count_projects(*, filtered: bool, owned: bool = False) -> TextClause:
+    where = _where(filtered=filtered, owned=owned)
     return text(f"SELECT count(*) FROM projects {where}")

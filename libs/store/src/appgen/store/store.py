@@ -13,6 +13,7 @@ from appgen.events import Event, FilesWritten, FileWrite, decode_type, event_typ
 from appgen.events.projection import ProjectState, file_tree, fold
 from appgen.store import sql
 from appgen.store.models import ProjectSummary, StoredEvent
+from appgen.store.stats import WindowStats, window_stats
 from appgen.store.summary import advance
 from appgen.store.urls import sqlalchemy_url
 
@@ -21,6 +22,13 @@ BATCH_ROWS = 2000
 # How many events a fold reads per round trip.
 _FOLD_PAGE = 5000
 _NO_LIMIT = 2**63 - 1
+
+
+class _Anyone:
+    """The `owner` of `list_projects` that means every owner."""
+
+
+ANYONE = _Anyone()
 
 
 class EventStore:
@@ -36,6 +44,11 @@ class EventStore:
             sqlalchemy_url(url), pool_size=pool_size, max_overflow=0, pool_pre_ping=True
         )
         return cls(engine)
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The connection pool, shared with the key and quota tables (`KeyStore`, `QuotaStore`)."""
+        return self._engine
 
     async def close(self) -> None:
         await self._engine.dispose()
@@ -81,16 +94,39 @@ class EventStore:
         return file_tree(await self._all(project_id, at, _FILE_TYPES))
 
     async def list_projects(
-        self, *, limit: int = 50, offset: int = 0, status: str | None = None
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        status: str | None = None,
+        owner: str | _Anyone | None = ANYONE,
     ) -> tuple[list[ProjectSummary], int]:
-        """Newest projects first, and how many there are in all (with that status)."""
+        """Newest projects first, and how many there are in all (with that status, of that
+        owner; `owner=None` means the projects made without a key)."""
         filtered = status is not None
-        params: dict[str, Any] = {"limit": limit, "offset": offset, "status": status}
+        owned = not isinstance(owner, _Anyone)
+        params: dict[str, Any] = {
+            "limit": limit,
+            "offset": offset,
+            "status": status,
+            "owner": None if isinstance(owner, _Anyone) else owner,
+        }
         async with self._engine.connect() as conn:
-            rows = await conn.execute(sql.list_projects(filtered=filtered), params)
+            query = sql.list_projects(filtered=filtered, owned=owned)
+            rows = await conn.execute(query, params)
             summaries = [ProjectSummary.model_validate(row._asdict()) for row in rows]
-            total = await conn.scalar(sql.count_projects(filtered=filtered), params)
+            total = await conn.scalar(sql.count_projects(filtered=filtered, owned=owned), params)
         return summaries, int(total or 0)
+
+    async def project_owner(self, project_id: str) -> tuple[bool, str | None]:
+        """(whether the project is recorded, the key id that created it or None)."""
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(sql.PROJECT_OWNER, {"project_id": project_id})).one_or_none()
+        return (False, None) if row is None else (True, row.owner)
+
+    async def stats(self, since: datetime, until: datetime) -> WindowStats:
+        """Figures for the window `[since, until)` (`appgen.store.stats`)."""
+        return await window_stats(self._engine, since, until)
 
     async def last_position(self) -> int:
         async with self._engine.connect() as conn:

@@ -41,6 +41,7 @@ def advance(summary: ProjectSummary | None, records: Iterable[tuple[int, Event]]
         if isinstance(event, ProjectRequested):
             values["prompt"] = event.prompt
         elif isinstance(event, AnalysisCompleted):
+            values["owner"] = event.owner
             values["name"] = values["name"] or event.spec.name
         elif isinstance(event, ProjectCreated):
             values["name"] = event.name

@@ -1,0 +1,128 @@
+"""The counters behind the gateway's limits, in PostgreSQL so every gateway process sees them.
+
+Each check-and-count runs in one transaction under a transaction-scoped advisory lock, so two
+processes admitting at the same instant cannot both take the last place.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+# After this long a generation whose ProjectRequested never reached the store (a publish that
+# failed after admission) stops counting as running.
+UNRECORDED_AFTER_S = 600
+
+_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:name))")
+_GENERATIONS = text(
+    f"""
+    SELECT
+      count(*) AS last_hour,
+      count(*) FILTER (
+        WHERE p.status = 'running'
+           OR (p.status IS NULL AND g.started_at > now() - interval '{UNRECORDED_AFTER_S} seconds')
+      ) AS running,
+      coalesce(extract(epoch FROM min(g.started_at) + interval '1 hour' - now()), 0) AS frees_in
+    FROM generation_starts g LEFT JOIN projects p ON p.project_id = g.project_id
+    WHERE g.key_id = :key_id AND g.started_at > now() - interval '1 hour'
+    """
+)
+_START = text(
+    "INSERT INTO generation_starts (project_id, key_id) VALUES (:project_id, :key_id) "
+    "ON CONFLICT (project_id) DO NOTHING"
+)
+_FORGET = text("DELETE FROM generation_starts WHERE project_id = :project_id")
+_SOCKETS = text(
+    """
+    SELECT count(*) AS total, count(*) FILTER (WHERE key_id = :key_id) AS mine
+    FROM ws_connections WHERE seen_at > now() - make_interval(secs => :stale_s)
+    """
+)
+_OPEN = text(
+    "INSERT INTO ws_connections (connection_id, key_id, gateway_id) "
+    "VALUES (:connection_id, :key_id, :gateway_id)"
+)
+_CLOSE = text("DELETE FROM ws_connections WHERE connection_id = :connection_id")
+_REFRESH = text("UPDATE ws_connections SET seen_at = now() WHERE gateway_id = :gateway_id")
+_SWEEP = text("DELETE FROM ws_connections WHERE seen_at < now() - make_interval(secs => :stale_s)")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Which limit said no, in words, and when trying again may succeed."""
+
+    limit: str
+    detail: str
+    retry_after_s: int
+
+
+class QuotaStore:
+    """Generation starts and open WebSockets, counted across every gateway process."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def start_generation(
+        self, key_id: str, project_id: str, *, per_hour: int, concurrent: int
+    ) -> Refusal | None:
+        """Count a new generation for `key_id`, or say which limit it would break."""
+        async with self._engine.begin() as conn:
+            await conn.execute(_LOCK, {"name": f"generations:{key_id}"})
+            row = (await conn.execute(_GENERATIONS, {"key_id": key_id})).one()
+            if row.last_hour >= per_hour:
+                return Refusal(
+                    "generations_per_hour",
+                    f"This key started {row.last_hour} generations in the last hour; "
+                    f"the limit is {per_hour}.",
+                    max(1, int(row.frees_in) + 1),
+                )
+            if row.running >= concurrent:
+                return Refusal(
+                    "concurrent_generations",
+                    f"This key has {row.running} generations running; the limit is {concurrent}.",
+                    5,
+                )
+            await conn.execute(_START, {"project_id": project_id, "key_id": key_id})
+        return None
+
+    async def forget_generation(self, project_id: str) -> None:
+        """Un-count a generation that never started (its request could not be published)."""
+        async with self._engine.begin() as conn:
+            await conn.execute(_FORGET, {"project_id": project_id})
+
+    async def open_socket(
+        self,
+        connection_id: uuid.UUID,
+        key_id: str,
+        gateway_id: str,
+        *,
+        per_key: int,
+        total: int,
+        stale_s: float,
+    ) -> Refusal | None:
+        """Count an open WebSocket, or say which limit it would break."""
+        async with self._engine.begin() as conn:
+            await conn.execute(_LOCK, {"name": "ws_connections"})
+            row = (await conn.execute(_SOCKETS, {"key_id": key_id, "stale_s": stale_s})).one()
+            if row.total >= total:
+                return Refusal("websockets_total", f"the gateway has {total} connections open", 10)
+            if row.mine >= per_key:
+                return Refusal("websockets_per_key", f"this key has {per_key} connections open", 10)
+            await conn.execute(
+                _OPEN,
+                {"connection_id": connection_id, "key_id": key_id, "gateway_id": gateway_id},
+            )
+        return None
+
+    async def close_socket(self, connection_id: uuid.UUID) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(_CLOSE, {"connection_id": connection_id})
+
+    async def refresh_sockets(self, gateway_id: str, *, stale_s: float) -> None:
+        """Mark this process's sockets alive and drop those of processes that stopped doing so."""
+        async with self._engine.begin() as conn:
+            await conn.execute(_REFRESH, {"gateway_id": gateway_id})
+            await conn.execute(_SWEEP, {"stale_s": stale_s})

@@ -36,10 +36,13 @@ from appgen.events.blobs import BlobStore
 from appgen.events.projection import file_tree
 from appgen.events.subjects import project_filter
 from appgen.gateway import Settings
-from appgen.gateway.testing import serve_gateway
+from appgen.gateway.runtime import SIGNING_SECRET
+from appgen.gateway.testing import bearer, create_key, serve_gateway
+from appgen.gateway.tokens import Signer
 from appgen.recorder.__main__ import worker_factory
 from appgen.recorder.settings import RecorderSettings
-from appgen.store import EventStore
+from appgen.store import EventStore, KeyStore
+from appgen.store.keys import key_id_of
 from appgen.store.samples import sample_history
 
 pytestmark = pytest.mark.integration
@@ -53,10 +56,30 @@ class Gateway:
     bus: EventBus
     store: EventStore
     http: httpx.AsyncClient
+    key: str
+    signer: Signer
 
     @property
     def ws_url(self) -> str:
         return "ws" + self.url.removeprefix("http")
+
+    @property
+    def key_id(self) -> str:
+        key_id = key_id_of(self.key)
+        assert key_id is not None
+        return key_id
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return bearer(self.key)
+
+    def preview(self, project_id: str) -> str:
+        """The project's signed preview path, `/preview/<token>/`."""
+        return self.signer.preview_path(project_id)
+
+    def history(self, project_id: str | None = None, **options: Any) -> list[Event]:
+        """A sample history owned by this gateway's key."""
+        return sample_history(project_id, owner=self.key_id, **options)
 
 
 @asynccontextmanager
@@ -86,13 +109,15 @@ async def gateway(
         heartbeat_s=5,
     )
     store = await EventStore.open(database_url)
+    key = await create_key(database_url)
     try:
         async with (
             recorder(nats_settings, database_url),
             serve_gateway(settings) as url,
-            httpx.AsyncClient(base_url=url, timeout=30) as http,
+            httpx.AsyncClient(base_url=url, timeout=30, headers=bearer(key)) as http,
         ):
-            yield Gateway(url, bus, store, http)
+            signer = Signer(await KeyStore(store.engine).shared_secret(SIGNING_SECRET))
+            yield Gateway(url, bus, store, http, key, signer)
     finally:
         await store.close()
 
@@ -129,40 +154,44 @@ async def receive_events(socket: Any, count: int) -> list[dict[str, Any]]:
 
 
 async def test_late_client_gets_the_whole_history(gateway: Gateway) -> None:
-    history = sample_history()
+    history = gateway.history()
     project_id = history[0].project_id
     await publish(gateway.bus, history)
     expected = await stored(gateway, project_id, len(history))
 
-    async with websockets.connect(f"{gateway.ws_url}/api/v1/ws/generate/{project_id}") as socket:
+    async with websockets.connect(
+        f"{gateway.ws_url}/api/v1/ws/generate/{project_id}", additional_headers=gateway.auth
+    ) as socket:
         messages = await receive_events(socket, len(history))
 
     assert pairs(messages) == expected
     assert messages[0]["type"] == "progress"
     assert messages[0]["event_type"] == "ProjectRequested"
     assert messages[-1]["type"] == "complete"
-    assert messages[-1]["data"]["preview_url"] == f"/preview/{project_id}/"
+    assert messages[-1]["data"]["preview_url"] == f"{gateway.preview(project_id)}"
     screens = [m for m in messages if m["event_type"] == "ScreenAdded"]
     assert [m["data"]["screens_added"] for m in screens] == list(range(1, len(screens) + 1))
     assert screens[0]["data"]["message"].startswith("Added screen ")
 
 
 async def test_reconnect_with_since_misses_nothing_and_repeats_nothing(gateway: Gateway) -> None:
-    history = sample_history(screens=6, images=4)
+    history = gateway.history(screens=6, images=4)
     project_id = history[0].project_id
     first, rest = history[:5], history[5:]
     await publish(gateway.bus, first)
 
     url = f"{gateway.ws_url}/api/v1/ws/generate/{project_id}"
     received: list[dict[str, Any]] = []
-    async with websockets.connect(url) as socket:
+    async with websockets.connect(url, additional_headers=gateway.auth) as socket:
         received += await receive_events(socket, len(first))
         # Live events arrive while this client is connected; it drops after two of them.
         await publish(gateway.bus, rest[:3])
         received += await receive_events(socket, 2)
     # The rest happens while it is away, and during its reconnect.
     publisher = asyncio.create_task(publish(gateway.bus, rest[3:]))
-    async with websockets.connect(f"{url}?since={received[-1]['position']}") as socket:
+    async with websockets.connect(
+        f"{url}?since={received[-1]['position']}", additional_headers=gateway.auth
+    ) as socket:
         received += await receive_events(socket, len(history) - len(received))
     await publisher
 
@@ -173,16 +202,18 @@ async def test_live_client_sees_events_before_the_recorder_stores_them(
     gateway: Gateway, nats_settings: NatsSettings, database_url: str
 ) -> None:
     """The seam: history from the store, the tail from the stream, then live; in order, once."""
-    history = sample_history()
+    history = gateway.history()
     project_id = history[0].project_id
     url = f"{gateway.ws_url}/api/v1/ws/generate/{project_id}"
     await publish(gateway.bus, history[:1])
     await stored(gateway, project_id, 1)
-    async with websockets.connect(url) as socket:
+    async with websockets.connect(url, additional_headers=gateway.auth) as socket:
         await receive_events(socket, 1)
         # Connect many clients while events keep landing: each must see every event once.
         publisher = asyncio.create_task(publish(gateway.bus, history[1:]))
-        sockets = [await websockets.connect(url) for _ in range(10)]
+        sockets = [
+            await websockets.connect(url, additional_headers=gateway.auth) for _ in range(10)
+        ]
         try:
             results = await asyncio.gather(*(receive_events(s, len(history)) for s in sockets))
         finally:
@@ -200,7 +231,7 @@ async def test_two_starts_and_two_posts_with_one_key_start_one_generation(
     project_id = new_project_id()
     url = f"{gateway.ws_url}/api/v1/ws/generate/{project_id}"
     start = json.dumps({"action": "start", "prompt": "A plant watering tracker"})
-    async with websockets.connect(url) as socket:
+    async with websockets.connect(url, additional_headers=gateway.auth) as socket:
         await socket.send(start)
         await socket.send(start)
         acks: list[bool] = []
@@ -275,7 +306,7 @@ async def sse_events(
 
 
 async def test_sse_resumes_with_last_event_id(gateway: Gateway) -> None:
-    history = sample_history()
+    history = gateway.history()
     project_id = history[0].project_id
     await publish(gateway.bus, history[:6])
     first = await sse_events(gateway, project_id, 4)
@@ -295,7 +326,7 @@ async def test_sse_resumes_with_last_event_id(gateway: Gateway) -> None:
 
 
 async def test_preview_now_and_earlier_differ_as_the_history_says(gateway: Gateway) -> None:
-    history = sample_history(screens=3)
+    history = gateway.history(screens=3)
     project_id = history[0].project_id
     positions = await publish(gateway.bus, history)
     await stored(gateway, project_id, len(history))
@@ -310,38 +341,38 @@ async def test_preview_now_and_earlier_differ_as_the_history_says(gateway: Gatew
     tree_then = file_tree(zip(positions[: first_screen + 1], history, strict=False))
     assert tree_now[path].text != tree_then[path].text
 
-    now = await gateway.http.get(f"/preview/{project_id}/{path}")
+    now = await gateway.http.get(f"{gateway.preview(project_id)}{path}")
     assert now.status_code == 200
     assert now.headers["content-type"].startswith("text/html")
     assert now.text.startswith(tree_now[path].text or "")
     assert "default-src 'self'" in now.headers["content-security-policy"]
     cached = await gateway.http.get(
-        f"/preview/{project_id}/{path}", headers={"If-None-Match": now.headers["etag"]}
+        f"{gateway.preview(project_id)}{path}", headers={"If-None-Match": now.headers["etag"]}
     )
     assert cached.status_code == 304
-    latest = await gateway.http.get(f"/preview/{project_id}/@{positions[-1]}/{path}")
+    latest = await gateway.http.get(f"{gateway.preview(project_id)}@{positions[-1]}/{path}")
     assert latest.text == tree_now[path].text
     assert latest.headers["etag"] == f'"{tree_now[path].sha256}"'
-    then = await gateway.http.get(f"/preview/{project_id}/@{positions[first_screen]}/{path}")
+    then = await gateway.http.get(f"{gateway.preview(project_id)}@{positions[first_screen]}/{path}")
     assert then.text == tree_then[path].text
 
-    earlier = await gateway.http.get(f"/preview/{project_id}/{path}", params={"at": before})
+    earlier = await gateway.http.get(f"{gateway.preview(project_id)}{path}", params={"at": before})
     assert earlier.status_code == 307
-    assert earlier.headers["location"] == f"/preview/{project_id}/@{before}/{path}"
-    missing = await gateway.http.get(f"/preview/{project_id}/@{before}/{path}")
+    assert earlier.headers["location"] == f"{gateway.preview(project_id)}@{before}/{path}"
+    missing = await gateway.http.get(f"{gateway.preview(project_id)}@{before}/{path}")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
 
-    index = await gateway.http.get(f"/preview/{project_id}/")
+    index = await gateway.http.get(f"{gateway.preview(project_id)}")
     assert index.status_code == 200
-    assert f"/preview/{project_id}/__live.js?since=" in index.text
-    pinned = await gateway.http.get(f"/preview/{project_id}/@{before}/")
+    assert f"{gateway.preview(project_id)}__live.js?since=" in index.text
+    pinned = await gateway.http.get(f"{gateway.preview(project_id)}@{before}/")
     assert "__live.js" not in pinned.text
-    live = await gateway.http.get(f"/preview/{project_id}/__live.js")
+    live = await gateway.http.get(f"{gateway.preview(project_id)}__live.js")
     assert live.headers["content-type"].startswith("text/javascript")
 
     for bad in ("../../etc/passwd", "%2e%2e/secret", "nope.html", "@x/index.html"):
-        response = await gateway.http.get(f"/preview/{project_id}/{bad}")
+        response = await gateway.http.get(f"{gateway.preview(project_id)}{bad}")
         assert response.status_code == 404, bad
 
     files_now = (await gateway.http.get(f"/api/v1/projects/{project_id}/files")).json()
@@ -353,7 +384,7 @@ async def test_preview_now_and_earlier_differ_as_the_history_says(gateway: Gatew
 
 
 async def test_export_zip_holds_the_files(gateway: Gateway) -> None:
-    history = sample_history(images=2)
+    history = gateway.history(images=2)
     project_id = history[0].project_id
     blobs = await BlobStore.open(gateway.bus)
     # The images' bytes, as the images service stores them before publishing.
@@ -395,13 +426,13 @@ async def test_rest_state_history_and_problems(gateway: Gateway) -> None:
     legacy = await gateway.http.get(f"/status/{project_id}")
     assert legacy.json()["status"] == "running"
 
-    history = sample_history(project_id)[1:]
+    history = gateway.history(project_id)[1:]
     await publish(gateway.bus, history)
     await stored(gateway, project_id, len(history) + 1)
     done = (await gateway.http.get(f"/api/v1/projects/{project_id}")).json()
     assert done["status"] == "complete"
     assert done["progress"] == 100
-    assert done["preview_url"].endswith(f"/preview/{project_id}/")
+    assert done["preview_url"].endswith(f"{gateway.preview(project_id)}")
 
     page = (await gateway.http.get(f"/api/v1/projects/{project_id}/events?limit=5")).json()
     assert len(page["items"]) == 5
@@ -453,14 +484,16 @@ async def test_rest_state_history_and_problems(gateway: Gateway) -> None:
 
 
 async def test_bad_socket_requests_close_with_a_reason(gateway: Gateway) -> None:
-    history = sample_history()
+    history = gateway.history()
     project_id = history[0].project_id
     await publish(gateway.bus, history[:1])
     for path, reason in (
         ("bad.id", "invalid project id"),
         (f"{project_id}?since=abc", "invalid since"),
     ):
-        async with websockets.connect(f"{gateway.ws_url}/api/v1/ws/generate/{path}") as socket:
+        async with websockets.connect(
+            f"{gateway.ws_url}/api/v1/ws/generate/{path}", additional_headers=gateway.auth
+        ) as socket:
             with pytest.raises(websockets.ConnectionClosed) as closed:
                 await asyncio.wait_for(socket.recv(), WAIT_S)
         assert closed.value.rcvd is not None
@@ -482,7 +515,7 @@ async def test_a_bad_start_closes_with_a_readable_reason_and_creates_nothing(
 ) -> None:
     project_id = new_project_id()
     url = f"{gateway.ws_url}/api/v1/ws/generate/{project_id}"
-    async with websockets.connect(url) as socket:
+    async with websockets.connect(url, additional_headers=gateway.auth) as socket:
         await socket.send(message)
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await asyncio.wait_for(socket.recv(), WAIT_S)
@@ -497,7 +530,7 @@ async def test_a_bad_start_closes_with_a_readable_reason_and_creates_nothing(
 async def test_a_slow_client_is_dropped_without_slowing_others(gateway: Gateway) -> None:
     """A client that never reads overflows its bounded buffer and is closed with 1013."""
     project_id = new_project_id()
-    head = sample_history(project_id)[0]
+    head = gateway.history(project_id)[0]
     await publish(gateway.bus, [head])
     url = f"{gateway.ws_url}/api/v1/ws/generate/{project_id}"
     # The slow client is a raw socket that completes the handshake and then stops reading, with a
@@ -509,11 +542,12 @@ async def test_a_slow_client_is_dropped_without_slowing_others(gateway: Gateway)
     reader, writer = await asyncio.open_connection(sock=tiny, limit=2**16)
     writer.write(
         f"GET /api/v1/ws/generate/{project_id} HTTP/1.1\r\nHost: {host}\r\n"
+        f"Authorization: Bearer {gateway.key}\r\n"
         "Upgrade: websocket\r\nConnection: Upgrade\r\n"
         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
     )
     assert (await reader.readuntil(b"\r\n\r\n")).startswith(b"HTTP/1.1 101")
-    fast = await websockets.connect(url)
+    fast = await websockets.connect(url, additional_headers=gateway.auth)
     try:
         await receive_events(fast, 1)
         screens = [
@@ -549,7 +583,7 @@ async def test_schemathesis_finds_no_server_error_and_no_schema_violation(
     gateway: Gateway, tmp_path: Path
 ) -> None:
     """Fuzz every documented operation, a few examples each, bounded in time."""
-    history = sample_history("example-project")
+    history = gateway.history("example-project")
     await publish(gateway.bus, history)
     await stored(gateway, "example-project", len(history))
     command = [
@@ -562,6 +596,8 @@ async def test_schemathesis_finds_no_server_error_and_no_schema_violation(
         "8",
         "--phases",
         "examples,coverage,fuzzing",
+        "--header",
+        f"Authorization: Bearer {gateway.key}",
         "--request-timeout",
         "10",
         "--generation-deterministic",

@@ -24,6 +24,8 @@ class StackEnv:
             "APPGEN_GATEWAY_HOST": self.gateway_host,
             "APPGEN_GATEWAY_PORT": str(self.gateway_port),
             "APPGEN_DATA_DIR": str(self.data_dir),
+            # The gateway hands the page on this machine a token for this key.
+            "APPGEN_LOCAL_KEY_FILE": str(self.data_dir / "local-key"),
         }
 
 

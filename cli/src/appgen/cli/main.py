@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from appgen.cli import up
+from appgen.cli import keys, up
 
 app = typer.Typer(
     name="appgen",
@@ -15,7 +15,7 @@ app = typer.Typer(
 )
 
 # One module per command (group); each adds itself with `register(app)`.
-for register in (up.register,):
+for register in (up.register, keys.register):
     register(app)
 
 

@@ -15,7 +15,9 @@ from typing import Annotated
 
 import typer
 
+from appgen.cli.client import LOCAL_KEY_FILE
 from appgen.cli.leftovers import leftover_processes, stop_processes
+from appgen.cli.localkey import ensure_local_key
 from appgen.cli.lock import DataDirBusy, DataDirLock
 from appgen.cli.output import Output
 from appgen.cli.scale import ScaleError, parse_scale
@@ -95,6 +97,7 @@ def run_up(host: str, port: int, data_dir: Path, scale: dict[str, int], output: 
             servers = start_servers(data_dir, os.environ)
             write_stack_info(data_dir, stack_info(options, servers))
             migrate(servers.database_url, output)
+            announce_local_key(servers.database_url, data_dir, output)
         failure = asyncio.run(run_stack(options, servers, output))
     except KeyboardInterrupt:
         output.notice("interrupted while starting")
@@ -142,6 +145,15 @@ def migrate(database_url: str, output: Output) -> None:
         raise RuntimeError(
             f"migrating the event store at {redact(database_url)} failed: {error!r}"
         ) from error
+
+
+def announce_local_key(database_url: str, data_dir: Path, output: Output) -> None:
+    """Make (or reuse) the local key the CLI and the page use, and say where it is."""
+    key, new = asyncio.run(ensure_local_key(database_url, data_dir))
+    output.notice(
+        f"{'new ' if new else ''}local API key {key} (in {data_dir / LOCAL_KEY_FILE}, mode 0600; "
+        "the page and the CLI on this machine use it)"
+    )
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -13,9 +13,11 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from appgen.gateway import problems
+from appgen.gateway.auth import check_exposure
+from appgen.gateway.headers import SecurityHeaders
 from appgen.gateway.limits import BodyLimits
 from appgen.gateway.problems import PROBLEM_JSON, Problem
-from appgen.gateway.routes import compat, files, health, page, preview, projects, sse, ws
+from appgen.gateway.routes import compat, files, health, page, preview, projects, sse, tokens, ws
 from appgen.gateway.runtime import open_runtime
 from appgen.gateway.settings import Settings
 
@@ -30,8 +32,11 @@ def _problem_docs(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The ASGI app; it connects to NATS and PostgreSQL when it starts, not before."""
+    """The ASGI app; it connects to NATS and PostgreSQL when it starts, not before.
+
+    Raises `InsecureSettings` for authentication off on an address beyond loopback."""
     settings = settings or Settings()
+    check_exposure(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,16 +66,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ws.router,
         preview.router,
         compat.router,
+        tokens.router,
         page.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimits, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type", "Idempotency-Key", "Last-Event-ID"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
         )
     return app

@@ -82,7 +82,7 @@ class Feed:
         while True:
             stored = await self._store.history(self._project_id, since=self.last, limit=self._page)
             for record in stored:
-                item = FeedItem(record.position, record.event)
+                item = self._reader.item(record.position, record.event)
                 if self._fresh(item):
                     yield item
             if len(stored) < self._page:

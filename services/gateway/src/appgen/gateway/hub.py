@@ -19,7 +19,7 @@ from nats.js.client import JetStreamContext
 
 from appgen.events import EventBus, InvalidEvent, decode
 from appgen.events.subjects import all_events, parse_subject
-from appgen.gateway.messages import FeedItem
+from appgen.gateway.messages import FeedItem, ItemMaker
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +72,9 @@ class Subscription:
 class Hub:
     """Dispatches the live stream to subscriptions by project id."""
 
-    def __init__(self, bus: EventBus, *, buffer: int) -> None:
+    def __init__(self, bus: EventBus, *, buffer: int, item: ItemMaker = FeedItem) -> None:
         self._bus = bus
+        self._item = item
         self._buffer = buffer
         self._by_project: defaultdict[str, set[Subscription]] = defaultdict(set)
         self._sub: JetStreamContext.PushSubscription | None = None
@@ -137,7 +138,7 @@ class Hub:
         except InvalidEvent as error:
             log.warning("skipping invalid event at %d: %s", position, error)
             return
-        item = FeedItem(position, event)
+        item = self._item(position, event)
         for sub in list(subs):
             sub.offer(item)
             self.delivered += 1

@@ -16,9 +16,9 @@ def live_script() -> bytes:
     return resources.files("appgen.gateway").joinpath("static/live.js").read_bytes()
 
 
-def inject(html: bytes, project_id: str, position: int) -> bytes:
+def inject(html: bytes, token: str, position: int) -> bytes:
     """The page with a script that reloads it when an event after `position` writes files."""
-    tag = f'<script src="/preview/{project_id}/__live.js?since={position}" defer></script>'.encode()
+    tag = f'<script src="/preview/{token}/__live.js?since={position}" defer></script>'.encode()
     for pattern in (_HEAD_END, _BODY_END):
         match = pattern.search(html)
         if match is not None:

@@ -7,6 +7,7 @@ message, progress, preview_url, screens_added}}`, so its clients keep working.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
@@ -89,6 +90,8 @@ class FeedItem:
 
     position: int
     event: Event
+    # The project's signed preview link, which replaces the pipeline's unsigned preview path.
+    preview_path: str | None = None
 
     def message(self) -> dict[str, Any]:
         event = self.event
@@ -104,7 +107,7 @@ class FeedItem:
         preview = _preview_path(event)
         if preview is not None:
             # Relative to the gateway's origin, which differs between clients of one item.
-            data["preview_url"] = preview
+            data["preview_url"] = self.preview_path or preview
         if isinstance(event, ScreenAdded):
             data["screens_added"] = event.index + 1
         return {
@@ -122,3 +125,6 @@ class FeedItem:
     @cached_property
     def json(self) -> str:
         return json.dumps(self.message(), separators=(",", ":"))
+
+
+ItemMaker = Callable[[int, Event], FeedItem]

@@ -28,11 +28,19 @@ class Problem(BaseModel):
 class ProblemError(Exception):
     """Raised by a route to answer with a problem; `detail` is safe to show to the client."""
 
-    def __init__(self, status: int, detail: str, *, type_: str = "about:blank") -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        type_: str = "about:blank",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.type = type_
+        self.headers = headers
 
 
 def problem_response(
@@ -76,7 +84,11 @@ def install(app: FastAPI) -> None:
     async def on_problem(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, ProblemError)
         return problem_response(
-            error.status, error.detail, instance=request.url.path, type_=error.type
+            error.status,
+            error.detail,
+            instance=request.url.path,
+            type_=error.type,
+            headers=error.headers,
         )
 
     async def on_http(request: Request, error: Exception) -> JSONResponse:

@@ -12,14 +12,15 @@ from nats.js.errors import NotFoundError
 
 from appgen.events import EventBus, InvalidEvent, decode
 from appgen.events.subjects import project_filter
-from appgen.gateway.messages import FeedItem
+from appgen.gateway.messages import FeedItem, ItemMaker
 
 
 class StreamReader:
     """Direct gets (no consumer is created) on the stream, filtered to one project's subject."""
 
-    def __init__(self, bus: EventBus) -> None:
+    def __init__(self, bus: EventBus, *, item: ItemMaker = FeedItem) -> None:
         self._bus = bus
+        self.item = item
         self._stream = bus.settings.stream
 
     async def after(self, project_id: str, position: int, *, limit: int = 10_000) -> list[FeedItem]:
@@ -41,7 +42,7 @@ class StreamReader:
             assert raw.seq is not None
             # Not ours to judge here; the recorder reports invalid events.
             with contextlib.suppress(InvalidEvent):
-                items.append(FeedItem(raw.seq, decode(raw.subject, raw.data or b"")))
+                items.append(self.item(raw.seq, decode(raw.subject, raw.data or b"")))
             seq = raw.seq + 1
         return items
 

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
-from appgen.events import EventBus, open_bus
+from appgen.events import Event, EventBus, open_bus
 from appgen.events.blobs import BlobStore
 from appgen.gateway.hub import Hub
+from appgen.gateway.messages import FeedItem
 from appgen.gateway.reader import StreamReader
 from appgen.gateway.settings import Settings
-from appgen.store import EventStore
+from appgen.gateway.tokens import Signer
+from appgen.store import EventStore, KeyStore, QuotaStore
+
+log = logging.getLogger(__name__)
+SIGNING_SECRET = "signing"
 
 
 @dataclass
@@ -22,6 +31,31 @@ class Runtime:
     blobs: BlobStore
     reader: StreamReader
     hub: Hub
+    keys: KeyStore
+    quotas: QuotaStore
+    signer: Signer
+    # Names this process's rows in the shared WebSocket count.
+    gateway_id: str
+
+
+@dataclass(frozen=True)
+class _Items:
+    """Builds feed items whose `preview_url` is the project's signed preview link."""
+
+    signer: Signer
+
+    def __call__(self, position: int, event: Event) -> FeedItem:
+        return FeedItem(position, event, preview_path=self.signer.preview_path(event.project_id))
+
+
+async def _refresh_sockets(quotas: QuotaStore, gateway_id: str, every_s: float) -> None:
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            await quotas.refresh_sockets(gateway_id, stale_s=every_s * 3)
+        except Exception as error:
+            # The database may be away for a moment; the next round tries again.
+            log.warning("could not refresh this gateway's WebSocket rows: %r", error)
 
 
 @asynccontextmanager
@@ -31,14 +65,31 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         bus = await stack.enter_async_context(open_bus(settings, name="appgen-gateway"))
         store = await EventStore.open(settings.database_url, pool_size=settings.store_pool_size)
         stack.push_async_callback(store.close)
-        hub = Hub(bus, buffer=settings.ws_buffer)
+        keys = KeyStore(store.engine)
+        quotas = QuotaStore(store.engine)
+        signer = Signer(await keys.shared_secret(SIGNING_SECRET))
+        items = _Items(signer)
+        hub = Hub(bus, buffer=settings.ws_buffer, item=items)
         await hub.start()
         stack.push_async_callback(hub.stop)
+        gateway_id = uuid.uuid4().hex
+        refresher = asyncio.create_task(_refresh_sockets(quotas, gateway_id, settings.ws_refresh_s))
+
+        async def stop_refreshing() -> None:
+            refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await refresher
+
+        stack.push_async_callback(stop_refreshing)
         yield Runtime(
             settings=settings,
             bus=bus,
             store=store,
             blobs=await BlobStore.open(bus),
-            reader=StreamReader(bus),
+            reader=StreamReader(bus, item=items),
             hub=hub,
+            keys=keys,
+            quotas=quotas,
+            signer=signer,
+            gateway_id=gateway_id,
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
 from pydantic import Field
 
 from appgen.events import ServiceSettings
@@ -30,3 +33,24 @@ class Settings(ServiceSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     history_page: int = Field(default=500, ge=1, le=1000)
     store_pool_size: int = Field(default=10, ge=1, le=100)
+
+    # Security (docs/security.md).
+    auth: Literal["keys", "off"] = Field(
+        default="keys",
+        description="`keys`: every API request needs a key or token; `off`: no checks at all.",
+    )
+    allow_public_without_auth: bool = Field(
+        default=False,
+        description="Start with `auth=off` on an address beyond loopback (refused otherwise).",
+    )
+    local_key_file: Path | None = Field(
+        default=None,
+        description="The key `appgen up` wrote; the page served to loopback browsers uses it.",
+    )
+    token_ttl_s: int = Field(default=900, ge=10, le=86_400)
+    max_generations_per_hour: int = Field(default=60, ge=1)
+    max_concurrent_generations: int = Field(default=5, ge=1)
+    max_ws_per_key: int = Field(default=50, ge=1)
+    max_ws_total: int = Field(default=10_000, ge=1)
+    # A process refreshes its sockets' rows this often; rows not refreshed for 3x are dropped.
+    ws_refresh_s: float = Field(default=10.0, gt=0)

@@ -25,9 +25,10 @@ from appgen.store import EventStore
 _KEY_NAMESPACE = uuid.UUID("0b8f3e52-6a51-4c1e-8d0a-2f7c9e4b1a66")
 
 
-def project_id_for_key(key: str) -> str:
-    """The project id an Idempotency-Key stands for: the same key always gives the same id."""
-    return uuid.uuid5(_KEY_NAMESPACE, key).hex
+def project_id_for_key(key: str, owner: str | None = None) -> str:
+    """The project id an Idempotency-Key stands for: the same key of the same API key always
+    gives the same id, and two API keys that happen to pick the same key never collide."""
+    return uuid.uuid5(_KEY_NAMESPACE, key if owner is None else f"{owner}:{key}").hex
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,13 @@ class Submission:
     prompt: str
 
 
-def choose_project_id(project_id: str | None, idempotency_key: str | None) -> str:
+def choose_project_id(
+    project_id: str | None, idempotency_key: str | None, owner: str | None = None
+) -> str:
     if (
         project_id is not None
         and idempotency_key is not None
-        and project_id != project_id_for_key(idempotency_key)
+        and project_id != project_id_for_key(idempotency_key, owner)
     ):
         raise ProblemError(
             422, "Give either project_id or an Idempotency-Key, not two that disagree."
@@ -49,7 +52,7 @@ def choose_project_id(project_id: str | None, idempotency_key: str | None) -> st
     if project_id is not None:
         return project_id
     if idempotency_key is not None:
-        return project_id_for_key(idempotency_key)
+        return project_id_for_key(idempotency_key, owner)
     return new_project_id()
 
 

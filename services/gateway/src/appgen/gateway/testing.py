@@ -11,6 +11,7 @@ import uvicorn
 
 from appgen.gateway.app import create_app
 from appgen.gateway.settings import Settings
+from appgen.store import EventStore, KeyStore
 
 
 class _InProcessServer(uvicorn.Server):
@@ -45,3 +46,17 @@ async def serve_gateway(settings: Settings) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, timeout=30)
+
+
+async def create_key(database_url: str, name: str = "test") -> str:
+    """A new API key in the database at `database_url` (migrated), for tests and benchmarks."""
+    store = await EventStore.open(database_url, pool_size=1)
+    try:
+        return (await KeyStore(store.engine).create(name)).key
+    finally:
+        await store.close()
+
+
+def bearer(key: str) -> dict[str, str]:
+    """The header that authenticates a request with `key` (or a token)."""
+    return {"Authorization": f"Bearer {key}"}

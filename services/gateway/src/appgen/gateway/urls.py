@@ -9,6 +9,7 @@ from starlette.requests import HTTPConnection
 
 from appgen.gateway.models import ProjectLinks
 from appgen.gateway.settings import Settings
+from appgen.gateway.tokens import Signer
 
 API = "/api/v1"
 
@@ -25,8 +26,10 @@ def ws_origin(http_origin: str) -> str:
     return "ws://" + http_origin.removeprefix("http://")
 
 
-def preview_path(project_id: str) -> str:
-    return f"/preview/{project_id}/"
+def preview_path(conn: HTTPConnection, project_id: str) -> str:
+    """The project's preview link (signed, so only those given it can open it)."""
+    signer: Signer = conn.app.state.runtime.signer
+    return signer.preview_path(project_id)
 
 
 def links(conn: HTTPConnection, settings: Settings, project_id: str) -> ProjectLinks:
@@ -36,7 +39,7 @@ def links(conn: HTTPConnection, settings: Settings, project_id: str) -> ProjectL
         websocket_url=f"{ws_origin(base)}{API}/ws/generate/{project_id}",
         events_url=f"{base}{API}/projects/{project_id}/events",
         stream_url=f"{base}{API}/projects/{project_id}/stream",
-        preview_url=f"{base}{preview_path(project_id)}",
+        preview_url=f"{base}{preview_path(conn, project_id)}",
         qr_url=f"{base}{API}/projects/{project_id}/qr",
     )
 

@@ -7,20 +7,24 @@ from fastapi import APIRouter, Request
 from appgen.events import new_project_id
 from appgen.events.projection import ProjectState
 from appgen.gateway import queries
-from appgen.gateway.deps import ProjectIdPath, RuntimeDep
+from appgen.gateway.access import OwnedProjectId
+from appgen.gateway.auth import CallerDep
+from appgen.gateway.deps import RuntimeDep
+from appgen.gateway.generations import start_generation
 from appgen.gateway.models import LegacyAccepted, LegacyGenerate, LegacyStatus
 from appgen.gateway.problems import Problem
-from appgen.gateway.submit import submit
-from appgen.gateway.urls import links, origin
+from appgen.gateway.urls import links, origin, preview_path
 
 router = APIRouter(tags=["compatibility"])
 
 
 @router.post("/generate", status_code=202, response_model=LegacyAccepted)
-async def generate(body: LegacyGenerate, request: Request, rt: RuntimeDep) -> LegacyAccepted:
+async def generate(
+    body: LegacyGenerate, request: Request, rt: RuntimeDep, caller: CallerDep
+) -> LegacyAccepted:
     """Start a generation (the earlier generator's request); same as POST /api/v1/projects."""
     project_id = new_project_id()
-    await submit(rt.bus, rt.store, rt.reader, project_id=project_id, prompt=body.prompt)
+    await start_generation(rt, caller, project_id, body.prompt)
     urls = links(request, rt.settings, project_id)
     return LegacyAccepted(
         project_id=project_id,
@@ -42,7 +46,7 @@ def _message(state: ProjectState) -> str | None:
     response_model=LegacyStatus,
     responses={404: {"model": Problem, "description": "No such project."}},
 )
-async def status(project_id: ProjectIdPath, request: Request, rt: RuntimeDep) -> LegacyStatus:
+async def status(project_id: OwnedProjectId, request: Request, rt: RuntimeDep) -> LegacyStatus:
     """A project's status in the earlier generator's shape."""
     state = await queries.project_state(rt, project_id)
     base = origin(request, rt.settings)
@@ -52,7 +56,7 @@ async def status(project_id: ProjectIdPath, request: Request, rt: RuntimeDep) ->
         stage=state.stage.value,
         progress=state.progress,
         message=_message(state),
-        preview_url=f"{base}{state.preview_path}" if state.preview_path else None,
+        preview_url=f"{base}{preview_path(request, project_id)}" if state.preview_path else None,
         screens_added=len(state.screens),
         error=state.failure_reason,
     )

@@ -9,8 +9,9 @@ import segno
 from fastapi import APIRouter, Query, Request, Response
 
 from appgen.gateway import queries
+from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.content import zip_files
-from appgen.gateway.deps import MAX_POSITION, ProjectIdPath, RuntimeDep
+from appgen.gateway.deps import MAX_POSITION, RuntimeDep
 from appgen.gateway.models import FileEntry, FileTree
 from appgen.gateway.problems import Problem
 from appgen.gateway.urls import API, origin, phone_origin, preview_path
@@ -27,12 +28,11 @@ At = Annotated[
 
 @router.get("/projects/{project_id}/files", response_model=FileTree, responses=NOT_FOUND)
 async def list_files(
-    project_id: ProjectIdPath, request: Request, rt: RuntimeDep, at: At = None
+    project_id: OwnedProjectId, request: Request, rt: RuntimeDep, at: At = None
 ) -> FileTree:
     """The project's file tree at a position: each path's latest write."""
-    await queries.require_project(rt, project_id)
     tree = await queries.file_tree(rt, project_id, at=at)
-    base = f"{origin(request, rt.settings)}{preview_path(project_id)}@{tree.position}/"
+    base = f"{origin(request, rt.settings)}{preview_path(request, project_id)}@{tree.position}/"
     return FileTree(
         project_id=project_id,
         position=tree.position,
@@ -59,13 +59,12 @@ async def list_files(
     },
 )
 async def export(
-    project_id: ProjectIdPath,
+    project_id: OwnedProjectId,
     rt: RuntimeDep,
     format: Literal["web"] = "web",
     at: At = None,
 ) -> Response:
     """The app as a zip: the web app exactly as the preview serves it."""
-    await queries.require_project(rt, project_id)
     tree = await queries.file_tree(rt, project_id, at=at)
     data = await zip_files(rt.blobs, tree.files, folder=project_id)
     return Response(
@@ -87,15 +86,14 @@ async def export(
     },
 )
 async def qr_code(
-    project_id: ProjectIdPath,
+    project_id: OwnedProjectId,
     request: Request,
     rt: RuntimeDep,
     format: Literal["svg", "png"] = "svg",
     scale: Annotated[int, Query(ge=1, le=40)] = 8,
 ) -> Response:
     """A QR code of the preview URL, on the LAN address when the gateway listens beyond loopback."""
-    await queries.require_project(rt, project_id)
-    url = f"{phone_origin(request, rt.settings)}{preview_path(project_id)}"
+    url = f"{phone_origin(request, rt.settings)}{preview_path(request, project_id)}"
     code = segno.make(url, error="m")
     buffer = io.BytesIO()
     if format == "png":

@@ -1,37 +1,86 @@
 """The preview server: the app's files at the newest position or at any earlier one.
 
-URLs: `/preview/{id}/{path}` is the newest (HTML gets the live-reload script);
-`/preview/{id}/@{position}/{path}` is the app as it stood at `position`, so relative module and
+URLs: `/preview/{token}/{path}` is the newest (HTML gets the live-reload script);
+`/preview/{token}/@{position}/{path}` is the app as it stood at `position`, so relative module and
 asset URLs in a time-travelled page resolve at the same position; `?at=N` redirects there.
+`{token}` is the project's signed preview token (`<project id>.<signature>`): the link is all a
+phone needs, and it opens the app's files and a reload signal, nothing else of the project.
+
+A preview shares the gateway's origin, so its Content-Security-Policy confines what a generated
+page can reach: `connect-src` is this preview's own path (no fetch, EventSource or JSON import of
+the API or the page), no frames, no plugins. Credentials are bearer headers that the browser
+never adds by itself, so a request a preview could still make (an image, a navigation) carries
+none. docs/security.md has the whole argument.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
+from sse_starlette import EventSourceResponse
 
-from appgen.events import FileWrite, check_relative_path
+from appgen.events import (
+    FilesWritten,
+    FileWrite,
+    ProjectCompleted,
+    ProjectFailed,
+    check_relative_path,
+)
 from appgen.gateway import queries
 from appgen.gateway.content import file_bytes
-from appgen.gateway.deps import MAX_POSITION, ProjectIdPath, RuntimeDep
+from appgen.gateway.deps import MAX_POSITION, RuntimeDep
 from appgen.gateway.livereload import inject, live_script
+from appgen.gateway.messages import FeedItem
 from appgen.gateway.problems import Problem, ProblemError
+from appgen.gateway.routes.sse import events
+from appgen.gateway.runtime import Runtime
+from appgen.gateway.urls import origin
 
 router = APIRouter(prefix="/preview", tags=["preview"])
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-    "frame-ancestors 'self'"
-)
-SAFETY = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
 LIVE = "__live.js"
+LIVE_EVENTS = "__events"
+PreviewToken = Annotated[
+    str, Path(max_length=120, description="The preview token from the project's preview_url.")
+]
+
+
+def csp(base: str) -> str:
+    """The policy of one preview: scripts, styles and images from the gateway; connections
+    only to this preview's own path (`base`, ending in `/`)."""
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: blob:; connect-src {base}; worker-src 'self'; "
+        "frame-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'self'"
+    )
+
+
+def safety(request: Request, token: str) -> dict[str, str]:
+    return {
+        "Content-Security-Policy": csp(
+            f"{origin(request, request.app.state.settings)}/preview/{token}/"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        # The page embeds previews in a sandboxed (opaque-origin) frame, whose module scripts
+        # are CORS requests. Previews are public to whoever holds the link and carry no
+        # credentials, so any origin may read them.
+        "Access-Control-Allow-Origin": "*",
+        "Cross-Origin-Resource-Policy": "cross-origin",
+    }
+
+
+def preview_project(rt: Runtime, token: str) -> str:
+    project_id = rt.signer.preview_project(token)
+    if project_id is None:
+        raise ProblemError(404, "No such preview.")
+    return project_id
+
+
 RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {}}, "description": "The file."},
     404: {"model": Problem, "description": "No such project or file."},
@@ -60,14 +109,47 @@ def _is_html(write: FileWrite) -> bool:
     return write.content_type.split(";")[0].strip() == "text/html"
 
 
-@router.get("/{project_id}", include_in_schema=False)
-async def preview_root(project_id: ProjectIdPath) -> RedirectResponse:
-    return RedirectResponse(f"/preview/{project_id}/", status_code=308)
+@router.get("/{token}", include_in_schema=False)
+async def preview_root(token: PreviewToken, rt: RuntimeDep) -> RedirectResponse:
+    preview_project(rt, token)
+    return RedirectResponse(f"/preview/{token}/", status_code=308)
 
 
-@router.get("/{project_id}/{path:path}", response_class=Response, responses=RESPONSES)
+@router.get(
+    "/{token}/" + LIVE_EVENTS,
+    response_class=EventSourceResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "Reload signals."},
+        404: {"model": Problem, "description": "No such preview."},
+    },
+)
+async def preview_events(
+    token: PreviewToken,
+    request: Request,
+    rt: RuntimeDep,
+    since: Annotated[int, Query(ge=0, le=MAX_POSITION)] = 0,
+) -> EventSourceResponse:
+    """For the live-reload script: one message per later event, saying only whether the
+    preview should reload (`{"reload": bool, "done": bool}`), never what happened."""
+    project_id = preview_project(rt, token)
+    await queries.require_project(rt, project_id)
+    return EventSourceResponse(
+        events(rt, project_id, since, shape=reload_signal),
+        ping=rt.settings.heartbeat_s,
+        send_timeout=30,
+        headers={"Cache-Control": "no-store", **safety(request, token)},
+    )
+
+
+def reload_signal(item: FeedItem) -> str:
+    wrote = isinstance(item.event, FilesWritten) and bool(item.event.files)
+    done = isinstance(item.event, ProjectCompleted | ProjectFailed)
+    return json.dumps({"reload": wrote or done, "done": done})
+
+
+@router.get("/{token}/{path:path}", response_class=Response, responses=RESPONSES)
 async def preview_file(
-    project_id: ProjectIdPath,
+    token: PreviewToken,
     path: str,
     request: Request,
     rt: RuntimeDep,
@@ -77,13 +159,15 @@ async def preview_file(
     ] = None,
 ) -> Response:
     """A file of the app's preview (see the module docs for the URL scheme)."""
+    project_id = preview_project(rt, token)
+    headers = safety(request, token)
     if path == LIVE:
-        return Response(live_script(), media_type="text/javascript", headers=SAFETY)
+        return Response(live_script(), media_type="text/javascript", headers=headers)
     pinned, file_path = _split(path)
     if pinned is None and at is not None:
         # Relative URLs in the page must resolve at the same position, so the position moves
         # into the path.
-        return RedirectResponse(f"/preview/{project_id}/@{at}/{path}", status_code=307)
+        return RedirectResponse(f"/preview/{token}/@{at}/{path}", status_code=307)
     await queries.require_project(rt, project_id)
     tree = await queries.file_tree(rt, project_id, at=pinned)
     write = tree.files.get(file_path)
@@ -91,7 +175,7 @@ async def preview_file(
         raise ProblemError(404, f"No file {file_path} at position {tree.position}.")
     live = pinned is None and _is_html(write)
     etag = f'"{write.sha256}-{tree.position}"' if live else f'"{write.sha256}"'
-    headers = dict(SAFETY, ETag=etag)
+    headers["ETag"] = etag
     # A pinned position at or below what is recorded never changes; the newest may at any time.
     frozen = pinned is not None and pinned <= tree.position
     headers["Cache-Control"] = "public, max-age=31536000, immutable" if frozen else "no-cache"
@@ -99,7 +183,7 @@ async def preview_file(
         return Response(status_code=304, headers=headers)
     body = await file_bytes(rt.blobs, write)
     if live:
-        body = inject(body, project_id, tree.position)
+        body = inject(body, token, tree.position)
     return Response(body, media_type=write.content_type, headers=headers)
 
 

@@ -7,8 +7,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query, Request, Response
 
 from appgen.gateway import queries
-from appgen.gateway.deps import MAX_POSITION, ProjectIdPath, RuntimeDep
-from appgen.gateway.messages import FeedItem
+from appgen.gateway.access import OwnedProjectId
+from appgen.gateway.auth import CallerDep
+from appgen.gateway.deps import MAX_POSITION, RuntimeDep
+from appgen.gateway.generations import start_generation
 from appgen.gateway.models import (
     CreateProject,
     EventMessage,
@@ -18,8 +20,9 @@ from appgen.gateway.models import (
     ProjectView,
 )
 from appgen.gateway.problems import Problem
-from appgen.gateway.submit import choose_project_id, submit
-from appgen.gateway.urls import links, origin
+from appgen.gateway.submit import choose_project_id
+from appgen.gateway.urls import links, origin, preview_path
+from appgen.store.store import ANYONE
 
 router = APIRouter(prefix="/api/v1", tags=["projects"])
 
@@ -44,6 +47,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     responses={
         200: {"model": ProjectAccepted, "description": "The project existed already (a retry)."},
         409: {"model": Problem, "description": "The id or key names a different prompt."},
+        429: {"model": Problem, "description": "A generation limit of this key; see `type`."},
     },
 )
 async def create_project(
@@ -51,11 +55,12 @@ async def create_project(
     request: Request,
     response: Response,
     rt: RuntimeDep,
+    caller: CallerDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ProjectAccepted:
     """Start generating an app from a prompt; follow it at the returned URLs."""
-    project_id = choose_project_id(body.project_id, idempotency_key)
-    result = await submit(rt.bus, rt.store, rt.reader, project_id=project_id, prompt=body.prompt)
+    project_id = choose_project_id(body.project_id, idempotency_key, caller.key_id)
+    result = await start_generation(rt, caller, project_id, body.prompt)
     status: Literal["queued", "running", "complete", "failed"] = "queued"
     if not result.created:
         response.status_code = 200
@@ -70,19 +75,27 @@ async def create_project(
 
 @router.get("/projects", response_model=ProjectPage)
 async def list_projects(
+    request: Request,
     rt: RuntimeDep,
+    caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     status: Literal["running", "complete", "failed"] | None = None,
 ) -> ProjectPage:
-    """Projects, newest first."""
-    items, total = await rt.store.list_projects(limit=limit, offset=offset, status=status)
+    """The caller's projects, newest first."""
+    owner = ANYONE if rt.settings.auth == "off" else caller.key_id
+    items, total = await rt.store.list_projects(
+        limit=limit, offset=offset, status=status, owner=owner
+    )
+    for item in items:
+        if item.preview_path is not None:
+            item.preview_path = preview_path(request, item.project_id)
     return ProjectPage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/projects/{project_id}", response_model=ProjectView, responses=NOT_FOUND)
 async def get_project(
-    project_id: ProjectIdPath,
+    project_id: OwnedProjectId,
     request: Request,
     rt: RuntimeDep,
     at: Annotated[
@@ -92,16 +105,19 @@ async def get_project(
     """The project's state folded from its events: stage, percent, screens, images, timings."""
     state = await queries.project_state(rt, project_id, at=at)
     base = origin(request, rt.settings)
+    values = state.model_dump()
+    if state.preview_path:
+        values["preview_path"] = preview_path(request, project_id)
     return ProjectView(
-        **state.model_dump(),
-        preview_url=f"{base}{state.preview_path}" if state.preview_path else None,
+        **values,
+        preview_url=f"{base}{values['preview_path']}" if state.preview_path else None,
         links=links(request, rt.settings, project_id),
     )
 
 
 @router.get("/projects/{project_id}/events", response_model=EventPage, responses=NOT_FOUND)
 async def project_events(
-    project_id: ProjectIdPath,
+    project_id: OwnedProjectId,
     rt: RuntimeDep,
     since: Annotated[
         int, Query(ge=0, le=MAX_POSITION, description="Events after this position.")
@@ -109,9 +125,8 @@ async def project_events(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EventPage:
     """The project's events after `since`, in position order, a page at a time."""
-    await queries.require_project(rt, project_id)
     stored = await rt.store.history(project_id, since=since, limit=limit)
-    items = [FeedItem(r.position, r.event) for r in stored]
+    items = [rt.reader.item(r.position, r.event) for r in stored]
     if len(items) < limit:
         after = items[-1].position if items else since
         tail = await rt.reader.after(project_id, after, limit=limit - len(items))

@@ -6,15 +6,16 @@ Each event's `id` is its position, so a browser's EventSource resumes by itself 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from appgen.gateway import queries
-from appgen.gateway.deps import MAX_POSITION, ProjectIdPath, RuntimeDep
+from appgen.gateway.access import OwnedProjectId
+from appgen.gateway.deps import MAX_POSITION, RuntimeDep
 from appgen.gateway.feed import Feed
+from appgen.gateway.messages import FeedItem
 from appgen.gateway.problems import Problem, ProblemError
 from appgen.gateway.runtime import Runtime
 
@@ -31,7 +32,13 @@ def resume_position(last_event_id: str | None, since: int) -> int:
     return int(value)
 
 
-async def events(rt: Runtime, project_id: str, since: int) -> AsyncIterator[ServerSentEvent]:
+def _message(item: FeedItem) -> str:
+    return item.json
+
+
+async def events(
+    rt: Runtime, project_id: str, since: int, *, shape: Callable[[FeedItem], str] = _message
+) -> AsyncIterator[ServerSentEvent]:
     feed = Feed(
         store=rt.store,
         reader=rt.reader,
@@ -43,7 +50,7 @@ async def events(rt: Runtime, project_id: str, since: int) -> AsyncIterator[Serv
     async with feed:
         async for item in feed.items():
             if item is not None:
-                yield ServerSentEvent(data=item.json, id=str(item.position))
+                yield ServerSentEvent(data=shape(item), id=str(item.position))
         reason = feed.close_reason
         if reason:
             yield ServerSentEvent(data=reason, event="close")
@@ -59,7 +66,7 @@ async def events(rt: Runtime, project_id: str, since: int) -> AsyncIterator[Serv
     },
 )
 async def stream(
-    project_id: ProjectIdPath,
+    project_id: OwnedProjectId,
     rt: RuntimeDep,
     since: Annotated[
         int, Query(ge=0, le=MAX_POSITION, description="Events after this position.")
@@ -68,7 +75,6 @@ async def stream(
 ) -> EventSourceResponse:
     """Every event after `since` (or `Last-Event-ID`), then live ones, as Server-Sent Events."""
     position = resume_position(last_event_id, since)
-    await queries.require_project(rt, project_id)
     return EventSourceResponse(
         events(rt, project_id, position),
         ping=rt.settings.heartbeat_s,

@@ -1,27 +1,30 @@
 """WebSocket progress: history after `since`, then live events; `start` creates the project.
 
-Close codes (docs/protocol.md): 1008 bad project id, bad `since`, bad message or unknown
-project; 1013 the client fell too far behind; 1001 the server is going down.
+Close codes (docs/protocol.md): 1008 no or bad key/token, bad project id, bad `since`, bad
+message or unknown project (another key's project is unknown too); 1013 the client fell too far
+behind or a connection limit is reached; 1001 the server is going down.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.websockets import WebSocketState
 
 from appgen.events import is_project_id
+from appgen.gateway.access import may_see, project_owner
+from appgen.gateway.auth import Caller, authenticate
 from appgen.gateway.deps import RuntimeDep
 from appgen.gateway.feed import Feed
+from appgen.gateway.generations import start_generation
 from appgen.gateway.hub import SHUTDOWN, TOO_SLOW
 from appgen.gateway.models import Prompt
 from appgen.gateway.problems import ProblemError
-from appgen.gateway.queries import require_project
 from appgen.gateway.runtime import Runtime
-from appgen.gateway.submit import submit
 
 router = APIRouter(prefix="/api/v1")
 
@@ -64,15 +67,14 @@ def parse_since(raw: str | None) -> int:
     return int(raw)
 
 
-async def exists(rt: Runtime, project_id: str) -> bool:
-    try:
-        await require_project(rt, project_id)
-    except ProblemError:
-        return False
-    return True
+async def exists(rt: Runtime, caller: Caller, project_id: str) -> bool:
+    """Whether the project exists for this caller (another key's project does not)."""
+    return may_see(caller, *await project_owner(rt, project_id))
 
 
-async def handle_message(ws: WebSocket, rt: Runtime, project_id: str, text: str) -> None:
+async def handle_message(
+    ws: WebSocket, rt: Runtime, caller: Caller, project_id: str, text: str
+) -> None:
     """A client message: `start` (idempotent) or `ping`."""
     try:
         message = StartMessage.model_validate_json(text)
@@ -84,29 +86,28 @@ async def handle_message(ws: WebSocket, rt: Runtime, project_id: str, text: str)
     if message.action != "start" or message.prompt is None:
         raise Closed(POLICY, 'bad message: expected {"action": "start", "prompt": "..."}')
     try:
-        result = await submit(
-            rt.bus, rt.store, rt.reader, project_id=project_id, prompt=message.prompt
-        )
+        result = await start_generation(rt, caller, project_id, message.prompt)
     except ProblemError as error:
-        raise Closed(POLICY, error.detail) from error
+        code = TRY_AGAIN_LATER if error.status == 429 else POLICY
+        raise Closed(code, error.detail) from error
     await ws.send_json({"type": "accepted", "project_id": project_id, "created": result.created})
 
 
-async def receive_loop(ws: WebSocket, rt: Runtime, project_id: str) -> None:
+async def receive_loop(ws: WebSocket, rt: Runtime, caller: Caller, project_id: str) -> None:
     while True:
         text = await ws.receive_text()
-        await handle_message(ws, rt, project_id, text)
+        await handle_message(ws, rt, caller, project_id, text)
 
 
-async def await_start(ws: WebSocket, rt: Runtime, project_id: str) -> None:
+async def await_start(ws: WebSocket, rt: Runtime, caller: Caller, project_id: str) -> None:
     """For a project that does not exist yet: the first message must start it."""
     try:
         async with asyncio.timeout(rt.settings.ws_start_timeout_s):
             text = await ws.receive_text()
     except TimeoutError:
         raise Closed(POLICY, f"unknown project {project_id}; send start to create it") from None
-    await handle_message(ws, rt, project_id, text)
-    if not await exists(rt, project_id):
+    await handle_message(ws, rt, caller, project_id, text)
+    if not await exists(rt, caller, project_id):
         raise Closed(POLICY, f"unknown project {project_id}; send start to create it")
 
 
@@ -118,11 +119,11 @@ async def send_loop(ws: WebSocket, feed: Feed) -> None:
             await ws.send_text(item.json)
 
 
-async def serve(ws: WebSocket, rt: Runtime, project_id: str, since: int) -> None:
+async def serve(ws: WebSocket, rt: Runtime, caller: Caller, project_id: str, since: int) -> None:
     if not is_project_id(project_id):
         raise Closed(POLICY, "invalid project id")
-    if not await exists(rt, project_id):
-        await await_start(ws, rt, project_id)
+    if not await exists(rt, caller, project_id):
+        await await_start(ws, rt, caller, project_id)
     feed = Feed(
         store=rt.store,
         reader=rt.reader,
@@ -135,7 +136,7 @@ async def serve(ws: WebSocket, rt: Runtime, project_id: str, since: int) -> None
     async with feed:
         tasks = {
             asyncio.ensure_future(send_loop(ws, feed)),
-            asyncio.ensure_future(receive_loop(ws, rt, project_id)),
+            asyncio.ensure_future(receive_loop(ws, rt, caller, project_id)),
             asyncio.ensure_future(feed.wait_closed()),
         }
         try:
@@ -161,14 +162,43 @@ async def serve(ws: WebSocket, rt: Runtime, project_id: str, since: int) -> None
 async def generate_socket(ws: WebSocket, project_id: str, rt: RuntimeDep) -> None:
     """Progress of one project: every event after `since`, then live ones (docs/protocol.md)."""
     await ws.accept()
+    counted: uuid.UUID | None = None
     try:
-        await serve(ws, rt, project_id, parse_since(ws.query_params.get("since")))
+        caller = await _caller(ws, rt)
+        counted = await _count(rt, caller)
+        await serve(ws, rt, caller, project_id, parse_since(ws.query_params.get("since")))
     except Closed as closed:
         await _close(ws, closed.code, closed.reason)
     except WebSocketDisconnect:
         return
     else:
         await _close(ws, 1000, "")
+    finally:
+        if counted is not None:
+            await rt.quotas.close_socket(counted)
+
+
+async def _caller(ws: WebSocket, rt: Runtime) -> Caller:
+    try:
+        return await authenticate(ws, rt)
+    except ProblemError as error:
+        raise Closed(POLICY, f"unauthorized: {error.detail}") from None
+
+
+async def _count(rt: Runtime, caller: Caller) -> uuid.UUID:
+    """Count this socket in the limits every gateway process shares, or close 1013."""
+    connection_id = uuid.uuid4()
+    refusal = await rt.quotas.open_socket(
+        connection_id,
+        caller.key_id or "-",
+        rt.gateway_id,
+        per_key=rt.settings.max_ws_per_key,
+        total=rt.settings.max_ws_total,
+        stale_s=rt.settings.ws_refresh_s * 3,
+    )
+    if refusal is not None:
+        raise Closed(TRY_AGAIN_LATER, f"{refusal.limit}: {refusal.detail}; retry later")
+    return connection_id
 
 
 async def _close(ws: WebSocket, code: int, reason: str) -> None:

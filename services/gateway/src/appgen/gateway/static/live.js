@@ -1,14 +1,15 @@
 // Reloads an open preview when a later event writes files (a screen, components, an image).
+// It follows the preview's own reload signal (`__events`), which needs no key and says nothing
+// about the project beyond "reload".
 (() => {
   const me = new URL(document.currentScript.src);
-  const projectId = me.pathname.split("/")[2];
   const since = me.searchParams.get("since") || "0";
-  const source = new EventSource(`/api/v1/projects/${projectId}/stream?since=${since}`);
+  const source = new EventSource(new URL(`__events?since=${since}`, me));
   let timer = null;
   source.onmessage = (message) => {
-    const event = JSON.parse(message.data);
-    const wrote = Array.isArray(event.data.files) && event.data.files.length > 0;
-    if (wrote || event.type === "complete") {
+    const signal = JSON.parse(message.data);
+    if (signal.done) source.close();
+    if (signal.reload) {
       clearTimeout(timer);
       // Several events often land together; reload once after they settle.
       timer = setTimeout(() => location.reload(), 200);

@@ -1,0 +1,96 @@
+"""Short-lived tokens: for clients that cannot send an Authorization header, and for the page.
+
+`POST /api/v1/tokens` trades a key (or a token) for a new token. `GET /api/v1/session` gives the
+page served on this machine a token of the local key `appgen up` made, so a new user notices no
+keys at all; it answers only when the gateway listens on loopback, the request comes from
+loopback, and the browser says the request is the page's own `fetch` (Fetch Metadata). A
+preview cannot ask: its CSP limits its connections to its own path (docs/security.md).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from appgen.gateway.auth import Caller, CallerDep
+from appgen.gateway.deps import RuntimeDep
+from appgen.gateway.problems import Problem, ProblemError
+from appgen.gateway.runtime import Runtime
+from appgen.gateway.urls import API, listens_beyond_loopback
+
+router = APIRouter(prefix=API, tags=["auth"])
+
+
+class Token(BaseModel):
+    token: str = Field(description="Send as `Authorization: Bearer` or `?access_token=`.")
+    expires_at: datetime
+    key_id: str | None = Field(description="The key the token acts for.")
+
+
+def _token(rt: Runtime, key_id: str) -> Token:
+    token, expires = rt.signer.token(key_id, rt.settings.token_ttl_s)
+    return Token(token=token, expires_at=datetime.fromtimestamp(expires, UTC), key_id=key_id)
+
+
+@router.post(
+    "/tokens",
+    status_code=201,
+    response_model=Token,
+    responses={401: {"model": Problem, "description": "No valid key or token."}},
+)
+async def create_token(caller: CallerDep, rt: RuntimeDep) -> Token:
+    """A short-lived token for the calling key (`APPGEN_TOKEN_TTL_S`, 15 minutes by default)."""
+    if caller.key_id is None:
+        raise ProblemError(409, "Authentication is off: there are no keys to make tokens for.")
+    return _token(rt, caller.key_id)
+
+
+def _loopback(host: str | None) -> bool:
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _page_may_have_token(request: Request, rt: Runtime) -> str | None:
+    """Why the local key's token is not handed out, or None when it may be."""
+    if rt.settings.local_key_file is None:
+        return "this gateway has no local key (appgen up makes one)"
+    if listens_beyond_loopback(rt.settings.gateway_host):
+        return "the gateway listens beyond loopback; use an API key"
+    if not _loopback(request.client.host if request.client else None):
+        return "only a browser on this machine gets the local key"
+    headers = request.headers
+    # Browsers set these and scripts cannot forge them: only the page's own fetch() passes.
+    if headers.get("sec-fetch-site") != "same-origin" or headers.get("sec-fetch-dest") != "empty":
+        return "only the gateway's own page gets the local key"
+    return None
+
+
+@router.get(
+    "/session",
+    response_model=Token,
+    responses={403: {"model": Problem, "description": "Not the local page; use a key."}},
+)
+async def page_session(request: Request, rt: RuntimeDep) -> Token:
+    """The page's token for the local key: same-origin `fetch` from loopback only."""
+    if rt.settings.auth == "off":
+        return Token(token="", expires_at=datetime.now(UTC), key_id=None)
+    refused = _page_may_have_token(request, rt)
+    if refused is None:
+        assert rt.settings.local_key_file is not None
+        try:
+            key = rt.settings.local_key_file.read_text().strip()
+        except OSError:
+            key = ""
+        verified = await rt.keys.verify(key) if key else None
+        if verified is not None:
+            return _token(rt, verified.key_id)
+        refused = "the local key file is missing or its key was revoked"
+    raise ProblemError(403, f"No session: {refused}.")
+
+
+__all__ = ["Caller", "router"]

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from appgen.events.envelope import Event
 from appgen.events.files import FileWrite
+from appgen.events.ids import ProjectId
 from appgen.events.stages import Stage
 from appgen.spec import AppSpec
 
@@ -129,3 +130,31 @@ class ProjectFailed(Event):
     STAGE: ClassVar[Stage] = Stage.failed
     failed_stage: Stage
     reason: str = Field(max_length=2000)
+
+
+class ProjectResumed(Event):
+    """Work continues after a failure or a stall: each stage in `redo` takes up its last input again.
+
+    The stages are derived from the project's events alone (`appgen.events.resume.plan`); a stage
+    republishes only the outputs its input has not produced yet, so nothing finished is redone
+    twice in the log. A failed project is running again from this event on.
+    """
+
+    STAGE: ClassVar[Stage] = Stage.queued
+    redo: tuple[Stage, ...] = Field(min_length=1)
+    resume_stage: Stage = Field(description="Where the project's headline stands again.")
+    reason: str = Field(default="", max_length=2000)
+
+
+class ProjectForked(Event):
+    """This project's history so far is a copy of another's up to a position; it continues here."""
+
+    STAGE: ClassVar[Stage] = Stage.queued
+    source_project_id: ProjectId
+    source_position: int = Field(ge=0)
+    prompt: str | None = Field(
+        default=None, max_length=MAX_PROMPT_LENGTH, description="The changed prompt, if any."
+    )
+    model: str | None = Field(
+        default=None, max_length=200, description="A model to use from here on, if any."
+    )

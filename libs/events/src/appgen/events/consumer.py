@@ -3,6 +3,10 @@
 fetch → validate → handle (publishing each output as it is yielded) → ack;
 an exception naks with backoff; past the delivery cap the stage gives up visibly
 (StageFailed, then ProjectFailed) and the message is terminated.
+
+Every stage also takes part in resumes (`ProjectResumed`, see `resumer.py`) and ignores the
+events a fork copied (their work is done); the trace context travels from each input to its
+outputs (W3C `traceparent` header and `metadata.trace_id`) and into every log line.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from typing import Any
 
 import nats.errors
 from nats.aio.msg import Msg
@@ -19,15 +24,17 @@ from nats.js.errors import APIError
 
 from appgen.events import metrics
 from appgen.events.bus import EventBus
-from appgen.events.catalog import ProjectFailed, StageFailed
+from appgen.events.catalog import ProjectFailed, ProjectResumed, StageFailed
 from appgen.events.codec import InvalidEvent, decode
 from appgen.events.context import HandlerContext
 from appgen.events.envelope import Event
 from appgen.events.errors import PermanentError
-from appgen.events.logs import event_logger
+from appgen.events.logs import bound_to, event_logger
+from appgen.events.resumer import resume_handler
 from appgen.events.settings import ConsumerSettings
 from appgen.events.subjects import all_events, type_filters
-from appgen.events.worker import Worker
+from appgen.events.trace import trace_id_of
+from appgen.events.worker import Handler, Worker
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +54,18 @@ class ConsumerLoop:
         self.settings = settings
         override = worker.max_deliver_override
         self.max_deliver: int | None = settings.max_deliver if override == -1 else override
+        # A stage (a worker that can fail a project) takes part in resumes unless it handles
+        # ProjectResumed itself; the recorder (no stage) records it like any event.
+        self._resume: Handler[ProjectResumed] | None = (
+            resume_handler(worker, bus)
+            if worker.stage is not None and ProjectResumed not in worker.consumes
+            else None
+        )
 
     def consumer_config(self) -> ConsumerConfig:
         consumes = self.worker.consumes
+        if self._resume is not None:
+            consumes = (*consumes, ProjectResumed)
         filters = [all_events()] if Event in consumes else type_filters(consumes)
         return ConsumerConfig(
             durable_name=self.worker.name,
@@ -124,9 +140,27 @@ class ConsumerLoop:
         except InvalidEvent as error:
             await self._reject(msg, error)
             return
+        trace_id = trace_id_of(event, msg.headers)
+        with bound_to(event, trace_id=trace_id, service=self.worker.name):
+            await self._deliver(msg, event, attempt, position, trace_id)
+
+    def _handler(self, event: Event) -> Handler[Any] | None:
+        if self.worker.stage is not None and event.metadata.copied_from is not None:
+            # A fork's copy of a fact whose work was done in the source project.
+            return None
         handler = self.worker.handler_for(event)
+        if handler is None and isinstance(event, ProjectResumed):
+            return self._resume
+        return handler
+
+    async def _deliver(
+        self, msg: Msg, event: Event, attempt: int, position: int, trace_id: str | None
+    ) -> None:
+        handler = self._handler(event)
         if handler is None:
-            await msg.term()
+            # Nothing to do here, ever: acked rather than terminated, so a consumer that also
+            # matches copies and resumes for other stages does not count them as failures.
+            await msg.ack()
             return
         elog = event_logger(log, event)
         if self.max_deliver is not None and attempt > self.max_deliver:
@@ -134,7 +168,7 @@ class ConsumerLoop:
                 f"{self.worker.name} did not finish {event.type}: the worker stopped or timed out "
                 f"on each of {attempt - 1} attempts"
             )
-            await self._give_up(msg, event, attempt, position, reason)
+            await self._give_up(msg, event, attempt, position, reason, kind="worker_lost")
             return
         heartbeat = asyncio.create_task(self._keep_alive(msg))
         started = time.perf_counter()
@@ -144,6 +178,7 @@ class ConsumerLoop:
             attempt=attempt,
             position=position,
             heartbeat=msg.in_progress,
+            trace_id=trace_id,
         )
         try:
             async for output in handler(event, context):
@@ -154,7 +189,7 @@ class ConsumerLoop:
             raise
         except PermanentError as error:
             metrics.HANDLER_ERRORS.labels(event.type, self.worker.name).inc()
-            await self._give_up(msg, event, attempt, position, str(error))
+            await self._give_up(msg, event, attempt, position, str(error), kind="permanent")
         except Exception as error:
             metrics.HANDLER_ERRORS.labels(event.type, self.worker.name).inc()
             if self.max_deliver is not None and attempt >= self.max_deliver:
@@ -163,7 +198,7 @@ class ConsumerLoop:
                     f"{self.worker.name} gave up on {event.type} after {attempt} attempts: "
                     f"{type(error).__name__}: {error}"
                 )
-                await self._give_up(msg, event, attempt, position, reason)
+                await self._give_up(msg, event, attempt, position, reason, kind="retries_exhausted")
             else:
                 delay = self.settings.backoff_for(attempt)
                 elog.warning(
@@ -177,9 +212,10 @@ class ConsumerLoop:
         else:
             await msg.ack()
             metrics.EVENTS_CONSUMED.labels(event.type, self.worker.name).inc()
-            metrics.HANDLER_SECONDS.labels(event.type, self.worker.name).observe(
-                time.perf_counter() - started
-            )
+            elapsed = time.perf_counter() - started
+            metrics.HANDLER_SECONDS.labels(event.type, self.worker.name).observe(elapsed)
+            if self.worker.stage is not None:
+                metrics.STAGE_SECONDS.labels(self.worker.stage.value).observe(elapsed)
         finally:
             heartbeat.cancel()
 
@@ -191,9 +227,10 @@ class ConsumerLoop:
                 await msg.in_progress()
 
     async def _give_up(
-        self, msg: Msg, event: Event, attempt: int, position: int, reason: str
+        self, msg: Msg, event: Event, attempt: int, position: int, reason: str, *, kind: str
     ) -> None:
-        metrics.STAGE_FAILURES.labels(self.worker.name, type(event).__name__).inc()
+        stage = self.worker.stage.value if self.worker.stage is not None else "none"
+        metrics.STAGE_FAILURES.labels(stage, self.worker.name, kind).inc()
         event_logger(log, event).error("giving up: %s", reason)
         if self.worker.stage is not None:
             context = HandlerContext(
@@ -228,7 +265,8 @@ class ConsumerLoop:
 
     async def _reject(self, msg: Msg, error: InvalidEvent) -> None:
         """A message that is not a valid event can never be handled; say so and drop it."""
-        metrics.STAGE_FAILURES.labels(self.worker.name, "invalid").inc()
+        stage = self.worker.stage.value if self.worker.stage is not None else "none"
+        metrics.STAGE_FAILURES.labels(stage, self.worker.name, "invalid").inc()
         log.error(
             "%s terminating an invalid message on %s: %s", self.worker.name, msg.subject, error
         )

@@ -25,8 +25,11 @@ class HandlerContext:
         attempt: int,
         position: int,
         heartbeat: Callable[[], Awaitable[None]],
+        trace_id: str | None = None,
     ) -> None:
         self.cause = cause
+        # The input's trace (from its metadata or its `traceparent` header), passed to outputs.
+        self.trace_id = trace_id or cause.metadata.trace_id
         self.service = service
         self.attempt = attempt
         self.position = position
@@ -78,6 +81,6 @@ class HandlerContext:
             causation_id=cause.event_id,
             correlation_id=cause.metadata.correlation_id or cause.event_id,
             handler_ms=round((time.perf_counter() - self._started) * 1000, 3),
-            trace_id=cause.metadata.trace_id,
+            trace_id=self.trace_id,
             model_calls=tuple(model_calls),
         )

@@ -38,6 +38,9 @@ class EventMetadata(BaseModel):
     handler_ms: float | None = None
     trace_id: str | None = None
     model_calls: tuple[ModelCall, ...] = ()
+    # Set on the events a fork copies from its source: stages never react to a copy (its work
+    # is done), and it points at the original so cost and history stay with the source.
+    copied_from: uuid.UUID | None = None
 
 
 _REGISTRY: dict[str, type[Event]] = {}

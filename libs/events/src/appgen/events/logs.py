@@ -1,17 +1,47 @@
-"""Logging with the project and event on every line, as text for people or JSON for machines."""
+"""Logging with the project and event on every line, as text for people or JSON for machines.
+
+The consumer loop binds the event it is handling (`bound_to`) in a context variable; a filter on
+the root handler copies it onto every record logged while the handler runs, including the
+handler's own lines and the libraries' it calls, so no call site has to pass it along.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 from appgen.events.envelope import Event
 
 _CONTEXT_FIELDS = ("service", "project_id", "event_id", "event_type", "trace_id")
+_BOUND: ContextVar[dict[str, Any] | None] = ContextVar("appgen_log_context", default=None)
+
+
+@contextmanager
+def bound_to(event: Event, **extra: Any) -> Iterator[None]:
+    """Every log line inside the block carries the event's project, id, type and trace."""
+    fields: dict[str, Any] = {
+        "project_id": event.project_id,
+        "event_id": str(event.event_id),
+        "event_type": event.type,
+        "trace_id": event.metadata.trace_id,
+    }
+    fields.update({k: v for k, v in extra.items() if v is not None})
+    token = _BOUND.set(fields)
+    try:
+        yield
+    finally:
+        _BOUND.reset(token)
+
+
+def bound_fields() -> dict[str, Any]:
+    """What `bound_to` set for the running task (empty outside a handler)."""
+    return dict(_BOUND.get() or {})
 
 
 class EventLogger(logging.LoggerAdapter[logging.Logger]):
@@ -56,7 +86,7 @@ class _TextFormatter(logging.Formatter):
         text = super().format(record)
         context = " ".join(
             f"{key}={getattr(record, key)}"
-            for key in ("project_id", "event_id")
+            for key in ("project_id", "event_id", "trace_id")
             if getattr(record, key, None) is not None
         )
         return f"{text} [{context}]" if context else text
@@ -82,4 +112,8 @@ class _ServiceFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.service = self.service
+        for key, value in (_BOUND.get() or {}).items():
+            # Explicit `extra=` on a call wins over the bound context.
+            if getattr(record, key, None) is None:
+                setattr(record, key, value)
         return True

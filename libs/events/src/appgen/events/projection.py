@@ -2,7 +2,9 @@
 
 Stage semantics: each event belongs to the stage it names. `generating_images` is a background
 branch beside the main path, so it never moves the project's headline stage or progress (unless
-nothing else has happened yet); `complete` and `failed` are terminal and the first one wins.
+nothing else has happened yet); `complete` and `failed` are terminal and the first one wins, with
+one exception: `ProjectResumed` brings a failed project back to running (a completed one stays
+complete), after which the next terminal event wins again.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from appgen.events.catalog import (
     ProjectCompleted,
     ProjectCreated,
     ProjectFailed,
+    ProjectForked,
     ProjectRequested,
+    ProjectResumed,
     ScreenAdded,
     StageFailed,
 )
@@ -59,6 +63,10 @@ class Headline:
     progress: int = 0
 
     def step(self, event: Event) -> Headline:
+        if isinstance(event, ProjectResumed):
+            if self.status == "failed":
+                return Headline(event.resume_stage, "running", self.progress)
+            return self
         if self.status != "running":
             return self
         if isinstance(event, ProjectCompleted):
@@ -98,6 +106,14 @@ class ImageRef(BaseModel):
     path: str | None = None
 
 
+class ForkOrigin(BaseModel):
+    """Where a forked project's history came from."""
+
+    project_id: str
+    position: int
+    model: str | None = None
+
+
 class Usage(BaseModel):
     """Language-model usage summed from `metadata.model_calls`."""
 
@@ -129,6 +145,8 @@ class ProjectState(BaseModel):
     )
     failure_reason: str | None = None
     failed_stage: Stage | None = None
+    forked_from: ForkOrigin | None = None
+    resumes: int = Field(default=0, description="How many times the project was resumed.")
     created_at: datetime | None = None
     updated_at: datetime | None = None
     last_position: int = 0
@@ -208,10 +226,29 @@ class _Projector:
         elif isinstance(event, StageFailed | ProjectFailed):
             state.failure_reason = state.failure_reason or event.reason
             state.failed_stage = state.failed_stage or event.failed_stage
+        elif isinstance(event, ProjectResumed) and self.headline.status == "running":
+            # The resume took: the failure is history now (its events stay in the log).
+            state.resumes += 1
+            state.failure_reason = state.failed_stage = None
+        elif isinstance(event, ProjectForked) and event.metadata.copied_from is None:
+            # A fork of a fork copies its source's ProjectForked; this project's own one counts.
+            state.forked_from = ForkOrigin(
+                project_id=event.source_project_id,
+                position=event.source_position,
+                model=event.model,
+            )
 
     def _timings(self, state: ProjectState, event: Event) -> None:
         stage, when = event.current_stage, event.occurred_at
         stages = state.stages
+        if isinstance(event, ProjectResumed):
+            if self.headline.status == "failed":
+                for entry in stages.values():
+                    if entry.status == "failed":
+                        # Active again from the resume on; it finishes when its work does.
+                        entry.status = "active"
+                        entry.finished_at = entry.duration_ms = None
+            return
         if self.headline.status != "running":
             return
         if isinstance(event, ProjectFailed | StageFailed):

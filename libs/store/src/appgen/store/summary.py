@@ -12,6 +12,7 @@ from appgen.events import (
     ProjectCreated,
     ProjectFailed,
     ProjectRequested,
+    ProjectResumed,
     StageFailed,
 )
 from appgen.events.projection import Headline
@@ -49,5 +50,7 @@ def advance(summary: ProjectSummary | None, records: Iterable[tuple[int, Event]]
             values["preview_path"] = event.preview_path
         elif isinstance(event, StageFailed | ProjectFailed):
             values["failure_reason"] = values["failure_reason"] or event.reason
+        elif isinstance(event, ProjectResumed) and headline.status == "running":
+            values["failure_reason"] = None
     values.update(stage=headline.current_stage, status=headline.status, progress=headline.progress)
     return ProjectSummary.model_validate(values)

@@ -17,12 +17,22 @@ from appgen.events import (
     PreviewReady,
     ProjectCompleted,
     ProjectFailed,
+    ProjectResumed,
     ScreensCompleted,
     Stage,
     Worker,
 )
 
 BRANCHES: tuple[type[Event], ...] = (ScreensCompleted, ImagesCompleted)
+
+
+async def failed_since_resumed(bus: EventBus, project_id: str) -> bool:
+    """Whether the project's last failure is not followed by a resume (a resumed one may finish)."""
+    failed = await bus.last(project_id, ProjectFailed)
+    if failed is None:
+        return False
+    resumed = await bus.last(project_id, ProjectResumed)
+    return resumed is None or resumed[0] < failed[0]
 
 
 def finisher_worker(bus: EventBus) -> Worker:
@@ -34,7 +44,7 @@ def finisher_worker(bus: EventBus) -> Worker:
         for branch in others:
             if await bus.latest(project, branch) is None:
                 return
-        if await bus.latest(project, ProjectFailed) is not None:
+        if await failed_since_resumed(bus, project):
             return
         preview = await bus.latest(project, PreviewReady)
         yield ctx.emit(

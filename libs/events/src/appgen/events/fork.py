@@ -1,0 +1,151 @@
+"""Forking a project: its history up to a position, copied into a new project that continues.
+
+The copies get the ids the pipeline itself would have given them in the new project: an output's
+id is `uuid5(cause, "service:Type:n")`, so a copy's id is the same key under the copied cause's id
+(found by recomputing candidate keys against the original id, never guessed). When the fork
+resumes, a stage that runs its handler on a copied input therefore produces exactly the copied
+ids for work already done, and the resume skips them: the fork's log never holds a fact twice.
+
+Copies carry `metadata.copied_from` (stages never react to a copy; its work is done), no
+`model_calls` (the source paid for them; cost stays with the source) and the fork's own trace.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from appgen.events.catalog import (
+    PreviewReady,
+    ProjectCompleted,
+    ProjectForked,
+    ProjectRequested,
+    ProjectResumed,
+)
+from appgen.events.envelope import Event, EventMetadata
+from appgen.events.ids import derived_event_id, project_event_id
+from appgen.events.resume import NothingToResume, plan
+
+# Far more outputs of one type for one input than any stage writes; beyond it a copy gets a
+# fresh id (still unique, merely not one a stage would reproduce).
+_MAX_ORDINAL = 1024
+
+
+def copy_history(
+    source: Iterable[tuple[int, Event]],
+    project_id: str,
+    *,
+    prompt: str | None = None,
+    trace_id: str | None = None,
+) -> list[Event]:
+    """The source's events as the new project's, in position order; `prompt` replaces the request's."""
+    ids: dict[uuid.UUID, uuid.UUID] = {}
+    ordinals: Counter[tuple[uuid.UUID | None, str, str]] = Counter()
+    now = datetime.now(UTC)
+    copies: list[Event] = []
+    for _, event in sorted(source, key=lambda pair: pair[0]):
+        meta = event.metadata
+        slot = (meta.causation_id, meta.service, event.type)
+        new_id = _copied_id(event, project_id, ids, ordinals[slot])
+        ordinals[slot] += 1
+        ids[event.event_id] = new_id
+        metadata = meta.model_copy(
+            update={
+                "causation_id": _mapped(ids, meta.causation_id),
+                "correlation_id": _mapped(ids, meta.correlation_id),
+                "model_calls": (),
+                "copied_from": event.event_id,
+                "trace_id": trace_id if trace_id is not None else meta.trace_id,
+            }
+        )
+        fields = event.model_dump()
+        fields.update(event_id=new_id, project_id=project_id, occurred_at=now, metadata=metadata)
+        if isinstance(event, PreviewReady | ProjectCompleted):
+            fields["preview_path"] = event.preview_path.replace(event.project_id, project_id)
+        if isinstance(event, ProjectRequested) and prompt is not None:
+            fields["prompt"] = prompt
+        copies.append(type(event).model_validate(fields))
+    return copies
+
+
+def fork_events(
+    source: Iterable[tuple[int, Event]],
+    project_id: str,
+    *,
+    source_project_id: str,
+    source_position: int,
+    prompt: str | None = None,
+    model: str | None = None,
+    trace_id: str | None = None,
+) -> list[Event]:
+    """Everything a fork publishes: the copies, `ProjectForked`, and the resume that continues it
+    (none when the copied history is already complete)."""
+    copies = copy_history(source, project_id, prompt=prompt, trace_id=trace_id)
+    if not copies or not isinstance(copies[0], ProjectRequested):
+        raise NothingToResume("a fork needs the source's request in the copied history")
+    metadata = EventMetadata(service="gateway", trace_id=trace_id)
+    events: list[Event] = [
+        *copies,
+        ProjectForked(
+            # Not the plain type name: a fork of a fork copies its source's ProjectForked too.
+            event_id=project_event_id(
+                project_id, f"{ProjectForked.__name__}:{source_project_id}:{source_position}"
+            ),
+            project_id=project_id,
+            source_project_id=source_project_id,
+            source_position=source_position,
+            prompt=prompt,
+            model=model,
+            metadata=metadata,
+        ),
+    ]
+    try:
+        resume = resume_event(copies, reason="forked", metadata=metadata)
+    except NothingToResume:
+        return events
+    return [*events, resume]
+
+
+def resume_event(
+    history: Iterable[Event], *, reason: str, metadata: EventMetadata
+) -> ProjectResumed:
+    """The next `ProjectResumed` for a project with this history. Its id is fixed by how many
+    resumes came before, so two requests that race publish the same id and one is dropped."""
+    events = list(history)
+    if not events:
+        raise NothingToResume("the project has no events")
+    resume = plan(events)
+    count = sum(isinstance(event, ProjectResumed) for event in events)
+    project_id = events[0].project_id
+    return ProjectResumed(
+        event_id=project_event_id(project_id, f"{ProjectResumed.__name__}:{count + 1}"),
+        project_id=project_id,
+        redo=resume.redo,
+        resume_stage=resume.resume_stage,
+        reason=reason,
+        metadata=metadata,
+    )
+
+
+def _mapped(ids: dict[uuid.UUID, uuid.UUID], value: uuid.UUID | None) -> uuid.UUID | None:
+    return None if value is None else ids.get(value, value)
+
+
+def _copied_id(
+    event: Event, project_id: str, ids: dict[uuid.UUID, uuid.UUID], ordinal: int
+) -> uuid.UUID:
+    original, name = event.event_id, event.type
+    cause = event.metadata.causation_id
+    if cause is not None and cause in ids:
+        prefix = f"{event.metadata.service}:{name}:"
+        # The likely ordinal first; the rest only when a stage used its own key order.
+        for n in (ordinal, *range(_MAX_ORDINAL)):
+            if derived_event_id(cause, prefix + str(n)) == original:
+                return derived_event_id(ids[cause], prefix + str(n))
+    source = event.project_id
+    for key in (name, f"{name}:done", *(f"{name}:{n}" for n in range(64))):
+        if project_event_id(source, key) == original:
+            return project_event_id(project_id, key)
+    return project_event_id(project_id, f"copy:{original}")

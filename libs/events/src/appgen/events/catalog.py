@@ -109,6 +109,50 @@ class ImagesCompleted(Event):
     count: int = Field(ge=0)
 
 
+class AnalysisProgressed(Event):
+    """A streamed analysis got this far: the screens its answer names so far."""
+
+    STAGE: ClassVar[Stage] = Stage.analyzing
+    default_progress: ClassVar[int] = 10
+    screens: tuple[str, ...] = ()
+    output_chars: int = Field(ge=0)
+
+
+class ModelFellBack(Event):
+    """A model could not make one part (no valid answer after a repair and a retry, or the
+    endpoint kept failing), so the deterministic generator made it; the part is not broken."""
+
+    abstract: ClassVar[bool] = True
+    part: str = Field(max_length=200, description="'spec', a screen's route or an image's name.")
+    reason: str = Field(max_length=2000)
+
+
+class AnalysisFellBack(ModelFellBack):
+    STAGE: ClassVar[Stage] = Stage.analyzing
+    default_progress: ClassVar[int] = 10
+
+
+class ScreenFellBack(ModelFellBack):
+    STAGE: ClassVar[Stage] = Stage.adding_screens
+    default_progress: ClassVar[int] = 45
+
+
+class ImageFellBack(ModelFellBack):
+    STAGE: ClassVar[Stage] = Stage.generating_images
+    default_progress: ClassVar[int] = 40
+
+
+class BudgetExhausted(Event):
+    """The project's model budget is spent: `stopped_stage` stops and ProjectFailed follows.
+
+    Its metadata holds the calls made on the way to the stop, so the spend stays complete."""
+
+    STAGE: ClassVar[Stage] = Stage.failed
+    stopped_stage: Stage
+    spent_usd: float = Field(ge=0)
+    budget_usd: float = Field(ge=0)
+
+
 class ProjectCompleted(Event):
     STAGE: ClassVar[Stage] = Stage.complete
     default_progress: ClassVar[int] = 100

@@ -22,6 +22,7 @@ from appgen.events.catalog import (
     FilesWritten,
     ImageGenerated,
     ImagesCompleted,
+    ModelFellBack,
     PreviewReady,
     ProjectCompleted,
     ProjectCreated,
@@ -114,6 +115,14 @@ class ForkOrigin(BaseModel):
     model: str | None = None
 
 
+class Fallback(BaseModel):
+    """A part the deterministic generator made because a model's answer could not be used."""
+
+    stage: Stage
+    part: str
+    reason: str
+
+
 class Usage(BaseModel):
     """Language-model usage summed from `metadata.model_calls`."""
 
@@ -153,6 +162,7 @@ class ProjectState(BaseModel):
     event_count: int = 0
     usage: Usage = Field(default_factory=Usage)
     usage_by_stage: dict[str, Usage] = Field(default_factory=dict)
+    fallbacks: list[Fallback] = Field(default_factory=list)
 
 
 def fold(events: Iterable[tuple[int, Event]]) -> ProjectState:
@@ -223,6 +233,10 @@ class _Projector:
         elif isinstance(event, ImageGenerated):
             path = event.files[0].path if event.files else None
             state.images.append(ImageRef(name=event.name, purpose=event.purpose, path=path))
+        elif isinstance(event, ModelFellBack):
+            state.fallbacks.append(
+                Fallback(stage=event.current_stage, part=event.part, reason=event.reason)
+            )
         elif isinstance(event, StageFailed | ProjectFailed):
             state.failure_reason = state.failure_reason or event.reason
             state.failed_stage = state.failed_stage or event.failed_stage

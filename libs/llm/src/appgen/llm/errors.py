@@ -1,0 +1,42 @@
+"""What can go wrong with a model call, as the callers need to tell the cases apart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from appgen.events import ModelCall
+
+
+class LLMError(Exception):
+    """The model could not give a usable answer; the caller falls back to the deterministic path.
+
+    `model_calls` holds what was spent getting there, so the fallback's event can record it.
+    """
+
+    def __init__(self, message: str, model_calls: Sequence[ModelCall] = ()) -> None:
+        super().__init__(message)
+        self.model_calls: tuple[ModelCall, ...] = tuple(model_calls)
+
+
+class EndpointError(LLMError):
+    """The endpoint refused or kept failing (after the retries a 429/5xx/timeout gets)."""
+
+
+class InvalidAnswer(LLMError):
+    """Every answer (first, repaired, retried) failed validation; the last errors are the message."""
+
+
+class BudgetExceeded(Exception):
+    """The project's budget is spent: generation stops (the caller fails the project)."""
+
+    def __init__(
+        self, spent_usd: float, budget_usd: float, model_calls: Sequence[ModelCall] = ()
+    ) -> None:
+        super().__init__(
+            f"the project's LLM budget of ${budget_usd:.4f} is spent (${spent_usd:.4f} so far); "
+            "generation stopped and what was made is kept. Raise APPGEN_LLM_BUDGET_USD to allow more."
+        )
+        self.spent_usd = spent_usd
+        self.budget_usd = budget_usd
+        # Calls made on the way (an answer that needed repair): recorded with the stop.
+        self.model_calls: tuple[ModelCall, ...] = tuple(model_calls)

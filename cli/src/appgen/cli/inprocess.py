@@ -8,26 +8,54 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 
-from appgen.analyzer.handlers import build_worker as analyzer
+from appgen.analyzer import handlers as analyzer
+from appgen.analyzer.settings import Settings as AnalyzerSettings
 from appgen.events import ConsumerSettings, ServiceSettings, serve_worker
 from appgen.events.runtime import WorkerFactory
 from appgen.finisher.handlers import build_worker as finisher
-from appgen.images.handlers import build_worker as images
+from appgen.images import handlers as images
+from appgen.images.settings import Settings as ImagesSettings
+from appgen.llm import LLMSettings
 from appgen.recorder.__main__ import worker_factory as recorder
 from appgen.recorder.settings import RecorderSettings
 from appgen.scaffolder.handlers import build_worker as scaffolder
-from appgen.screens.handlers import build_worker as screens
+from appgen.screens import handlers as screens
+from appgen.screens.settings import Settings as ScreensSettings
 
-STAGES: dict[str, WorkerFactory] = {
-    "analyzer": analyzer,
-    "scaffolder": scaffolder,
-    "screens": screens,
-    "images": images,
-    "finisher": finisher,
-}
+
+def _stages(
+    nats_url: str, consumer: ConsumerSettings, llm: LLMSettings
+) -> dict[str, Callable[[], tuple[WorkerFactory, ServiceSettings]]]:
+    """Each stage's factory and settings, as its `__main__` would build them."""
+
+    def plain(factory: WorkerFactory) -> Callable[[], tuple[WorkerFactory, ServiceSettings]]:
+        return lambda: (factory, ServiceSettings(nats_url=nats_url, consumer=consumer))
+
+    def analyzer_stage() -> tuple[WorkerFactory, ServiceSettings]:
+        settings = AnalyzerSettings(nats_url=nats_url, consumer=consumer, llm=llm)
+        return analyzer.worker_factory(settings), settings
+
+    def screens_stage() -> tuple[WorkerFactory, ServiceSettings]:
+        settings = ScreensSettings(nats_url=nats_url, consumer=consumer, llm=llm)
+        return screens.worker_factory(settings), settings
+
+    def images_stage() -> tuple[WorkerFactory, ServiceSettings]:
+        settings = ImagesSettings(nats_url=nats_url, consumer=consumer, llm=llm)
+        return images.worker_factory(settings), settings
+
+    return {
+        "analyzer": analyzer_stage,
+        "scaffolder": plain(scaffolder),
+        "screens": screens_stage,
+        "images": images_stage,
+        "finisher": plain(finisher),
+    }
+
+
+STAGES: tuple[str, ...] = ("analyzer", "scaffolder", "screens", "images", "finisher")
 
 
 @asynccontextmanager
@@ -38,10 +66,15 @@ async def running_pipeline(
     consumer: ConsumerSettings | None = None,
     scale: dict[str, int] | None = None,
     record: bool = True,
+    llm: LLMSettings | None = None,
 ) -> AsyncIterator[asyncio.Event]:
-    """Run the recorder and every stage until the block ends; yields the stop event."""
+    """Run the recorder and every stage until the block ends; yields the stop event.
+
+    `llm` configures the model for the analyzer, screens and images; by default there is none
+    (whatever the environment says), so the deterministic generator runs.
+    """
     stop = asyncio.Event()
-    settings = ServiceSettings(nats_url=nats_url, consumer=consumer or ConsumerSettings())
+    stages = _stages(nats_url, consumer or ConsumerSettings(), llm or LLMSettings.disabled())
     async with AsyncExitStack() as cleanup:
         tasks = []
         if record:
@@ -51,8 +84,9 @@ async def running_pipeline(
                     recorder(recorder_settings, cleanup=cleanup), recorder_settings, stop=stop
                 )
             )
-        for name, factory in STAGES.items():
+        for name in STAGES:
             for _ in range((scale or {}).get(name, 1)):
+                factory, settings = stages[name]()
                 tasks.append(serve_worker(factory, settings, stop=stop))
         running = [asyncio.create_task(t) for t in tasks]
         try:

@@ -1,13 +1,25 @@
-"""The analyzer stage: ProjectRequested in; AnalysisStarted and AnalysisCompleted out."""
+"""The analyzer stage: ProjectRequested in; AnalysisStarted and AnalysisCompleted out.
+
+With a model, the analysis streams: AnalysisProgressed names the screens as they appear. An
+answer that stays invalid after a repair and a retry, or an endpoint that keeps failing, gives
+AnalysisFellBack and the rules' spec instead, so a broken spec is never rendered.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 from appgen.analyzer.engine import Analyzer, RulesAnalyzer
+from appgen.analyzer.model import ModelAnalyzer
+from appgen.analyzer.settings import Settings
 from appgen.events import (
     AnalysisCompleted,
+    AnalysisFellBack,
+    AnalysisProgressed,
     AnalysisStarted,
+    BudgetExhausted,
     Event,
     EventBus,
     HandlerContext,
@@ -16,26 +28,91 @@ from appgen.events import (
     Stage,
     Worker,
 )
+from appgen.events.runtime import WorkerFactory
+from appgen.llm import BudgetExceeded, LLMError, Purpose, open_client
+from appgen.spec import AppSpec
 
 
-def make_worker(analyzer: Analyzer) -> Worker:
-    """The worker around any analyzer; ids come from the context, so redelivery repeats them."""
+def make_worker(analyzer: Analyzer, model: ModelAnalyzer | None = None) -> Worker:
+    """The worker around the rules (always there, the fallback) and an optional model."""
     worker = Worker("analyzer", Stage.analyzing)
 
     @worker.on(ProjectRequested)
     async def on_requested(event: ProjectRequested, ctx: HandlerContext) -> AsyncIterator[Event]:
         yield ctx.emit(AnalysisStarted)
+        if model is not None:
+            async for output in _model_analysis(model, event, ctx):
+                yield output
+            return
+        yield ctx.emit(
+            AnalysisCompleted, spec=await _rules(analyzer, event.prompt), source=analyzer.source
+        )
+
+    async def _model_analysis(
+        model: ModelAnalyzer, event: ProjectRequested, ctx: HandlerContext
+    ) -> AsyncIterator[Event]:
+        progress: asyncio.Queue[tuple[tuple[str, ...], int]] = asyncio.Queue()
+
+        async def on_progress(routes: tuple[str, ...], chars: int) -> None:
+            progress.put_nowait((routes, chars))
+
+        task = asyncio.create_task(model.analyze(event.project_id, event.prompt, on_progress))
         try:
-            spec = await analyzer.analyze(event.prompt)
-        except ValueError as error:
-            # A prompt that cannot become a spec never will: give up now, with the reason.
+            while not task.done() or not progress.empty():
+                getter = asyncio.ensure_future(progress.get())
+                await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
+                if not getter.done():
+                    getter.cancel()
+                    continue
+                routes, chars = getter.result()
+                yield ctx.emit(AnalysisProgressed, screens=routes, output_chars=chars)
+            result = task.result()
+        except BudgetExceeded as error:
+            yield ctx.emit(
+                BudgetExhausted,
+                model_calls=error.model_calls,
+                stopped_stage=Stage.analyzing,
+                spent_usd=error.spent_usd,
+                budget_usd=error.budget_usd,
+            )
             raise PermanentError(str(error)) from error
-        yield ctx.emit(AnalysisCompleted, spec=spec, source=analyzer.source)
+        except LLMError as error:
+            yield ctx.emit(
+                AnalysisFellBack, model_calls=error.model_calls, part="spec", reason=str(error)
+            )
+            spec = await _rules(analyzer, event.prompt)
+            yield ctx.emit(AnalysisCompleted, spec=spec, source=analyzer.source)
+            return
+        finally:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+        yield ctx.emit(
+            AnalysisCompleted, model_calls=result.model_calls, spec=result.value, source="model"
+        )
 
     return worker
 
 
+async def _rules(analyzer: Analyzer, prompt: str) -> AppSpec:
+    try:
+        return await analyzer.analyze(prompt)
+    except ValueError as error:
+        # A prompt that cannot become a spec never will: give up now, with the reason.
+        raise PermanentError(str(error)) from error
+
+
+def worker_factory(settings: Settings) -> WorkerFactory:
+    """The analyzer's worker as `run_service` builds it: with a model when one is configured."""
+
+    async def build(bus: EventBus) -> Worker:
+        client = await open_client(bus.js, settings.llm, Purpose.analysis)
+        return make_worker(RulesAnalyzer(), ModelAnalyzer(client) if client else None)
+
+    return build
+
+
 async def build_worker(bus: EventBus) -> Worker:
-    """The analyzer's worker as `run_service` builds it (the bus is unused by the rules)."""
-    del bus
-    return make_worker(RulesAnalyzer())
+    """The analyzer configured from the environment."""
+    return await worker_factory(Settings())(bus)

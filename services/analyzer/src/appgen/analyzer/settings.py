@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
 from appgen.events import ServiceSettings
+from appgen.llm import LLMSettings
 
 
 class Settings(ServiceSettings):
-    analyzer: Literal["rules"] = Field(
-        default="rules", description="Which analyzer writes specs; 'model' arrives with the LLM."
-    )
+    # With a model for the analysis (APPGEN_LLM_MODEL or APPGEN_LLM_ANALYSIS_MODEL) the model
+    # writes the spec; without one, the deterministic rules do.
+    llm: LLMSettings = Field(default_factory=LLMSettings)

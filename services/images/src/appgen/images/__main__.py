@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from appgen.events import run_service
-from appgen.images.handlers import build_worker
+from appgen.images.handlers import worker_factory
 from appgen.images.settings import Settings
 
 
 def main() -> None:
-    run_service("images", build_worker, Settings())
+    settings = Settings()
+    run_service("images", worker_factory(settings), settings)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The seam between the handler and whatever makes pictures.
 
 The handler asks an `ImageGenerator` for each planned image. The built-in `ArtGenerator`
-draws vector art and pixel icons from the theme; a model-based generator (a later change)
+draws vector art and pixel icons from the theme; a model-based generator (`model.py`)
 implements the same protocol and reports its spend in `Image.model_calls`.
 """
 
@@ -16,7 +16,7 @@ from appgen.spec import AppSpec
 
 
 class ImageGenerator(Protocol):
-    async def generate(self, spec: AppSpec, request: ImageRequest) -> Image:
+    async def generate(self, spec: AppSpec, request: ImageRequest, *, project_id: str) -> Image:
         """All renditions of `request` for `spec`, at the paths `art` names.
 
         Best deterministic: a redelivered input republishes the same event ids and the
@@ -29,5 +29,6 @@ class ImageGenerator(Protocol):
 class ArtGenerator:
     """The built-in generator: pure drawing, run off the event loop (rasterizing takes CPU)."""
 
-    async def generate(self, spec: AppSpec, request: ImageRequest) -> Image:
+    async def generate(self, spec: AppSpec, request: ImageRequest, *, project_id: str) -> Image:
+        del project_id  # drawing spends nothing, so there is no budget to check
         return await asyncio.to_thread(draw, spec, request)

@@ -6,17 +6,24 @@ from collections.abc import AsyncIterator
 
 from appgen.events import (
     AnalysisCompleted,
+    BudgetExhausted,
     Event,
     EventBus,
     HandlerContext,
+    ImageFellBack,
     ImageGenerated,
     ImagesCompleted,
+    PermanentError,
     Stage,
     Worker,
 )
 from appgen.events.blobs import BlobStore
+from appgen.events.runtime import WorkerFactory
 from appgen.images.art import plan
 from appgen.images.generator import ArtGenerator, ImageGenerator
+from appgen.images.model import ModelImageGenerator
+from appgen.images.settings import Settings
+from appgen.llm import BudgetExceeded, Purpose, open_client
 
 # Images run beside the screens; their events move the bar across this band.
 FIRST_PROGRESS = 40
@@ -39,13 +46,29 @@ def images_worker(blobs: BlobStore, generator: ImageGenerator) -> Worker:
         for index, request in enumerate(requests):
             if index:
                 await ctx.in_progress()
-            image = await generator.generate(event.spec, request)
+            try:
+                image = await generator.generate(event.spec, request, project_id=event.project_id)
+            except BudgetExceeded as error:
+                yield ctx.emit(
+                    BudgetExhausted,
+                    model_calls=error.model_calls,
+                    stopped_stage=Stage.generating_images,
+                    spent_usd=error.spent_usd,
+                    budget_usd=error.budget_usd,
+                )
+                raise PermanentError(str(error)) from error
+            calls = image.model_calls
+            if image.fell_back is not None:
+                yield ctx.emit(
+                    ImageFellBack, model_calls=calls, part=request.name, reason=image.fell_back
+                )
+                calls = ()
             # Blobs first: an event must never point at content the store lacks.
             for rendition in image.renditions:
                 await blobs.put(rendition.data)
             yield ctx.emit(
                 ImageGenerated,
-                model_calls=image.model_calls,
+                model_calls=calls,
                 name=request.name,
                 purpose=request.purpose.value,
                 index=index,
@@ -56,6 +79,17 @@ def images_worker(blobs: BlobStore, generator: ImageGenerator) -> Worker:
         yield ctx.emit(ImagesCompleted, count=total, progress=LAST_PROGRESS)
 
     return worker
+
+
+def worker_factory(settings: Settings) -> WorkerFactory:
+    """The images worker: pictures from the images API with APPGEN_IMAGE_MODEL, else drawn."""
+
+    async def build(bus: EventBus) -> Worker:
+        client = await open_client(bus.js, settings.llm, Purpose.image)
+        generator = ModelImageGenerator(client) if client else None
+        return await build_worker(bus, generator)
+
+    return build
 
 
 async def build_worker(bus: EventBus, generator: ImageGenerator | None = None) -> Worker:

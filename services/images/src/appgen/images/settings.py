@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from appgen.events import ConsumerSettings, ServiceSettings
+from appgen.llm import LLMSettings
 
 
 def _images_consumer() -> ConsumerSettings:
@@ -15,3 +16,5 @@ def _images_consumer() -> ConsumerSettings:
 
 class Settings(ServiceSettings):
     consumer: ConsumerSettings = Field(default_factory=_images_consumer)
+    # APPGEN_IMAGE_MODEL turns on pictures from the images API; without it the art is drawn.
+    llm: LLMSettings = Field(default_factory=LLMSettings)

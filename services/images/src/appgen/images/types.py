@@ -43,3 +43,5 @@ class Image:
     renditions: tuple[Rendition, ...]
     # What a model-based generator spent making it; the built-in art spends nothing.
     model_calls: tuple[ModelCall, ...] = field(default=())
+    # Why a model-made image was drawn instead (the model failed); None when it was not.
+    fell_back: str | None = None

@@ -1,8 +1,9 @@
 """`python -m appgen.screens`: run the screens stage until SIGTERM."""
 
 from appgen.events import run_service
-from appgen.screens.handlers import build_worker
+from appgen.screens.handlers import worker_factory
 from appgen.screens.settings import Settings
 
 if __name__ == "__main__":
-    run_service("screens", build_worker, Settings())
+    settings = Settings()
+    run_service("screens", worker_factory(settings), settings)

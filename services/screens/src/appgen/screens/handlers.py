@@ -1,60 +1,146 @@
-"""Screens: after the preview is live, every other screen one at a time, then the components."""
+"""Screens: after the preview is live, every other screen, then the components.
+
+Without a model each screen is the spec's own, one at a time. With one, the screens are written
+in parallel (a bounded number per project, and the endpoint's shared limit across workers) and
+each lands as soon as it is written; a screen whose answer stays invalid falls back to the spec's
+definition with a ScreenFellBack. ScreenAdded ids are keyed by route, so a redelivery that
+finishes the screens in another order still repeats the same ids.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 from appgen.events import (
     AnalysisCompleted,
+    BudgetExhausted,
     ComponentsAdded,
     Event,
     EventBus,
+    FileWrite,
     HandlerContext,
+    ModelCall,
     PermanentError,
     PreviewReady,
     ScreenAdded,
+    ScreenFellBack,
     ScreensCompleted,
     Stage,
     Worker,
 )
-from appgen.render import render_components, render_screen
-from appgen.spec import AppSpec
+from appgen.events.runtime import WorkerFactory
+from appgen.llm import BudgetExceeded, LLMError, Purpose, open_client
+from appgen.render import render_base, render_components, render_screen
+from appgen.screens.model import ModelScreenWriter, with_screens
+from appgen.screens.settings import Settings
+from appgen.spec import AppSpec, Screen
 
 # Screens fill the progress bar from the preview (40%) to the components (85%).
 _FIRST, _LAST = 45, 80
+SPEC_MODULE = "app/spec.js"
 
 
 def screen_progress(index: int, total: int) -> int:
     return _FIRST + round((_LAST - _FIRST) * (index + 1) / total)
 
 
-def screens_worker(bus: EventBus) -> Worker:
+class _Written:
+    """One screen's outcome: the screen to render, what it cost, and why it fell back if it did."""
+
+    def __init__(
+        self, screen: Screen, calls: tuple[ModelCall, ...] = (), fell_back: str | None = None
+    ) -> None:
+        self.screen, self.calls, self.fell_back = screen, calls, fell_back
+
+
+def screens_worker(
+    bus: EventBus, writer: ModelScreenWriter | None = None, concurrency: int = 4
+) -> Worker:
     worker = Worker("screens", Stage.adding_screens)
+
+    async def write(project_id: str, spec: AppSpec, screen: Screen) -> _Written:
+        if writer is None:
+            return _Written(screen)
+        try:
+            result = await writer.write(project_id, spec, screen)
+        except LLMError as error:
+            return _Written(screen, error.model_calls, str(error))
+        return _Written(result.value, result.model_calls)
 
     @worker.on(PreviewReady)
     async def add_screens(event: PreviewReady, ctx: HandlerContext) -> AsyncIterator[Event]:
         spec = await _spec_of(bus, event.project_id)
-        # The home screen came with the base; the rest arrive one by one.
-        screens = [s for s in spec.screens if s.route != spec.home]
-        for index, screen in enumerate(screens):
-            yield ctx.emit(
-                ScreenAdded,
-                route=screen.route,
-                title=screen.title,
-                index=index,
-                total=len(screens),
-                files=tuple(render_screen(spec, screen)),
-                progress=screen_progress(index, len(screens)),
-            )
-            await ctx.in_progress()
+        # The home screen came with the base; the rest arrive as they are written.
+        planned = [s for s in spec.screens if s.route != spec.home]
+        index = {s.route: i for i, s in enumerate(planned)}
+        gate = asyncio.Semaphore(concurrency if writer else 1)
+
+        async def bounded(screen: Screen) -> _Written:
+            async with gate:
+                return await write(event.project_id, spec, screen)
+
+        tasks = [asyncio.create_task(bounded(s)) for s in planned]
+        written: dict[str, Screen] = {}
+        try:
+            for done, next_done in enumerate(asyncio.as_completed(tasks)):
+                try:
+                    outcome = await next_done
+                except BudgetExceeded as error:
+                    yield ctx.emit(
+                        BudgetExhausted,
+                        model_calls=error.model_calls,
+                        stopped_stage=Stage.adding_screens,
+                        spent_usd=error.spent_usd,
+                        budget_usd=error.budget_usd,
+                    )
+                    raise PermanentError(str(error)) from error
+                screen = outcome.screen
+                calls = outcome.calls
+                if outcome.fell_back is not None:
+                    yield ctx.emit(
+                        ScreenFellBack,
+                        key=screen.route,
+                        model_calls=calls,
+                        part=screen.route,
+                        reason=outcome.fell_back,
+                    )
+                    calls = ()
+                written[screen.route] = screen
+                yield ctx.emit(
+                    ScreenAdded,
+                    key=screen.route,
+                    model_calls=calls,
+                    route=screen.route,
+                    title=screen.title,
+                    index=index[screen.route],
+                    total=len(planned),
+                    files=tuple(render_screen(spec, screen)),
+                    progress=screen_progress(done, len(planned)),
+                )
+        finally:
+            for task in tasks:
+                task.cancel()
+            with contextlib.suppress(BaseException):
+                await asyncio.gather(*tasks, return_exceptions=True)
+        final = with_screens(spec, written) if writer else spec
         yield ctx.emit(
             ComponentsAdded,
-            components=tuple(kind.value for kind in spec.component_kinds),
-            files=tuple(render_components(spec)),
+            components=tuple(kind.value for kind in final.component_kinds),
+            files=(*_spec_module(spec, final), *render_components(final)),
         )
-        yield ctx.emit(ScreensCompleted, screens=tuple(s.route for s in spec.screens))
+        yield ctx.emit(ScreensCompleted, screens=tuple(s.route for s in final.screens))
 
     return worker
+
+
+def _spec_module(planned: AppSpec, final: AppSpec) -> list[FileWrite]:
+    """The spec module again when written screens changed it, so the runtime loads the
+    components they use (it reads the list of kinds from the spec)."""
+    if final == planned:
+        return []
+    return [f for f in render_base(final) if f.path == SPEC_MODULE]
 
 
 async def _spec_of(bus: EventBus, project_id: str) -> AppSpec:
@@ -67,5 +153,15 @@ async def _spec_of(bus: EventBus, project_id: str) -> AppSpec:
     return analysis.spec
 
 
+def worker_factory(settings: Settings) -> WorkerFactory:
+    async def build(bus: EventBus) -> Worker:
+        client = await open_client(bus.js, settings.llm, Purpose.screen)
+        writer = ModelScreenWriter(client) if client else None
+        return screens_worker(bus, writer, settings.llm.screen_concurrency)
+
+    return build
+
+
 async def build_worker(bus: EventBus) -> Worker:
-    return screens_worker(bus)
+    """The screens worker configured from the environment."""
+    return await worker_factory(Settings())(bus)

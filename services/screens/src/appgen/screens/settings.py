@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from appgen.events import ServiceSettings
+from appgen.llm import LLMSettings
 
 
 class Settings(ServiceSettings):
-    pass
+    # With a model for screens (APPGEN_LLM_MODEL or APPGEN_LLM_SCREENS_MODEL) the model writes
+    # each screen's components, APPGEN_LLM_SCREEN_CONCURRENCY at a time; else the spec's stand.
+    llm: LLMSettings = Field(default_factory=LLMSettings)

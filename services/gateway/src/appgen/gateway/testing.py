@@ -13,6 +13,8 @@ from appgen.gateway.app import create_app
 from appgen.gateway.settings import Settings
 from appgen.store import EventStore, KeyStore
 
+SHUTDOWN_GRACE_S = 2
+
 
 class _InProcessServer(uvicorn.Server):
     @contextlib.contextmanager
@@ -32,6 +34,9 @@ async def serve_gateway(settings: Settings) -> AsyncIterator[str]:
         lifespan="on",
         ws_ping_interval=settings.heartbeat_s,
         ws_ping_timeout=settings.heartbeat_s,
+        # Without the process's signal handlers, sse-starlette never hears of the shutdown, so an
+        # open event stream (a preview's live-reload script) would hold the server forever.
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
     )
     server = _InProcessServer(config)
     task = asyncio.create_task(server.serve())

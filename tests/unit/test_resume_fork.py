@@ -90,6 +90,7 @@ def pipeline_history(project_id: str = PID, *, screens: int = 3) -> list[Event]:
     screen_events = [
         screens_ctx.emit(
             ScreenAdded,
+            key=f"s{i}",  # the screens stage keys each screen by its route
             route=f"s{i}",
             title=f"S{i}",
             index=i,
@@ -216,7 +217,7 @@ def test_copies_get_the_ids_the_stages_would_give_them_in_the_fork() -> None:
     assert preview.preview_path == "/preview/f1/"
     screens = ctx(preview, "screens")
     for copy in (c for c in copies if isinstance(c, ScreenAdded)):
-        assert screens.emit(ScreenAdded, **copy.data()).event_id == copy.event_id
+        assert screens.emit(ScreenAdded, key=copy.route, **copy.data()).event_id == copy.event_id
     assert copies[-1].event_id == project_event_id("f1", "ProjectCompleted:done")
     # Causation follows the copies, and the files are the source's.
     assert copies[1].metadata.causation_id == request.event_id

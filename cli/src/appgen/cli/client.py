@@ -103,8 +103,18 @@ def problem_message(response: httpx.Response) -> str:
     if isinstance(body, Mapping):
         title = str(body.get("title") or response.reason_phrase)
         detail = body.get("detail")
+        errors = body.get("errors")
+        if isinstance(errors, list) and errors:
+            # A 422 names each bad field; a person needs those, not "see `errors`".
+            detail = "; ".join(_field_error(e) for e in errors if isinstance(e, Mapping))
         return f"{title}: {detail}" if detail and detail != title else title
     return f"{response.status_code} {response.reason_phrase}"
+
+
+def _field_error(error: Mapping[str, Any]) -> str:
+    where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
 
 
 class GatewayClient:

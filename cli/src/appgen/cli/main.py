@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from appgen.cli import keys, up
+from appgen.cli import keys, recovery, replay, stats, up
 
 app = typer.Typer(
     name="appgen",
@@ -16,6 +16,9 @@ app = typer.Typer(
 
 # One module per command (group); each adds itself with `register(app)`.
 for register in (up.register, keys.register):
+    register(app)
+# Replay, time travel, resume, fork and stats (docs/replay.md).
+for register in (replay.register, recovery.register, stats.register):
     register(app)
 
 

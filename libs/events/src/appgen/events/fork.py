@@ -38,9 +38,11 @@ def copy_history(
     project_id: str,
     *,
     prompt: str | None = None,
+    owner: str | None = None,
     trace_id: str | None = None,
 ) -> list[Event]:
-    """The source's events as the new project's, in position order; `prompt` replaces the request's."""
+    """The source's events as the new project's, in position order; `prompt` replaces the
+    request's, and the request names `owner` (the key that forked) as the fork's owner."""
     ids: dict[uuid.UUID, uuid.UUID] = {}
     ordinals: Counter[tuple[uuid.UUID | None, str, str]] = Counter()
     now = datetime.now(UTC)
@@ -64,8 +66,10 @@ def copy_history(
         fields.update(event_id=new_id, project_id=project_id, occurred_at=now, metadata=metadata)
         if isinstance(event, PreviewReady | ProjectCompleted):
             fields["preview_path"] = event.preview_path.replace(event.project_id, project_id)
-        if isinstance(event, ProjectRequested) and prompt is not None:
-            fields["prompt"] = prompt
+        if isinstance(event, ProjectRequested):
+            fields["owner"] = owner
+            if prompt is not None:
+                fields["prompt"] = prompt
         copies.append(type(event).model_validate(fields))
     return copies
 
@@ -78,11 +82,12 @@ def fork_events(
     source_position: int,
     prompt: str | None = None,
     model: str | None = None,
+    owner: str | None = None,
     trace_id: str | None = None,
 ) -> list[Event]:
     """Everything a fork publishes: the copies, `ProjectForked`, and the resume that continues it
     (none when the copied history is already complete)."""
-    copies = copy_history(source, project_id, prompt=prompt, trace_id=trace_id)
+    copies = copy_history(source, project_id, prompt=prompt, owner=owner, trace_id=trace_id)
     if not copies or not isinstance(copies[0], ProjectRequested):
         raise NothingToResume("a fork needs the source's request in the copied history")
     metadata = EventMetadata(service="gateway", trace_id=trace_id)
@@ -140,10 +145,12 @@ def _copied_id(
     cause = event.metadata.causation_id
     if cause is not None and cause in ids:
         prefix = f"{event.metadata.service}:{name}:"
-        # The likely ordinal first; the rest only when a stage used its own key order.
-        for n in (ordinal, *range(_MAX_ORDINAL)):
-            if derived_event_id(cause, prefix + str(n)) == original:
-                return derived_event_id(ids[cause], prefix + str(n))
+        # A key is the output's ordinal (the likely one first) or, for stages that key their
+        # outputs by what they are about (a screen by its route), one of the event's own values.
+        own = [str(v) for k, v in event.data().items() if isinstance(v, str | int) and k != "files"]
+        for key in (str(ordinal), *own, *map(str, range(_MAX_ORDINAL))):
+            if derived_event_id(cause, prefix + key) == original:
+                return derived_event_id(ids[cause], prefix + key)
     source = event.project_id
     for key in (name, f"{name}:done", *(f"{name}:{n}" for n in range(64))):
         if project_event_id(source, key) == original:

@@ -18,6 +18,7 @@ from appgen.gateway.headers import SecurityHeaders
 from appgen.gateway.limits import BodyLimits
 from appgen.gateway.problems import PROBLEM_JSON, Problem
 from appgen.gateway.routes import compat, files, health, page, preview, projects, sse, tokens, ws
+from appgen.gateway.routes import fork, metrics, resume, stats
 from appgen.gateway.runtime import open_runtime
 from appgen.gateway.settings import Settings
 
@@ -58,6 +59,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return problems.problem_response(500, "Internal error.", instance=request.url.path)
 
     app.add_exception_handler(Exception, on_crash)
+    # Replay, resume, fork, stats and metrics (docs/replay.md).
+    for router in (resume.router, fork.router, stats.router, metrics.router):
+        app.include_router(router)
     for router in (
         health.router,
         projects.router,

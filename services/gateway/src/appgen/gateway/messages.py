@@ -25,7 +25,9 @@ from appgen.events import (
     ProjectCompleted,
     ProjectCreated,
     ProjectFailed,
+    ProjectForked,
     ProjectRequested,
+    ProjectResumed,
     ScreenAdded,
     ScreensCompleted,
     StageFailed,
@@ -75,6 +77,10 @@ def human_message(event: Event) -> str:
             return f"{stage.value} failed: {reason}"
         case ProjectFailed(reason=reason):
             return f"Generation failed: {reason}"
+        case ProjectResumed(redo=redo):
+            return "Resuming: " + ", ".join(stage.value for stage in redo)
+        case ProjectForked(source_project_id=source, source_position=position):
+            return f"Forked from {source} at position {position}"
     return event.type
 
 
@@ -120,6 +126,9 @@ class FeedItem:
             "progress": event.progress,
             "occurred_at": event.occurred_at.isoformat(),
             "data": data,
+            # Who did it, on which attempt, how long it took and what it cost (the debugging
+            # questions); a fork's copy names the event it copies.
+            "metadata": event.metadata.model_dump(mode="json"),
         }
 
     @cached_property

@@ -87,6 +87,11 @@ class EventMessage(BaseModel):
     progress: int
     occurred_at: datetime
     data: dict[str, Any]
+    metadata: dict[str, Any] = Field(
+        default_factory=dict,
+        description="service, attempt, handler_ms, causation and trace ids, model_calls (tokens, "
+        "cost), and copied_from on a fork's copies.",
+    )
 
 
 class EventPage(BaseModel):

@@ -30,7 +30,7 @@ def worker_factory(
         if cleanup is not None:
             cleanup.push_async_callback(store.close)
             cleanup.push_async_callback(writer.close)
-        return recorder_worker(writer)
+        return recorder_worker(writer, bus)
 
     return build
 

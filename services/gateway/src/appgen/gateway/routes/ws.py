@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.websockets import WebSocketState
 
-from appgen.events import is_project_id
+from appgen.events import is_project_id, metrics
 from appgen.gateway.access import may_see, project_owner
 from appgen.gateway.auth import Caller, authenticate
 from appgen.gateway.deps import RuntimeDep
@@ -116,7 +117,9 @@ async def send_loop(ws: WebSocket, feed: Feed) -> None:
         if item is None:
             await ws.send_json({"type": "ping", "position": feed.last})
         else:
+            started = time.perf_counter()
             await ws.send_text(item.json)
+            metrics.WS_SEND_SECONDS.observe(time.perf_counter() - started)
 
 
 async def serve(ws: WebSocket, rt: Runtime, caller: Caller, project_id: str, since: int) -> None:
@@ -163,6 +166,7 @@ async def generate_socket(ws: WebSocket, project_id: str, rt: RuntimeDep) -> Non
     """Progress of one project: every event after `since`, then live ones (docs/protocol.md)."""
     await ws.accept()
     counted: uuid.UUID | None = None
+    metrics.WS_CONNECTIONS.inc()
     try:
         caller = await _caller(ws, rt)
         counted = await _count(rt, caller)
@@ -174,6 +178,7 @@ async def generate_socket(ws: WebSocket, project_id: str, rt: RuntimeDep) -> Non
     else:
         await _close(ws, 1000, "")
     finally:
+        metrics.WS_CONNECTIONS.dec()
         if counted is not None:
             await rt.quotas.close_socket(counted)
 

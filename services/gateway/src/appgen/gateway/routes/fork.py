@@ -1,0 +1,131 @@
+"""REST: fork a project at a position into a new project that continues from there."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from appgen.events import Event, ProjectForked, ProjectId, ProjectRequested, new_project_id
+from appgen.events.fork import fork_events
+from appgen.events.resume import NothingToResume
+from appgen.events.trace import project_trace_id
+from appgen.gateway.access import OwnedProjectId
+from appgen.gateway.auth import CallerDep
+from appgen.gateway.deps import MAX_POSITION, RuntimeDep
+from appgen.gateway.history import events_up_to
+from appgen.gateway.models import Prompt
+from appgen.gateway.problems import Problem, ProblemError
+from appgen.gateway.runtime import Runtime
+from appgen.gateway.urls import API
+
+router = APIRouter(prefix=API, tags=["replay"])
+
+
+class ForkRequest(BaseModel):
+    """How the fork differs from its source; every field is optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: Prompt | None = Field(
+        default=None,
+        description="A new prompt for the fork's request. It shapes what the fork still has to "
+        "do: fork at the request's own position to analyse the new prompt from scratch.",
+    )
+    model: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="A language model for the stages that still run (recorded on ProjectForked).",
+    )
+    project_id: ProjectId | None = Field(
+        default=None, description="The fork's id; the same id never forks twice."
+    )
+
+
+class Forked(BaseModel):
+    project_id: str
+    source_project_id: str
+    source_position: int = Field(description="The last source position the fork copied.")
+    copied: int = Field(description="How many of the source's events the fork's history holds.")
+    created: bool = Field(description="False when a project with this id existed already.")
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": Forked, "description": "The fork existed already (a retry)."},
+    404: {"model": Problem, "description": "No such project."},
+    409: {"model": Problem, "description": "The fork's id names another project."},
+    422: {"model": Problem, "description": "Nothing of the project lies at or before `at`."},
+}
+
+
+@router.post(
+    "/projects/{project_id}/fork", status_code=202, response_model=Forked, responses=RESPONSES
+)
+async def fork(
+    project_id: OwnedProjectId,
+    rt: RuntimeDep,
+    caller: CallerDep,
+    response: Response,
+    body: ForkRequest | None = None,
+    at: Annotated[
+        int | None,
+        Query(ge=0, le=MAX_POSITION, description="Fork as of this position (default: the newest)."),
+    ] = None,
+) -> Forked:
+    """Start a new project whose history is this one's up to `at`, then let it continue,
+    optionally with another prompt or model. The fork records where it came from and belongs
+    to the key that made it."""
+    body = body or ForkRequest()
+    new_id = body.project_id or new_project_id()
+    if new_id == project_id:
+        raise ProblemError(409, "A fork needs an id of its own.")
+    source = await _source(rt, project_id, at)
+    position = source[-1][0]
+    existing = await rt.reader.first(new_id)
+    created = existing is None
+    if existing is None and await rt.store.project_state(new_id) is not None:
+        created = False
+    if not created:
+        # A retry of the same fork answers as before; any other project under the id conflicts.
+        if existing is None or existing.event.metadata.copied_from != source[0][1].event_id:
+            raise ProblemError(409, f"Project {new_id} exists already; use a new id.")
+        response.status_code = 200
+    try:
+        events = fork_events(
+            source,
+            new_id,
+            source_project_id=project_id,
+            source_position=position,
+            prompt=body.prompt,
+            model=body.model,
+            owner=caller.key_id,
+            trace_id=project_trace_id(new_id),
+        )
+    except NothingToResume as error:
+        raise ProblemError(422, f"Cannot fork {project_id} at {position}: {error}.") from None
+    # In order, each acknowledged before the next: the fork's log has the source's order. A retry
+    # finishes a fork that was cut short; what it already published has the same ids, which
+    # JetStream and the store drop.
+    if created or await rt.bus.last(new_id, ProjectForked) is None:
+        await rt.bus.publish_all(events)
+    return Forked(
+        project_id=new_id,
+        source_project_id=project_id,
+        source_position=position,
+        copied=len(source),
+        created=created,
+    )
+
+
+async def _source(rt: Runtime, project_id: str, at: int | None) -> list[tuple[int, Event]]:
+    try:
+        source = await events_up_to(rt, project_id, at=at)
+    except ProblemError:
+        raise ProblemError(
+            422, f"Project {project_id} has no events at or before position {at}."
+        ) from None
+    if not isinstance(source[0][1], ProjectRequested):
+        raise ProblemError(422, f"Project {project_id} does not start with its request.")
+    return source

@@ -1,0 +1,56 @@
+"""REST: resume a stuck or failed project where it stopped (docs/replay.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from appgen.events import EventMetadata, Stage
+from appgen.events.fork import resume_event
+from appgen.events.resume import NothingToResume
+from appgen.events.trace import project_trace_id
+from appgen.gateway.access import OwnedProjectId
+from appgen.gateway.deps import RuntimeDep
+from appgen.gateway.history import events_up_to
+from appgen.gateway.problems import Problem, ProblemError
+from appgen.gateway.urls import API
+
+router = APIRouter(prefix=API, tags=["replay"])
+
+
+class Resumed(BaseModel):
+    project_id: str
+    event_id: str
+    position: int = Field(description="Where the ProjectResumed event stands in the log.")
+    redo: list[Stage] = Field(description="The stages that take up their input again.")
+    resume_stage: Stage
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No such project."},
+    409: {"model": Problem, "description": "The project is complete: nothing to resume."},
+}
+
+
+@router.post(
+    "/projects/{project_id}/resume", status_code=202, response_model=Resumed, responses=RESPONSES
+)
+async def resume(project_id: OwnedProjectId, rt: RuntimeDep) -> Resumed:
+    """Continue a failed or stuck project: the stages still to do are derived from its events,
+    each takes up its last input again, and work already in the log is not repeated."""
+    records = await events_up_to(rt, project_id)
+    metadata = EventMetadata(service="gateway", trace_id=project_trace_id(project_id))
+    try:
+        event = resume_event([e for _, e in records], reason="requested", metadata=metadata)
+    except NothingToResume as error:
+        raise ProblemError(409, f"Project {project_id} cannot be resumed: {error}.") from None
+    position = await rt.bus.publish(event)
+    return Resumed(
+        project_id=project_id,
+        event_id=str(event.event_id),
+        position=position,
+        redo=list(event.redo),
+        resume_stage=event.resume_stage,
+    )

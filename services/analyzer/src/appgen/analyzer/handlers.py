@@ -65,6 +65,9 @@ def make_worker(analyzer: Analyzer, model: ModelAnalyzer | None = None) -> Worke
                     getter.cancel()
                     continue
                 routes, chars = getter.result()
+                # Only the newest state is worth an event when several arrived meanwhile.
+                while not progress.empty():
+                    routes, chars = progress.get_nowait()
                 yield ctx.emit(AnalysisProgressed, screens=routes, output_chars=chars)
             result = task.result()
         except BudgetExceeded as error:

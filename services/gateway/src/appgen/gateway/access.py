@@ -1,8 +1,11 @@
 """Ownership: a project belongs to the key that created it, and is invisible to every other key.
 
-Every project-scoped route takes its project id through `OwnedProjectId`, so the check lives
-here once. Another key's project and a project that does not exist get the same 404: a caller
-cannot learn which ids exist.
+The check lives here once. `guard` runs before every HTTP route of the app: any route under the
+API (or the compatibility API) needs a caller, and any route with a `{project_id}` in its path
+needs that project to be the caller's, so a route added later is covered without doing anything.
+Routes also take their id through `OwnedProjectId`, which documents the 404 and reuses the
+guard's answer. Another key's project and a project that does not exist get the same 404: a
+caller cannot learn which ids exist.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends
+from starlette.requests import HTTPConnection
 
-from appgen.events import ProjectRequested
-from appgen.gateway.auth import Caller, CallerDep
+from appgen.events import ProjectRequested, is_project_id
+from appgen.gateway.auth import Caller, CallerDep, require_caller
 from appgen.gateway.deps import ProjectIdPath, RuntimeDep
 from appgen.gateway.problems import ProblemError
 from appgen.gateway.runtime import Runtime
@@ -37,9 +41,39 @@ async def require_owned(rt: Runtime, caller: Caller, project_id: str) -> None:
         raise ProblemError(404, f"No project {project_id}.")
 
 
-async def owned_project(project_id: ProjectIdPath, caller: CallerDep, rt: RuntimeDep) -> str:
-    await require_owned(rt, caller, project_id)
+async def owned_project(
+    conn: HTTPConnection, project_id: ProjectIdPath, caller: CallerDep, rt: RuntimeDep
+) -> str:
+    if getattr(conn.state, "owned_project", None) != project_id:
+        await require_owned(rt, caller, project_id)
+        conn.state.owned_project = project_id
     return project_id
+
+
+# Paths that answer without a key: the page, health, metrics, previews (their link is the
+# secret), the page's own token, and the OpenAPI documents.
+PUBLIC_PREFIXES = ("/preview/", "/static/", "/docs", "/redoc")
+PUBLIC_PATHS = frozenset(
+    {"/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/api/v1/session"}
+)
+
+
+def is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+async def guard(conn: HTTPConnection) -> None:
+    """Authenticate every non-public HTTP request and check ownership of a `{project_id}`.
+
+    WebSockets authenticate in their route, which answers with a close code instead.
+    """
+    if conn.scope["type"] != "http" or is_public(conn.url.path):
+        return
+    rt: Runtime = conn.app.state.runtime
+    caller = await require_caller(conn, rt)
+    project_id = conn.path_params.get("project_id")
+    if isinstance(project_id, str) and is_project_id(project_id):
+        await owned_project(conn, project_id, caller, rt)
 
 
 OwnedProjectId = Annotated[str, Depends(owned_project)]

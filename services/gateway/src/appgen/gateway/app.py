@@ -7,18 +7,32 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from appgen.gateway import problems
+from appgen.gateway.access import guard
 from appgen.gateway.auth import check_exposure
 from appgen.gateway.headers import SecurityHeaders
 from appgen.gateway.limits import BodyLimits
 from appgen.gateway.problems import PROBLEM_JSON, Problem
-from appgen.gateway.routes import compat, files, health, page, preview, projects, sse, tokens, ws
-from appgen.gateway.routes import fork, metrics, resume, stats
+from appgen.gateway.routes import (
+    compat,
+    files,
+    fork,
+    health,
+    metrics,
+    page,
+    preview,
+    projects,
+    resume,
+    sse,
+    stats,
+    tokens,
+    ws,
+)
 from appgen.gateway.runtime import open_runtime
 from appgen.gateway.settings import Settings
 
@@ -51,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Prompt in, live app out: REST, WebSocket and SSE progress, preview and export.",
         lifespan=lifespan,
         responses=_problem_docs(422),
+        # Authentication and ownership for every route, present and future (access.py).
+        dependencies=[Depends(guard)],
     )
     app.state.settings = settings
     problems.install(app)

@@ -94,7 +94,12 @@ async def authenticate(conn: HTTPConnection, rt: Runtime) -> Caller:
 
 
 async def require_caller(conn: HTTPConnection, rt: RuntimeDep) -> Caller:
-    return await authenticate(conn, rt)
+    """The request's caller, authenticated once per request (the app's guard runs first)."""
+    caller = getattr(conn.state, "caller", None)
+    if not isinstance(caller, Caller):
+        caller = await authenticate(conn, rt)
+        conn.state.caller = caller
+    return caller
 
 
 CallerDep = Annotated[Caller, Depends(require_caller)]

@@ -216,7 +216,7 @@ async def test_another_key_gets_404_for_every_project_endpoint(site: Site) -> No
                 assert await sse_status(alice, path) == 200
                 assert await sse_status(bob, path) == 404
                 continue
-            body = {} if method == "POST" else None
+            body: dict[str, Any] | None = {} if method == "POST" else None
             own = await alice.request(method, path, json=body)
             assert own.status_code != 404, (method, path, own.text)
             other = await bob.request(method, path, json=body)
@@ -404,7 +404,7 @@ async def test_no_endpoint_answers_without_a_key(site: Site) -> None:
                 if path.endswith("/stream"):
                     assert await sse_status(anonymous, path) == 401
                     continue
-                body = {} if method == "post" else None
+                body: dict[str, Any] | None = {} if method == "post" else None
                 response = await anonymous.request(method.upper(), path, json=body)
                 assert response.status_code == 401, (method, path, response.status_code)
 

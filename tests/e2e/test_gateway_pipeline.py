@@ -14,15 +14,18 @@ import websockets
 
 from appgen.cli.inprocess import running_pipeline
 from appgen.gateway import Settings
-from appgen.gateway.testing import serve_gateway
+from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.store import EventStore
 
 pytestmark = pytest.mark.e2e
 
 
-async def follow_until_done(url: str) -> list[dict[str, Any]]:
+async def follow_until_done(url: str, key: str) -> list[dict[str, Any]]:
     messages: list[dict[str, Any]] = []
-    async with websockets.connect(url) as socket, asyncio.timeout(60):
+    async with (
+        websockets.connect(url, additional_headers=bearer(key)) as socket,
+        asyncio.timeout(60),
+    ):
         while not messages or messages[-1]["type"] == "progress":
             message = json.loads(await socket.recv())
             if "position" in message and "event_id" in message:
@@ -35,18 +38,19 @@ async def test_a_prompt_through_the_gateway_becomes_a_live_preview(
 ) -> None:
     settings = Settings(nats_url=nats_url, database_url=database_url, gateway_port=0)
     store = await EventStore.open(database_url)
+    key = await create_key(database_url)
     try:
         async with (
             running_pipeline(nats_url, database_url),
             serve_gateway(settings) as origin,
-            httpx.AsyncClient(base_url=origin, timeout=30) as http,
+            httpx.AsyncClient(base_url=origin, timeout=30, headers=bearer(key)) as http,
         ):
             created = await http.post(
                 "/api/v1/projects", json={"prompt": "A plant watering tracker with reminders"}
             )
             assert created.status_code == 202
             project = created.json()
-            messages = await follow_until_done(project["websocket_url"])
+            messages = await follow_until_done(project["websocket_url"], key)
             assert messages[-1]["type"] == "complete", messages[-1]
             stages = [m["stage"] for m in messages]
             assert stages[0] == "queued"

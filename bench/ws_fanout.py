@@ -26,8 +26,10 @@ from pathlib import Path
 import websockets
 
 from appgen.events import EventBus, NatsSettings, ProjectRequested, ScreenAdded, open_bus
+from appgen.gateway.testing import create_key
 from appgen.stack import NatsServer, PostgresServer
 from appgen.stack.ports import free_port, wait_for_port
+from appgen.store.keys import key_id_of
 from appgen.store.migrate import upgrade_to_head
 
 
@@ -54,8 +56,11 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-async def client(url: str, arrivals: Arrivals, ready: asyncio.Event, counter: list[int]) -> None:
-    async with websockets.connect(url, max_size=2**22) as socket:
+async def client(
+    url: str, key: str, arrivals: Arrivals, ready: asyncio.Event, counter: list[int]
+) -> None:
+    headers = {"Authorization": f"Bearer {key}"}
+    async with websockets.connect(url, max_size=2**22, additional_headers=headers) as socket:
         async for raw in socket:
             message = json.loads(raw)
             if message.get("event_type") == ScreenAdded.__name__:
@@ -98,26 +103,39 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def start_gateway(nats: NatsServer, database_url: str, port: int) -> subprocess.Popen[bytes]:
+def start_gateway(
+    nats: NatsServer, database_url: str, port: int, clients: int
+) -> subprocess.Popen[bytes]:
     env = dict(
         os.environ,
         APPGEN_NATS_URL=nats.url,
         APPGEN_DATABASE_URL=database_url,
         APPGEN_GATEWAY_PORT=str(port),
         APPGEN_WS_BUFFER="1024",
+        # Every client uses the one bench key: let all of them in.
+        APPGEN_MAX_WS_PER_KEY=str(clients),
+        APPGEN_MAX_WS_TOTAL=str(clients),
         APPGEN_LOG_LEVEL="WARNING",
     )
     return subprocess.Popen([sys.executable, "-m", "appgen.gateway"], env=env)
 
 
 async def run(
-    nats: NatsServer, gateway: subprocess.Popen[bytes], port: int, args: argparse.Namespace
+    nats: NatsServer,
+    gateway: subprocess.Popen[bytes],
+    port: int,
+    args: argparse.Namespace,
+    database_url: str,
 ) -> None:
     await asyncio.to_thread(wait_for_port, "127.0.0.1", port, timeout=30)
+    key = await create_key(database_url, "bench")
+    owner = key_id_of(key)
     async with open_bus(NatsSettings(nats_url=nats.url), name="bench-publisher") as bus:
         projects = [f"bench-{i:04d}" for i in range(args.projects)]
         for project_id in projects:
-            await bus.publish(ProjectRequested(project_id=project_id, prompt="A todo app"))
+            await bus.publish(
+                ProjectRequested(project_id=project_id, prompt="A todo app", owner=owner)
+            )
         idle_mb = rss_mb(gateway.pid)
         arrivals = Arrivals()
         ready = asyncio.Event()
@@ -127,6 +145,7 @@ async def run(
             asyncio.create_task(
                 client(
                     f"ws://127.0.0.1:{port}/api/v1/ws/generate/{projects[i % len(projects)]}",
+                    key,
                     arrivals,
                     ready,
                     counter,
@@ -201,9 +220,9 @@ def main() -> None:
         database_url = postgres.create_database("bench_ws")
         upgrade_to_head(database_url)
         port = free_port()
-        gateway = start_gateway(nats, database_url, port)
+        gateway = start_gateway(nats, database_url, port, args.clients)
         try:
-            asyncio.run(run(nats, gateway, port, args))
+            asyncio.run(run(nats, gateway, port, args, database_url))
         finally:
             gateway.terminate()
             gateway.wait(timeout=30)

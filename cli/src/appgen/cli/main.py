@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from appgen.cli import keys, recovery, replay, stats, up
+from appgen.cli import generate, keys, recovery, replay, stats, status, up
 
 app = typer.Typer(
     name="appgen",
@@ -16,6 +16,9 @@ app = typer.Typer(
 
 # One module per command (group); each adds itself with `register(app)`.
 for register in (up.register, keys.register):
+    register(app)
+# Generate, follow and open projects from a terminal (README, "The terminal client").
+for register in (generate.register, status.register):
     register(app)
 # Replay, time travel, resume, fork and stats (docs/replay.md).
 for register in (replay.register, recovery.register, stats.register):

@@ -21,7 +21,8 @@ import httpx
 import pytest
 import websockets
 
-from appgen.events import EventBus, NatsSettings, ProjectCompleted, new_project_id
+from appgen.events import EventBus, NatsSettings, ProjectCompleted, ScreenAdded, new_project_id
+from appgen.events.bus import EventTooLarge
 from appgen.gateway import Settings
 from appgen.gateway.app import create_app
 from appgen.gateway.auth import InsecureSettings
@@ -446,3 +447,17 @@ async def test_schemathesis_finds_no_server_error_and_nothing_open_without_a_key
     report = output.decode(errors="replace")
     assert process.returncode == 0, report[-6000:]
     assert project_id  # the fuzzer's ids are random; a real project exists alongside
+
+
+async def test_an_event_over_the_size_limit_never_reaches_nats(bus: EventBus) -> None:
+    project_id = new_project_id()
+    big = ScreenAdded(
+        project_id=project_id,
+        route="s",
+        title="x" * bus.settings.max_event_bytes,
+        index=0,
+        total=1,
+    )
+    with pytest.raises(EventTooLarge, match="byte limit"):
+        await bus.publish(big)
+    assert await bus.latest(project_id, ScreenAdded) is None

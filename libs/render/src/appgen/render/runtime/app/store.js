@@ -4,10 +4,25 @@ import { spec } from "./spec.js";
 
 const PREFIX = `appgen:${spec.slug}:`;
 const listeners = new Set();
+// A sandboxed frame (the gateway's page embeds previews in one, with no origin of its own) has
+// no localStorage: there the records live in memory for the visit, and the app still works.
+const storage = (() => {
+  try {
+    window.localStorage.getItem(PREFIX);
+    return window.localStorage;
+  } catch {
+    const memory = new Map();
+    return {
+      getItem: (key) => (memory.has(key) ? memory.get(key) : null),
+      setItem: (key, value) => memory.set(key, String(value)),
+      removeItem: (key) => memory.delete(key),
+    };
+  }
+})();
 
 function read(key, fallback) {
   try {
-    const raw = localStorage.getItem(PREFIX + key);
+    const raw = storage.getItem(PREFIX + key);
     return raw === null ? fallback : JSON.parse(raw);
   } catch {
     return fallback;
@@ -16,7 +31,7 @@ function read(key, fallback) {
 
 function write(key, value) {
   // May throw QuotaExceededError (big photos); callers show it to the person.
-  localStorage.setItem(PREFIX + key, JSON.stringify(value));
+  storage.setItem(PREFIX + key, JSON.stringify(value));
 }
 
 function notify(entity) {
@@ -60,7 +75,7 @@ export const store = {
     notify(entity);
   },
   clearAll() {
-    for (const entity of spec.entities) localStorage.removeItem(`${PREFIX}records:${entity.name}`);
+    for (const entity of spec.entities) storage.removeItem(`${PREFIX}records:${entity.name}`);
     notify(null);
   },
   setting(name, fallback) {

@@ -180,7 +180,9 @@ async def generate_socket(ws: WebSocket, project_id: str, rt: RuntimeDep) -> Non
     finally:
         metrics.WS_CONNECTIONS.dec()
         if counted is not None:
-            await rt.quotas.close_socket(counted)
+            # A failure here is harmless: the row goes stale and stops counting.
+            with contextlib.suppress(Exception):
+                await rt.quotas.close_socket(counted)
 
 
 async def _caller(ws: WebSocket, rt: Runtime) -> Caller:

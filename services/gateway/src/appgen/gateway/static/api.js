@@ -3,9 +3,49 @@
 
 const BASE = "/api/v1";
 
-/** Headers every request carries. The one place a bearer token will be added. */
-function authHeaders() {
-  return {};
+// The page never holds a long-lived key. On this machine the gateway gives it a short-lived
+// token for the local key (GET /api/v1/session, docs/security.md). The token lives in this
+// module's memory only (no storage or cookie a preview on the same origin could read) and is
+// renewed a minute before it expires.
+let session = null; // { token, expiresAt (ms) }
+let pending = null;
+let renewal = null;
+
+function fetchSession() {
+  pending ??= fetch(BASE + "/session", { headers: { Accept: "application/json" } })
+    .then(async (response) => {
+      if (!response.ok) return null; // not the local page: requests get a 401 that says why
+      const body = await response.json();
+      if (!body.token) return null; // authentication is off
+      session = { token: body.token, expiresAt: Date.parse(body.expires_at) };
+      clearTimeout(renewal);
+      renewal = setTimeout(fetchSession, Math.max(5_000, session.expiresAt - Date.now() - 60_000));
+      return session.token;
+    })
+    .catch(() => null)
+    .finally(() => {
+      pending = null;
+    });
+  return pending;
+}
+
+async function token() {
+  if (session && session.expiresAt - Date.now() > 30_000) return session.token;
+  return fetchSession();
+}
+
+/** Headers every request carries: the bearer token, when the page has one. */
+async function authHeaders() {
+  const current = await token();
+  return current ? { Authorization: `Bearer ${current}` } : {};
+}
+
+// Sockets cannot send headers: start fetching now, so the first socket has a token in its URL.
+fetchSession();
+
+/** Wait until the page has its token (or knows it gets none); sockets need it in their URL. */
+export async function ready() {
+  await token();
 }
 
 /** A request that failed, with a message a person can act on. */
@@ -23,7 +63,7 @@ export class ApiError extends Error {
  * `as` picks what comes back: "json" (default), "blob" or "response".
  */
 export async function api(path, { method = "GET", body, headers = {}, as = "json", signal } = {}) {
-  const sent = { ...authHeaders(), ...headers };
+  const sent = { ...(await authHeaders()), ...headers };
   if (body !== undefined) sent["Content-Type"] = "application/json";
   let response;
   try {
@@ -51,6 +91,8 @@ export function socketUrl(path, params = {}) {
   const url = new URL(BASE + path, window.location.href);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, String(value));
+  // A short-lived token, never a key: socket URLs end up in logs.
+  if (session) url.searchParams.set("access_token", session.token);
   return url.href;
 }
 

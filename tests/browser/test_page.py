@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,7 +22,7 @@ from playwright.async_api import Browser, Page, expect
 
 from appgen.cli.inprocess import running_pipeline
 from appgen.gateway import Settings
-from appgen.gateway.testing import serve_gateway
+from appgen.gateway.testing import bearer, serve_gateway, write_local_key
 from appgen.stack.ports import free_port
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
 
@@ -69,16 +70,16 @@ def stage(page: Page, name: str) -> Any:
     return page.locator(f'#stages [data-stage="{name}"]')
 
 
-async def events_of(origin: str, project_id: str) -> list[dict[str, Any]]:
-    async with httpx.AsyncClient(base_url=origin, timeout=30) as http:
+async def events_of(origin: str, project_id: str, key: str) -> list[dict[str, Any]]:
+    async with httpx.AsyncClient(base_url=origin, timeout=30, headers=bearer(key)) as http:
         page = await http.get(f"/api/v1/projects/{project_id}/events", params={"limit": 1000})
         page.raise_for_status()
         items: list[dict[str, Any]] = page.json()["items"]
         return items
 
 
-async def project_of(origin: str, project_id: str) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=origin, timeout=30) as http:
+async def project_of(origin: str, project_id: str, key: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=origin, timeout=30, headers=bearer(key)) as http:
         answer = await http.get(f"/api/v1/projects/{project_id}")
         answer.raise_for_status()
         state: dict[str, Any] = answer.json()
@@ -103,10 +104,14 @@ async def drag_scrubber_to(page: Page, index: int, count: int) -> None:
 
 
 async def test_generate_watch_reload_reconnect_and_scrub(
-    browser: Browser, nats_url: str, database_url: str
+    browser: Browser, nats_url: str, database_url: str, tmp_path: Path
 ) -> None:
+    key_file = await write_local_key(database_url, tmp_path)
+    key = key_file.read_text().strip()
     port = free_port()
-    settings = Settings(nats_url=nats_url, database_url=database_url, gateway_port=port, auth="off")
+    settings = Settings(
+        nats_url=nats_url, database_url=database_url, gateway_port=port, local_key_file=key_file
+    )
     errors: list[str] = []
     async with (
         running_pipeline(nats_url, database_url, scale=WITHOUT_IMAGES),
@@ -124,7 +129,9 @@ async def test_generate_watch_reload_reconnect_and_scrub(
             )
             project_id = page.url.rsplit("/p/", 1)[1]
             screens = [
-                e for e in await events_of(origin, project_id) if e["event_type"] == "ScreenAdded"
+                e
+                for e in await events_of(origin, project_id, key)
+                if e["event_type"] == "ScreenAdded"
             ]
             total = screens[0]["data"]["total"]
             badges = page.locator("#screens .badge")
@@ -161,7 +168,7 @@ async def test_generate_watch_reload_reconnect_and_scrub(
                 await expect(stage(page, "complete")).to_have_attribute(
                     "data-status", "done", timeout=TIMEOUT_MS
                 )
-            events = await events_of(origin, project_id)
+            events = await events_of(origin, project_id, key)
             images = [e for e in events if e["event_type"] == "ImageGenerated"]
             assert images
             await expect(page.locator("#images .badge")).to_have_count(len(images))
@@ -187,7 +194,9 @@ async def test_generate_watch_reload_reconnect_and_scrub(
             qr = page.locator("#qr")
             await expect(qr).to_have_attribute("src", re.compile(r"^blob:"))
             assert await qr.evaluate("img => img.complete && img.naturalWidth > 0")
-            link = urlsplit((await project_of(origin, project_id))["links"]["preview_url"]).path
+            link = urlsplit(
+                (await project_of(origin, project_id, key))["links"]["preview_url"]
+            ).path
             await expect(page.locator("#open")).to_have_attribute("href", link)
             await screenshots(page, "page-complete")
 
@@ -244,9 +253,12 @@ async def test_generate_watch_reload_reconnect_and_scrub(
 
 
 async def test_errors_are_words_with_a_retry(
-    browser: Browser, nats_url: str, database_url: str
+    browser: Browser, nats_url: str, database_url: str, tmp_path: Path
 ) -> None:
-    settings = Settings(nats_url=nats_url, database_url=database_url, gateway_port=0, auth="off")
+    key_file = await write_local_key(database_url, tmp_path)
+    settings = Settings(
+        nats_url=nats_url, database_url=database_url, gateway_port=0, local_key_file=key_file
+    )
     errors: list[str] = []
     async with serve_gateway(settings) as origin, page_on(browser, errors) as page:
         await page.goto(f"{origin}/")

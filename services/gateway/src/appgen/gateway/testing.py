@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import uvicorn
 
@@ -65,3 +66,12 @@ async def create_key(database_url: str, name: str = "test") -> str:
 def bearer(key: str) -> dict[str, str]:
     """The header that authenticates a request with `key` (or a token)."""
     return {"Authorization": f"Bearer {key}"}
+
+
+async def write_local_key(database_url: str, folder: Path) -> Path:
+    """A new key written where `appgen up` writes its local key; pass it as `local_key_file` so
+    the gateway's page authenticates as it does under `appgen up`."""
+    path = folder / "local-key"
+    path.write_text(await create_key(database_url, "local (test)") + "\n")
+    path.chmod(0o600)
+    return path

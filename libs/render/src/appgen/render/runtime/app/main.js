@@ -34,7 +34,13 @@ function buildShell(root) {
 
 function registerOfflineCache() {
   if (!("serviceWorker" in navigator) || !location.protocol.startsWith("http")) return;
-  navigator.serviceWorker.register(new URL("../sw.js", import.meta.url)).catch(() => {
+  let workers;
+  try {
+    workers = navigator.serviceWorker;
+  } catch {
+    return; // a sandboxed frame (the gateway's page) has none: nothing to cache offline
+  }
+  workers.register(new URL("../sw.js", import.meta.url)).catch(() => {
     // The app works without it; only offline use is lost.
   });
 }

@@ -41,8 +41,8 @@ def advance(summary: ProjectSummary | None, records: Iterable[tuple[int, Event]]
         values["event_count"] += 1
         if isinstance(event, ProjectRequested):
             values["prompt"] = event.prompt
-        elif isinstance(event, AnalysisCompleted):
             values["owner"] = event.owner
+        elif isinstance(event, AnalysisCompleted):
             values["name"] = values["name"] or event.spec.name
         elif isinstance(event, ProjectCreated):
             values["name"] = event.name

@@ -306,6 +306,42 @@ async def test_generation_limits_hold_across_two_gateways(site: Site) -> None:
         assert (await bob.post("/api/v1/projects", json=body)).status_code == 202
 
 
+async def test_forks_and_resumes_count_against_the_same_limits(site: Site) -> None:
+    body = {"prompt": "A plant watering tracker"}
+    async with client(site.urls[0], site.key_a) as one, client(site.urls[1], site.key_a) as two:
+        first = (await one.post("/api/v1/projects", json=body)).json()["project_id"]
+        second = (await two.post("/api/v1/projects", json=body)).json()["project_id"]
+        await stored_for(site, first, 1)
+        # Two running: a fork is a third concurrent generation.
+        refused = await two.post(f"/api/v1/projects/{first}/fork")
+        assert refused.status_code == 429
+        assert refused.json()["type"] == "urn:appgen:limit:concurrent_generations"
+        assert int(refused.headers["retry-after"]) >= 1
+
+        await publish(site.bus, [ProjectCompleted(project_id=first, preview_path="/")])
+        await stored_for(site, first, 2)
+        forked = await one.post(f"/api/v1/projects/{first}/fork")
+        assert forked.status_code == 202
+        # A retry of the same fork is not another start.
+        fork_id = forked.json()["project_id"]
+        again = await two.post(f"/api/v1/projects/{first}/fork", json={"project_id": fork_id})
+        assert again.status_code == 200
+
+        # Three starts in the hour: resuming the stuck second project would be a fourth. Its
+        # own run does not count as a concurrent one against itself.
+        hourly = await two.post(f"/api/v1/projects/{second}/resume")
+        assert hourly.status_code == 429
+        assert hourly.json()["type"] == "urn:appgen:limit:generations_per_hour"
+
+    async with client(site.urls[0], site.key_b) as bob:
+        # Bob's limits are his own; he may resume his own stuck project (his second start).
+        mine = (await bob.post("/api/v1/projects", json=body)).json()["project_id"]
+        await stored_for(site, mine, 1)
+        resumed = await bob.post(f"/api/v1/projects/{mine}/resume")
+        assert resumed.status_code == 202, resumed.text
+        assert resumed.json()["redo"] == ["analyzing"]
+
+
 async def close_of_after_start(site: Site, key: str) -> tuple[int, str]:
     url = site.ws(1, f"/api/v1/ws/generate/{new_project_id()}")
     async with websockets.connect(url, additional_headers=bearer(key)) as socket:

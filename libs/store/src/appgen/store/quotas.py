@@ -17,13 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 UNRECORDED_AFTER_S = 600
 
 _LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:name))")
+# A project counts as running once however often it started; the start being admitted (a
+# retry of it, or a resume of this very project) does not count against itself.
 _GENERATIONS = text(
     f"""
     SELECT
-      count(*) AS last_hour,
-      count(*) FILTER (
-        WHERE p.status = 'running'
-           OR (p.status IS NULL AND g.started_at > now() - interval '{UNRECORDED_AFTER_S} seconds')
+      count(*) FILTER (WHERE g.start_id <> :start_id) AS last_hour,
+      count(DISTINCT g.project_id) FILTER (
+        WHERE g.project_id <> :project_id AND (
+          p.status = 'running'
+          OR (p.status IS NULL AND g.started_at > now() - interval '{UNRECORDED_AFTER_S} seconds')
+        )
       ) AS running,
       coalesce(extract(epoch FROM min(g.started_at) + interval '1 hour' - now()), 0) AS frees_in
     FROM generation_starts g LEFT JOIN projects p ON p.project_id = g.project_id
@@ -31,10 +35,10 @@ _GENERATIONS = text(
     """
 )
 _START = text(
-    "INSERT INTO generation_starts (project_id, key_id) VALUES (:project_id, :key_id) "
-    "ON CONFLICT (project_id) DO NOTHING"
+    "INSERT INTO generation_starts (start_id, project_id, key_id) "
+    "VALUES (:start_id, :project_id, :key_id) ON CONFLICT (start_id) DO NOTHING"
 )
-_FORGET = text("DELETE FROM generation_starts WHERE project_id = :project_id")
+_FORGET = text("DELETE FROM generation_starts WHERE start_id = :start_id")
 _SOCKETS = text(
     """
     SELECT count(*) AS total, count(*) FILTER (WHERE key_id = :key_id) AS mine
@@ -66,12 +70,20 @@ class QuotaStore:
         self._engine = engine
 
     async def start_generation(
-        self, key_id: str, project_id: str, *, per_hour: int, concurrent: int
+        self,
+        key_id: str,
+        project_id: str,
+        *,
+        start_id: uuid.UUID,
+        per_hour: int,
+        concurrent: int,
     ) -> Refusal | None:
-        """Count a new generation for `key_id`, or say which limit it would break."""
+        """Count a start of `project_id` (its request, a resume, a fork) for `key_id`, or say
+        which limit it would break. The same `start_id` counts once however often it is asked."""
+        params = {"key_id": key_id, "project_id": project_id, "start_id": start_id}
         async with self._engine.begin() as conn:
             await conn.execute(_LOCK, {"name": f"generations:{key_id}"})
-            row = (await conn.execute(_GENERATIONS, {"key_id": key_id})).one()
+            row = (await conn.execute(_GENERATIONS, params)).one()
             if row.last_hour >= per_hour:
                 return Refusal(
                     "generations_per_hour",
@@ -85,13 +97,13 @@ class QuotaStore:
                     f"This key has {row.running} generations running; the limit is {concurrent}.",
                     5,
                 )
-            await conn.execute(_START, {"project_id": project_id, "key_id": key_id})
+            await conn.execute(_START, params)
         return None
 
-    async def forget_generation(self, project_id: str) -> None:
-        """Un-count a generation that never started (its request could not be published)."""
+    async def forget_generation(self, start_id: uuid.UUID) -> None:
+        """Un-count a start that never happened (its event could not be published)."""
         async with self._engine.begin() as conn:
-            await conn.execute(_FORGET, {"project_id": project_id})
+            await conn.execute(_FORGET, {"start_id": start_id})
 
     async def open_socket(
         self,

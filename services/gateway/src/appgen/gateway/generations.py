@@ -1,6 +1,14 @@
-"""Starting a generation for a caller: the id must be free or theirs, and their limits allow it."""
+"""Starting work for a caller: every start (a request, a resume, a fork) passes the key's limits.
+
+A start spends model calls, so all three go through `admitted`; a route that publishes a start
+without it would let a key run past its limits.
+"""
 
 from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from appgen.gateway.access import project_owner
 from appgen.gateway.auth import Caller
@@ -9,38 +17,61 @@ from appgen.gateway.runtime import Runtime
 from appgen.gateway.submit import Submission, submit
 
 LIMIT_TYPE = "urn:appgen:limit:"
+# Requests (and forks, which are new projects) count once per project id, however often retried.
+_REQUEST_STARTS = uuid.UUID("5d0c7c4e-3f0a-4a57-9a43-6f1c2b1b9e21")
+
+
+def request_start_id(project_id: str) -> uuid.UUID:
+    """The start id of a project's first run: the same for every retry of its request."""
+    return uuid.uuid5(_REQUEST_STARTS, project_id)
+
+
+@asynccontextmanager
+async def admitted(
+    rt: Runtime, caller: Caller, project_id: str, start_id: uuid.UUID
+) -> AsyncIterator[None]:
+    """Count this start against the caller's limits (429 with Retry-After and the limit's name
+    when one says no) for the duration of the block that publishes it; a block that fails
+    un-counts it, as nothing started."""
+    if caller.key_id is None:
+        # Authentication is off (loopback without keys): there is no one to count against.
+        yield
+        return
+    refusal = await rt.quotas.start_generation(
+        caller.key_id,
+        project_id,
+        start_id=start_id,
+        per_hour=rt.settings.max_generations_per_hour,
+        concurrent=rt.settings.max_concurrent_generations,
+    )
+    if refusal is not None:
+        raise ProblemError(
+            429,
+            f"{refusal.limit}: {refusal.detail}",
+            type_=LIMIT_TYPE + refusal.limit,
+            headers={"Retry-After": str(refusal.retry_after_s)},
+        )
+    try:
+        yield
+    except BaseException:
+        await rt.quotas.forget_generation(start_id)
+        raise
 
 
 async def start_generation(rt: Runtime, caller: Caller, project_id: str, prompt: str) -> Submission:
     """`submit` for `caller`: a retry of their own project answers as before; another key's id
     is a 409 that says nothing about that project; a new generation must pass the key's limits
-    (429 with Retry-After and the limit's name) before anything is published."""
+    before anything is published."""
     exists, owner = await project_owner(rt, project_id)
     if exists and caller.key_id is not None and owner != caller.key_id:
         raise ProblemError(409, f"Project id {project_id} is taken; use a new id or key.")
-    admitted = False
-    if not exists and caller.key_id is not None:
-        refusal = await rt.quotas.start_generation(
-            caller.key_id,
-            project_id,
-            per_hour=rt.settings.max_generations_per_hour,
-            concurrent=rt.settings.max_concurrent_generations,
-        )
-        if refusal is not None:
-            raise ProblemError(
-                429,
-                f"{refusal.limit}: {refusal.detail}",
-                type_=LIMIT_TYPE + refusal.limit,
-                headers={"Retry-After": str(refusal.retry_after_s)},
-            )
-        admitted = True
-    try:
-        result = await submit(
-            rt.bus, rt.store, rt.reader, project_id=project_id, prompt=prompt, owner=caller.key_id
-        )
-    except BaseException:
-        if admitted:
-            await rt.quotas.forget_generation(project_id)
-        raise
-    # A race with a retry of the same id counts once: the counter's rows are keyed by project.
-    return result
+    if exists:
+        return await _submit(rt, caller, project_id, prompt)
+    async with admitted(rt, caller, project_id, request_start_id(project_id)):
+        return await _submit(rt, caller, project_id, prompt)
+
+
+async def _submit(rt: Runtime, caller: Caller, project_id: str, prompt: str) -> Submission:
+    return await submit(
+        rt.bus, rt.store, rt.reader, project_id=project_id, prompt=prompt, owner=caller.key_id
+    )

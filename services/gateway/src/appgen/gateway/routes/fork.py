@@ -14,6 +14,7 @@ from appgen.events.trace import project_trace_id
 from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import CallerDep
 from appgen.gateway.deps import MAX_POSITION, RuntimeDep
+from appgen.gateway.generations import admitted, request_start_id
 from appgen.gateway.history import events_up_to
 from appgen.gateway.models import Prompt
 from appgen.gateway.problems import Problem, ProblemError
@@ -57,6 +58,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such project."},
     409: {"model": Problem, "description": "The fork's id names another project."},
     422: {"model": Problem, "description": "Nothing of the project lies at or before `at`."},
+    429: {"model": Problem, "description": "A generation limit of the key says no."},
 }
 
 
@@ -109,7 +111,9 @@ async def fork(
     # finishes a fork that was cut short; what it already published has the same ids, which
     # JetStream and the store drop.
     if created or await rt.bus.last(new_id, ProjectForked) is None:
-        await rt.bus.publish_all(events)
+        # A fork is a new project that runs its remaining stages: it counts as a start.
+        async with admitted(rt, caller, new_id, request_start_id(new_id)):
+            await rt.bus.publish_all(events)
     return Forked(
         project_id=new_id,
         source_project_id=project_id,

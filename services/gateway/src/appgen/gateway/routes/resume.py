@@ -12,7 +12,9 @@ from appgen.events.fork import resume_event
 from appgen.events.resume import NothingToResume
 from appgen.events.trace import project_trace_id
 from appgen.gateway.access import OwnedProjectId
+from appgen.gateway.auth import CallerDep
 from appgen.gateway.deps import RuntimeDep
+from appgen.gateway.generations import admitted
 from appgen.gateway.history import events_up_to
 from appgen.gateway.problems import Problem, ProblemError
 from appgen.gateway.urls import API
@@ -31,13 +33,18 @@ class Resumed(BaseModel):
 RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such project."},
     409: {"model": Problem, "description": "The project is complete: nothing to resume."},
+    429: {
+        "model": Problem,
+        "description": "A generation limit of the key says no (a resume "
+        "runs the remaining stages, so it counts as a start).",
+    },
 }
 
 
 @router.post(
     "/projects/{project_id}/resume", status_code=202, response_model=Resumed, responses=RESPONSES
 )
-async def resume(project_id: OwnedProjectId, rt: RuntimeDep) -> Resumed:
+async def resume(project_id: OwnedProjectId, rt: RuntimeDep, caller: CallerDep) -> Resumed:
     """Continue a failed or stuck project: the stages still to do are derived from its events,
     each takes up its last input again, and work already in the log is not repeated."""
     records = await events_up_to(rt, project_id)
@@ -46,7 +53,8 @@ async def resume(project_id: OwnedProjectId, rt: RuntimeDep) -> Resumed:
         event = resume_event([e for _, e in records], reason="requested", metadata=metadata)
     except NothingToResume as error:
         raise ProblemError(409, f"Project {project_id} cannot be resumed: {error}.") from None
-    position = await rt.bus.publish(event)
+    async with admitted(rt, caller, project_id, event.event_id):
+        position = await rt.bus.publish(event)
     return Resumed(
         project_id=project_id,
         event_id=str(event.event_id),

@@ -22,6 +22,7 @@ from appgen.events import (
 from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.store import EventStore
+from appgen.store.keys import key_id_of
 from tests.e2e.cli_support import appgen
 
 pytestmark = pytest.mark.integration
@@ -97,6 +98,8 @@ KNOWN: list[Event] = [
     # Requested an hour before the window: none of it counts, however expensive.
     *project("e", -3600, preview=0.5, end=("complete", 1.0), cost=(5.0, 9000, 9000)),
 ]
+# Another key's project in the window: in nobody's figures but that key's (and the operator's).
+BOBS: list[Event] = project("z", 50, preview=0.2, end=("failed", 0.5), cost=(1.0, 10, 10))
 # Worked out by hand for the window [T0, T0 + 1h):
 # projects a, b, c, d, f = 5; complete a, b; failed c.
 # preview samples 1, 2, 3 s: p50 = 2; p95 at rank 0.95 * 2 = 1.9 → 2 + 0.9 * (3 - 2) = 2.9.
@@ -129,12 +132,26 @@ def close(actual: object, expected: object) -> bool:
     return actual == expected
 
 
+def owned_by(events: list[Event], key_id: str) -> list[Event]:
+    return [
+        e.model_copy(update={"owner": key_id}) if isinstance(e, ProjectRequested) else e
+        for e in events
+    ]
+
+
 async def test_stats_match_figures_worked_out_by_hand(nats_url: str, database_url: str) -> None:
+    key, other = await create_key(database_url), await create_key(database_url)
+    alice, bob = key_id_of(key), key_id_of(other)
+    assert alice is not None
+    assert bob is not None
     store = await EventStore.open(database_url)
     try:
-        await store.append(list(enumerate(KNOWN, start=1)))
-        figures = (await store.stats(T0, T0 + HOUR)).model_dump()
+        await store.append(list(enumerate(owned_by(KNOWN, alice) + owned_by(BOBS, bob), start=1)))
+        figures = (await store.stats(T0, T0 + HOUR, owner=alice)).model_dump()
         assert close(figures, EXPECTED), figures
+        everyone = await store.stats(T0, T0 + HOUR)
+        assert (everyone.projects, everyone.failed, everyone.events) == (6, 2, 18)
+        assert close(everyone.total_cost_usd, 1.4)
         empty = await store.stats(T0 + 2 * HOUR, T0 + 3 * HOUR)
         assert (empty.projects, empty.mean_cost_usd, empty.completion_rate) == (0, None, None)
         with pytest.raises(ValueError, match="end after"):
@@ -142,7 +159,6 @@ async def test_stats_match_figures_worked_out_by_hand(nats_url: str, database_ur
     finally:
         await store.close()
 
-    key = await create_key(database_url)
     settings = Settings(nats_url=nats_url, database_url=database_url, gateway_port=0)
     async with (
         serve_gateway(settings) as origin,
@@ -152,6 +168,10 @@ async def test_stats_match_figures_worked_out_by_hand(nats_url: str, database_ur
         answer = await http.get("/api/v1/stats", params=window)
         assert answer.status_code == 200
         assert close(answer.json(), EXPECTED)
+        # Another key sees its own project only, and nothing of Alice's traffic.
+        bobs = await http.get("/api/v1/stats", params=window, headers=bearer(other))
+        assert (bobs.json()["projects"], bobs.json()["events"]) == (1, 4)
+        assert close(bobs.json()["total_cost_usd"], 1.0)
         reversed_window = await http.get(
             "/api/v1/stats", params={"since": window["until"], "until": window["since"]}
         )

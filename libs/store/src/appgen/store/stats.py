@@ -10,6 +10,10 @@ A project belongs to the window in which it was requested (its first `ProjectReq
 - cost and tokens: summed from every event's `metadata.model_calls` of the window's projects;
   mean cost is that sum over the number of projects;
 - events per second: events that occurred in the window over the window's length.
+
+With an `owner` (an API key's id) every figure covers only that key's projects, events
+included, so a key learns nothing of another's traffic; without one (authentication off, or
+the operator's own tools) it covers every project.
 """
 
 from __future__ import annotations
@@ -21,13 +25,15 @@ from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 _NOT_COPIED = "(e.data -> 'metadata' ->> 'copied_from') IS NULL"
+# The key that requested a project is on its request (forks record the forking key there).
+_OWNED = "(CAST(:owner AS text) IS NULL OR data ->> 'owner' = CAST(:owner AS text))"
 
 WINDOW_STATS: TextClause = text(
     f"""
     WITH requested AS (
         SELECT project_id, min(occurred_at) AS requested_at
         FROM events
-        WHERE type = 'ProjectRequested'
+        WHERE type = 'ProjectRequested' AND {_OWNED}
         GROUP BY project_id
         HAVING min(occurred_at) >= :since AND min(occurred_at) < :until
     ),
@@ -73,7 +79,10 @@ WINDOW_STATS: TextClause = text(
         (SELECT coalesce(sum(cost), 0) FROM per_project) AS cost,
         (SELECT coalesce(sum(input_tokens), 0) FROM per_project) AS input_tokens,
         (SELECT coalesce(sum(output_tokens), 0) FROM per_project) AS output_tokens,
-        (SELECT count(*) FROM events WHERE occurred_at >= :since AND occurred_at < :until)
+        (SELECT count(*) FROM events
+            WHERE occurred_at >= :since AND occurred_at < :until
+              AND (CAST(:owner AS text) IS NULL OR project_id IN (
+                  SELECT project_id FROM events WHERE type = 'ProjectRequested' AND {_OWNED})))
             AS events
     """
 )
@@ -105,12 +114,16 @@ class WindowStats(BaseModel):
     events_per_second: float
 
 
-async def window_stats(engine: AsyncEngine, since: datetime, until: datetime) -> WindowStats:
-    """The figures for `[since, until)`; raises ValueError for an empty or reversed window."""
+async def window_stats(
+    engine: AsyncEngine, since: datetime, until: datetime, *, owner: str | None = None
+) -> WindowStats:
+    """The figures for `[since, until)`, over `owner`'s projects only when given; raises
+    ValueError for an empty or reversed window."""
     if until <= since:
         raise ValueError("the window must end after it starts")
+    params = {"since": since, "until": until, "owner": owner}
     async with engine.connect() as conn:
-        row = (await conn.execute(WINDOW_STATS, {"since": since, "until": until})).one()
+        row = (await conn.execute(WINDOW_STATS, params)).one()
     projects = int(row.projects)
     cost = float(row.cost)
     return WindowStats(

@@ -124,9 +124,12 @@ class EventStore:
             row = (await conn.execute(sql.PROJECT_OWNER, {"project_id": project_id})).one_or_none()
         return (False, None) if row is None else (True, row.owner)
 
-    async def stats(self, since: datetime, until: datetime) -> WindowStats:
-        """Figures for the window `[since, until)` (`appgen.store.stats`)."""
-        return await window_stats(self._engine, since, until)
+    async def stats(
+        self, since: datetime, until: datetime, *, owner: str | None = None
+    ) -> WindowStats:
+        """Figures for the window `[since, until)`, of `owner`'s projects if given
+        (`appgen.store.stats`)."""
+        return await window_stats(self._engine, since, until, owner=owner)
 
     async def last_position(self) -> int:
         async with self._engine.connect() as conn:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from appgen.gateway.auth import CallerDep
 from appgen.gateway.deps import RuntimeDep
 from appgen.gateway.problems import Problem, ProblemError
 from appgen.gateway.urls import API
@@ -23,6 +24,7 @@ DEFAULT_WINDOW = timedelta(hours=24)
 )
 async def stats(
     rt: RuntimeDep,
+    caller: CallerDep,
     since: Annotated[
         datetime | None,
         Query(description="Window start, ISO 8601 (default: 24 hours before `until`)."),
@@ -32,12 +34,13 @@ async def stats(
     ] = None,
 ) -> WindowStats:
     """p50/p95 time to preview and to completion, completion and failure rates, mean cost per
-    project and events per second, for the projects requested in the window."""
+    project and events per second, for the caller's projects requested in the window (every
+    project when authentication is off)."""
     end = _aware(until) if until is not None else datetime.now(UTC)
     start = _aware(since) if since is not None else end - DEFAULT_WINDOW
     if end <= start:
         raise ProblemError(422, "`until` must be later than `since`.")
-    return await rt.store.stats(start, end)
+    return await rt.store.stats(start, end, owner=caller.key_id)
 
 
 def _aware(moment: datetime) -> datetime:

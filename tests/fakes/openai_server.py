@@ -51,6 +51,11 @@ class ChatRequest:
     body: dict[str, Any]
 
     @property
+    def model(self) -> str:
+        """The model the request asked for."""
+        return str(self.body["model"])
+
+    @property
     def messages(self) -> list[dict[str, str]]:
         return list(self.body.get("messages", []))
 

@@ -260,6 +260,30 @@ def test_a_fork_of_a_fork_keeps_its_own_origin_and_ids() -> None:
     assert state.forked_from.project_id == "a"
 
 
+def test_a_fork_of_a_fork_keeps_its_sources_model_unless_it_names_another() -> None:
+    history = pipeline_history()
+    first = fork_events(
+        enumerate(history[:9], start=1), "a", source_project_id=PID, source_position=9, model="x"
+    )
+
+    def model_of(events: list[Event]) -> str | None:
+        # The stages read the last ProjectForked only (appgen.llm.project).
+        forked = [e for e in events if isinstance(e, ProjectForked)][-1]
+        return forked.model
+
+    after = enumerate(first, start=1)
+    assert model_of(fork_events(after, "b", source_project_id="a", source_position=11)) == "x"
+    again = fork_events(
+        enumerate(first, start=1), "c", source_project_id="a", source_position=11, model="y"
+    )
+    assert model_of(again) == "y"
+    # Forked at a position before the source's ProjectForked: the source ran without it there.
+    before = fork_events(
+        enumerate(first[:5], start=1), "d", source_project_id="a", source_position=5
+    )
+    assert model_of(before) is None
+
+
 def test_sample_failures_resume_in_the_screens_stage() -> None:
     history = sample_history(PID, fail=True)
     resume = plan(history)

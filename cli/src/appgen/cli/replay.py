@@ -136,7 +136,8 @@ def _print_state(state: dict[str, Any], tree: dict[str, Any]) -> None:
         echo(f"failure   {state['failure_reason']}")
     origin = state.get("forked_from")
     if origin:
-        echo(f"forked    from {origin['project_id']} at position {origin['position']}")
+        model = f" with model {origin['model']}" if origin.get("model") else ""
+        echo(f"forked    from {origin['project_id']} at position {origin['position']}{model}")
     if state.get("resumes"):
         echo(f"resumed   {state['resumes']} time(s)")
     echo(f"events    {state['event_count']}")

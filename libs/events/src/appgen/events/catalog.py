@@ -200,5 +200,8 @@ class ProjectForked(Event):
         default=None, max_length=MAX_PROMPT_LENGTH, description="The changed prompt, if any."
     )
     model: str | None = Field(
-        default=None, max_length=200, description="A model to use from here on, if any."
+        default=None,
+        max_length=200,
+        description="The chat model the analysis and screens use from here on instead of the "
+        "configured one (ignored when none is configured); a fork of a fork keeps its source's.",
     )

@@ -86,10 +86,15 @@ def fork_events(
     trace_id: str | None = None,
 ) -> list[Event]:
     """Everything a fork publishes: the copies, `ProjectForked`, and the resume that continues it
-    (none when the copied history is already complete)."""
+    (none when the copied history is already complete). Without `model`, a fork of a fork keeps
+    the model its source was forked with."""
     copies = copy_history(source, project_id, prompt=prompt, owner=owner, trace_id=trace_id)
     if not copies or not isinstance(copies[0], ProjectRequested):
         raise NothingToResume("a fork needs the source's request in the copied history")
+    if model is None:
+        # Stages read the model from the project's last ProjectForked alone (appgen.llm.project),
+        # so this one names the source's model too, or the fork would silently drop it.
+        model = next((c.model for c in reversed(copies) if isinstance(c, ProjectForked)), None)
     metadata = EventMetadata(service="gateway", trace_id=trace_id)
     events: list[Event] = [
         *copies,

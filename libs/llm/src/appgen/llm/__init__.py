@@ -7,6 +7,7 @@ from appgen.llm.errors import BudgetExceeded, EndpointError, InvalidAnswer, LLME
 from appgen.llm.ledger import SpendLedger
 from appgen.llm.limiter import EndpointLimiter
 from appgen.llm.prices import DEFAULT_PRICES, Price, price_for
+from appgen.llm.project import project_model
 from appgen.llm.runtime import open_client
 from appgen.llm.settings import LLMSettings, Purpose
 from appgen.llm.structured import Structured, Unusable, describe, generate
@@ -32,4 +33,5 @@ __all__ = [
     "generate",
     "open_client",
     "price_for",
+    "project_model",
 ]

@@ -78,8 +78,10 @@ class LLMClient:
         self.structured: StructuredMode = settings.structured
         self._token_param = "max_tokens"
 
-    def model(self, purpose: Purpose) -> str:
-        model = self.settings.model_for(purpose)
+    def model(self, purpose: Purpose, override: str | None = None) -> str:
+        """`override` (the project's own model, from its fork) when given, else the configured
+        model for `purpose`. The call's price follows the model returned here."""
+        model = override or self.settings.model_for(purpose)
         if model is None:
             raise ValueError(f"no model is configured for {purpose.value}")
         return model
@@ -93,9 +95,11 @@ class LLMClient:
         schema_name: str,
         schema: dict[str, Any],
         on_text: OnText | None = None,
+        model: str | None = None,
     ) -> Answer:
-        """One JSON answer (not yet validated). Raises BudgetExceeded or EndpointError."""
-        model = self.model(purpose)
+        """One JSON answer (not yet validated) from `model`, else the model configured for
+        `purpose`. Raises BudgetExceeded or EndpointError."""
+        model = self.model(purpose, model)
         await self.ledger.check(project_id)
         answer = await self._with_retries(
             lambda: self._chat(model, purpose, messages, schema_name, schema, on_text)

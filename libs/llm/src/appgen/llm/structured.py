@@ -43,8 +43,10 @@ async def generate(
     schema: dict[str, Any],
     parse: Callable[[str], T],
     on_text: OnText | None = None,
+    model: str | None = None,
 ) -> Structured[T]:
     """`parse(answer)` decides validity (raising ValidationError, Unusable or ValueError).
+    `model` replaces the model configured for `purpose` (a forked project's own model).
 
     Raises InvalidAnswer or EndpointError (both carrying the calls made), or BudgetExceeded.
     """
@@ -65,6 +67,7 @@ async def generate(
                 schema_name=schema_name,
                 schema=schema,
                 on_text=on_text if name == "first" else None,
+                model=model,
             )
         except EndpointError as error:
             raise EndpointError(str(error), [*calls, *error.model_calls]) from error

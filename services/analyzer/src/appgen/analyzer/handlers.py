@@ -2,7 +2,8 @@
 
 With a model, the analysis streams: AnalysisProgressed names the screens as they appear. An
 answer that stays invalid after a repair and a retry, or an endpoint that keeps failing, gives
-AnalysisFellBack and the rules' spec instead, so a broken spec is never rendered.
+AnalysisFellBack and the rules' spec instead, so a broken spec is never rendered. A project
+forked with its own model is analysed by that model (`appgen.llm.project`).
 """
 
 from __future__ import annotations
@@ -29,12 +30,15 @@ from appgen.events import (
     Worker,
 )
 from appgen.events.runtime import WorkerFactory
-from appgen.llm import BudgetExceeded, LLMError, Purpose, open_client
+from appgen.llm import BudgetExceeded, LLMError, Purpose, open_client, project_model
 from appgen.spec import AppSpec
 
 
-def make_worker(analyzer: Analyzer, model: ModelAnalyzer | None = None) -> Worker:
-    """The worker around the rules (always there, the fallback) and an optional model."""
+def make_worker(
+    analyzer: Analyzer, model: ModelAnalyzer | None = None, bus: EventBus | None = None
+) -> Worker:
+    """The worker around the rules (always there, the fallback) and an optional model. With
+    `bus`, a forked project's own model (its ProjectForked) replaces the configured one."""
     worker = Worker("analyzer", Stage.analyzing)
 
     @worker.on(ProjectRequested)
@@ -56,7 +60,10 @@ def make_worker(analyzer: Analyzer, model: ModelAnalyzer | None = None) -> Worke
         async def on_progress(routes: tuple[str, ...], chars: int) -> None:
             progress.put_nowait((routes, chars))
 
-        task = asyncio.create_task(model.analyze(event.project_id, event.prompt, on_progress))
+        own = await project_model(bus, event.project_id) if bus is not None else None
+        task = asyncio.create_task(
+            model.analyze(event.project_id, event.prompt, on_progress, model=own)
+        )
         try:
             while not task.done() or not progress.empty():
                 getter = asyncio.ensure_future(progress.get())
@@ -111,7 +118,7 @@ def worker_factory(settings: Settings) -> WorkerFactory:
 
     async def build(bus: EventBus) -> Worker:
         client = await open_client(bus.js, settings.llm, Purpose.analysis)
-        return make_worker(RulesAnalyzer(), ModelAnalyzer(client) if client else None)
+        return make_worker(RulesAnalyzer(), ModelAnalyzer(client) if client else None, bus)
 
     return build
 

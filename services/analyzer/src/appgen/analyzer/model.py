@@ -94,9 +94,15 @@ class ModelAnalyzer:
         self.client = client
 
     async def analyze(
-        self, project_id: str, prompt: str, on_progress: OnProgress | None = None
+        self,
+        project_id: str,
+        prompt: str,
+        on_progress: OnProgress | None = None,
+        *,
+        model: str | None = None,
     ) -> Structured[AppSpec]:
-        """A validated spec (raises LLMError, carrying the calls made, or BudgetExceeded)."""
+        """A validated spec (raises LLMError, carrying the calls made, or BudgetExceeded), from
+        `model` when the project has its own (a fork's), else the configured analysis model."""
         shown: tuple[str, ...] = ()
 
         async def on_text(text: str) -> None:
@@ -115,4 +121,5 @@ class ModelAnalyzer:
             schema=spec_schema(),
             parse=lambda text: parse_spec(text, prompt),
             on_text=on_text,
+            model=model,
         )

@@ -4,7 +4,8 @@ Without a model each screen is the spec's own, one at a time. With one, the scre
 in parallel (a bounded number per project, and the endpoint's shared limit across workers) and
 each lands as soon as it is written; a screen whose answer stays invalid falls back to the spec's
 definition with a ScreenFellBack. ScreenAdded ids are keyed by route, so a redelivery that
-finishes the screens in another order still repeats the same ids.
+finishes the screens in another order still repeats the same ids. A project forked with its own
+model has its screens written by that model (`appgen.llm.project`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from appgen.events import (
     Worker,
 )
 from appgen.events.runtime import WorkerFactory
-from appgen.llm import BudgetExceeded, LLMError, Purpose, open_client
+from appgen.llm import BudgetExceeded, LLMError, Purpose, open_client, project_model
 from appgen.render import render_base, render_components, render_screen
 from appgen.screens.model import ModelScreenWriter, with_screens
 from appgen.screens.settings import Settings
@@ -60,11 +61,11 @@ def screens_worker(
 ) -> Worker:
     worker = Worker("screens", Stage.adding_screens)
 
-    async def write(project_id: str, spec: AppSpec, screen: Screen) -> _Written:
+    async def write(project_id: str, spec: AppSpec, screen: Screen, model: str | None) -> _Written:
         if writer is None:
             return _Written(screen)
         try:
-            result = await writer.write(project_id, spec, screen)
+            result = await writer.write(project_id, spec, screen, model=model)
         except LLMError as error:
             return _Written(screen, error.model_calls, str(error))
         return _Written(result.value, result.model_calls)
@@ -72,6 +73,8 @@ def screens_worker(
     @worker.on(PreviewReady)
     async def add_screens(event: PreviewReady, ctx: HandlerContext) -> AsyncIterator[Event]:
         spec = await _spec_of(bus, event.project_id)
+        # Only a model-backed stage asks: without a model the fork's one is ignored.
+        own = await project_model(bus, event.project_id) if writer else None
         # The home screen came with the base; the rest arrive as they are written.
         planned = [s for s in spec.screens if s.route != spec.home]
         index = {s.route: i for i, s in enumerate(planned)}
@@ -79,7 +82,7 @@ def screens_worker(
 
         async def bounded(screen: Screen) -> _Written:
             async with gate:
-                return await write(event.project_id, spec, screen)
+                return await write(event.project_id, spec, screen, own)
 
         tasks = [asyncio.create_task(bounded(s)) for s in planned]
         written: dict[str, Screen] = {}

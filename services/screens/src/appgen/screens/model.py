@@ -84,8 +84,11 @@ class ModelScreenWriter:
     def __init__(self, client: LLMClient) -> None:
         self.client = client
 
-    async def write(self, project_id: str, spec: AppSpec, screen: Screen) -> Structured[Screen]:
-        """A validated screen (raises LLMError, carrying the calls made, or BudgetExceeded)."""
+    async def write(
+        self, project_id: str, spec: AppSpec, screen: Screen, *, model: str | None = None
+    ) -> Structured[Screen]:
+        """A validated screen (raises LLMError, carrying the calls made, or BudgetExceeded),
+        from `model` when the project has its own (a fork's), else the configured one."""
 
         def parse(text: str) -> Screen:
             try:
@@ -102,4 +105,5 @@ class ModelScreenWriter:
             schema_name="screen",
             schema=schema,
             parse=parse,
+            model=model,
         )

@@ -29,6 +29,7 @@ APPGEN = Path(sys.executable).parent / "appgen"
 START_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 40.0
 PIPELINE_TIMEOUT_S = 90.0
+METRICS_TIMEOUT_S = 30.0
 
 
 def alive(pid: int) -> bool:
@@ -104,6 +105,36 @@ async def wait_for_rows(database_url: str, sql: str, *args: object, what: str, l
         await asyncio.sleep(0.2)
 
 
+async def fetch_metrics(client: httpx.AsyncClient, url: str, log: Path) -> httpx.Response:
+    """The metrics page once the process serves it (a stage may still be starting)."""
+    deadline = time.monotonic() + METRICS_TIMEOUT_S
+    while True:
+        try:
+            return await client.get(url)
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, f"nothing serves {url}:\n{output(log)[-4000:]}"
+            await asyncio.sleep(0.2)
+
+
+async def check_metrics(info: StackInfo, scale: dict[str, int], log: Path) -> None:
+    """Every process, each worker of a scaled stage too, serves Prometheus text on its own URL,
+    and `appgen up` printed where."""
+    expected = [
+        instance.label
+        for instance in plan(scale, installed_services())
+        if instance.service.own_metrics_port or instance.service.name == "gateway"
+    ]
+    assert sorted(info.metrics) == sorted(expected)
+    assert len(set(info.metrics.values())) == len(info.metrics)
+    async with httpx.AsyncClient(timeout=5.0) as client:
+        for label, url in info.metrics.items():
+            response = await fetch_metrics(client, url, log)
+            assert response.status_code == 200, (label, url, response.text[:500])
+            assert response.headers["content-type"].startswith("text/plain"), label
+            assert "# TYPE appgen_events_consumed_total counter" in response.text, label
+            assert url in output(log), label
+
+
 async def test_up_runs_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
     data_dir, log = tmp_path / "data", tmp_path / "appgen-up.log"
     port = free_port()
@@ -155,6 +186,7 @@ async def test_up_runs_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
                 what="completing the project",
                 log=log,
             )
+        await check_metrics(info, scale, log)
 
         await interrupt(first, log)
         pids = [*info.processes.values(), *info.servers.values()]

@@ -9,7 +9,15 @@ import pytest
 from appgen.cli.environment import StackEnv, child_env
 from appgen.cli.servers import Servers, postmaster_pid
 from appgen.cli.services import plan
-from appgen.cli.stack import StackOptions, browse_host, child_specs, redact, web_url
+from appgen.cli.stack import (
+    StackOptions,
+    browse_host,
+    child_specs,
+    metrics_urls,
+    redact,
+    web_url,
+    with_metrics_ports,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -20,6 +28,7 @@ STACK = StackEnv(
     gateway_port=8123,
     data_dir=Path("/data"),
 )
+SERVERS = Servers("nats://127.0.0.1:1", "postgresql://postgres@/appgen?host=/x")
 
 
 def test_child_env_carries_the_stack_settings() -> None:
@@ -43,13 +52,45 @@ def test_child_env_keeps_the_parents_variables_but_the_stack_wins() -> None:
 
 def test_child_specs_run_each_service_as_a_module(tmp_path: Path) -> None:
     options = StackOptions("127.0.0.1", 8123, tmp_path, tuple(plan({"screens": 2})))
-    servers = Servers("nats://127.0.0.1:1", "postgresql://postgres@/appgen?host=/x")
-    specs = child_specs(options, servers)
+    specs = child_specs(options, SERVERS)
     screens = [spec for spec in specs if spec.service == "screens"]
     assert [spec.label for spec in screens] == ["screens#1", "screens#2"]
     assert list(screens[0].argv[1:]) == ["-m", "appgen.screens"]
     assert all(spec.env["APPGEN_DATA_DIR"] == str(tmp_path) for spec in specs)
     assert all(spec.env["APPGEN_GATEWAY_PORT"] == "8123" for spec in specs)
+
+
+def test_every_process_but_the_gateway_gets_its_own_metrics_port(tmp_path: Path) -> None:
+    bare = StackOptions("127.0.0.1", 8123, tmp_path, tuple(plan({"screens": 2, "images": 2})))
+    options = with_metrics_ports(bare)
+    labels = [i.label for i in options.instances if i.service.name != "gateway"]
+    assert sorted(options.metrics_ports) == sorted(labels)
+    ports = list(options.metrics_ports.values())
+    assert len(set(ports)) == len(ports)
+    assert 8123 not in ports
+
+    specs = {spec.label: spec for spec in child_specs(options, SERVERS)}
+    for label, port in options.metrics_ports.items():
+        assert specs[label].env["APPGEN_METRICS_PORT"] == str(port)
+        assert specs[label].env["APPGEN_METRICS_HOST"] == "127.0.0.1"
+    assert "APPGEN_METRICS_PORT" not in specs["gateway#1"].env
+
+    urls = metrics_urls(options)
+    assert list(urls) == [i.label for i in options.instances]
+    assert urls["screens#2"] == f"http://127.0.0.1:{options.metrics_ports['screens#2']}/metrics"
+    assert urls["gateway#1"] == "http://127.0.0.1:8123/metrics"
+
+
+def test_a_metrics_port_inherited_from_the_parent_is_replaced(tmp_path: Path) -> None:
+    options = with_metrics_ports(StackOptions("0.0.0.0", 8123, tmp_path, tuple(plan({}))))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("APPGEN_METRICS_PORT", "9100")
+        specs = {spec.label: spec for spec in child_specs(options, SERVERS)}
+    assert specs["recorder#1"].env["APPGEN_METRICS_PORT"] == str(
+        options.metrics_ports["recorder#1"]
+    )
+    assert specs["recorder#1"].env["APPGEN_METRICS_HOST"] == "0.0.0.0"
+    assert metrics_urls(options)["recorder#1"].startswith("http://127.0.0.1:")
 
 
 @pytest.mark.parametrize(

@@ -125,6 +125,22 @@ def test_compose_gateway_is_published_and_health_checked() -> None:
     assert "/healthz" in " ".join(gateway["healthcheck"]["test"])
 
 
+def test_compose_every_service_process_serves_metrics_inside_its_container() -> None:
+    services = compose()["services"]
+    for service in SERVICES:
+        spec = services[service.name]
+        if service.own_metrics_port:
+            port = spec["environment"]["APPGEN_METRICS_PORT"]
+            assert port == "9100", service.name
+            assert port in spec["expose"], service.name
+            # Published on no host port: replicas of one service could not share it.
+            assert "ports" not in spec, service.name
+        else:
+            # The gateway serves /metrics on the port it listens on.
+            assert "APPGEN_METRICS_PORT" not in spec["environment"]
+            assert "8000:8000" in spec["ports"]
+
+
 def test_compose_nats_has_a_jetstream_file_store_that_fsyncs_every_write() -> None:
     nats = compose()["services"]["nats"]
     assert "./nats.conf:/etc/nats/nats.conf:ro" in nats["volumes"]

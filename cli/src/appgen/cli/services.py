@@ -14,6 +14,9 @@ class Service:
     name: str
     # Why a service cannot run as several processes, or None when it can.
     single_because: str | None = None
+    # False for a service that serves `/metrics` on the port it already listens on, rather than
+    # on an `APPGEN_METRICS_PORT` of its own.
+    own_metrics_port: bool = True
 
     @property
     def module(self) -> str:
@@ -40,7 +43,7 @@ SERVICES: tuple[Service, ...] = (
     Service("screens"),
     Service("images"),
     Service("finisher"),
-    Service("gateway", "it listens on the one --port"),
+    Service("gateway", "it listens on the one --port", own_metrics_port=False),
 )
 GATEWAY = "gateway"
 BY_NAME: Mapping[str, Service] = {service.name: service for service in SERVICES}

@@ -6,7 +6,7 @@ import asyncio
 import os
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -17,11 +17,12 @@ import nats.errors
 from appgen.cli.environment import StackEnv, child_env
 from appgen.cli.output import Output
 from appgen.cli.servers import Servers
-from appgen.cli.services import Instance
+from appgen.cli.services import GATEWAY, Instance
 from appgen.cli.state import StackInfo, write_stack_info
 from appgen.cli.supervisor import ChildSpec, Supervisor
 from appgen.events import NatsSettings
 from appgen.events.stream import ensure_stream
+from appgen.stack import free_ports
 
 _STREAM_TIMEOUT_S = 30.0
 _HEALTH_POLL_S = 0.1
@@ -34,6 +35,8 @@ class StackOptions:
     data_dir: Path
     instances: tuple[Instance, ...]
     grace_s: float = 15.0
+    # Instance label (screens#2) to the port its Prometheus metrics are served on.
+    metrics_ports: dict[str, int] = field(default_factory=dict)
 
 
 def browse_host(host: str) -> str:
@@ -55,6 +58,41 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+def with_metrics_ports(options: StackOptions) -> StackOptions:
+    """`options` with a free port for every process that serves metrics on a port of its own.
+
+    Call it once NATS and PostgreSQL hold their ports, so none of theirs is handed out again.
+    Each worker of a scaled stage gets its own port; a restarted process keeps its port.
+    """
+    labels = [i.label for i in options.instances if i.service.own_metrics_port]
+    # free_ports binds IPv4 only; a port free on loopback serves for an IPv6 address as well.
+    probe_host = options.host if options.host and ":" not in options.host else "127.0.0.1"
+    ports = free_ports(len(labels), probe_host, avoid={options.port})
+    return replace(options, metrics_ports=dict(zip(labels, ports, strict=True)))
+
+
+def metrics_urls(options: StackOptions) -> dict[str, str]:
+    """Where each process's Prometheus metrics are, in start order: a stage's on its own port,
+    the gateway's at `/metrics` on the port it serves the page on."""
+    urls: dict[str, str] = {}
+    for instance in options.instances:
+        port = options.metrics_ports.get(instance.label)
+        if port is None and instance.service.name == GATEWAY:
+            port = options.port
+        if port is not None:
+            urls[instance.label] = f"{web_url(options.host, port)}metrics"
+    return urls
+
+
+def metrics_env(options: StackOptions, instance: Instance) -> dict[str, str]:
+    """The variables that make one process serve its metrics (none for the gateway)."""
+    port = options.metrics_ports.get(instance.label)
+    if port is None:
+        return {}
+    # On the gateway's address: metrics are never more reachable than the page.
+    return {"APPGEN_METRICS_PORT": str(port), "APPGEN_METRICS_HOST": options.host}
+
+
 def child_specs(options: StackOptions, servers: Servers) -> list[ChildSpec]:
     env = child_env(
         os.environ,
@@ -71,7 +109,7 @@ def child_specs(options: StackOptions, servers: Servers) -> list[ChildSpec]:
             service=instance.service.name,
             label=instance.label,
             argv=(sys.executable, "-m", instance.service.module),
-            env=env,
+            env={**env, **metrics_env(options, instance)},
         )
         for instance in options.instances
     ]
@@ -131,6 +169,7 @@ def stack_info(
         database_url=servers.database_url,
         processes=processes or {},
         servers=servers.pids(),
+        metrics=metrics_urls(options),
     )
 
 
@@ -155,7 +194,16 @@ async def announce_when_ready(
     output.notice(
         f"  postgres  {redact(servers.database_url)}{embedded if servers.postgres else ''}"
     )
+    announce_metrics(info.metrics, output)
     output.notice("  Ctrl-C stops everything")
+
+
+def announce_metrics(urls: dict[str, str], output: Output) -> None:
+    """One line per process: `metrics   screens#2    http://127.0.0.1:40123/metrics`."""
+    width = max((len(label) for label in urls), default=0)
+    for number, (label, url) in enumerate(urls.items()):
+        heading = "metrics" if number == 0 else ""
+        output.notice(f"  {heading:<9} {label:<{width}}  {url}")
 
 
 def _report_failure(task: asyncio.Task[None], output: Output) -> None:

@@ -25,6 +25,10 @@ class StackInfo(BaseModel):
     started_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     processes: dict[str, int] = Field(description="Service label (screens#2) to pid.")
     servers: dict[str, int] = Field(description="Embedded server (nats-server, postgres) to pid.")
+    metrics: dict[str, str] = Field(
+        default_factory=dict,
+        description="Service label (screens#2, gateway#1) to the URL of its Prometheus metrics.",
+    )
 
 
 def write_stack_info(data_dir: Path, info: StackInfo) -> None:

@@ -23,7 +23,7 @@ from appgen.cli.output import Output
 from appgen.cli.scale import ScaleError, parse_scale
 from appgen.cli.servers import Servers, start_servers
 from appgen.cli.services import GATEWAY, SERVICES, installed_services, plan
-from appgen.cli.stack import StackOptions, redact, run_stack, stack_info
+from appgen.cli.stack import StackOptions, redact, run_stack, stack_info, with_metrics_ports
 from appgen.cli.state import read_stack_info, remove_stack_info, write_stack_info
 from appgen.stack import free_port
 
@@ -95,6 +95,7 @@ def run_up(host: str, port: int, data_dir: Path, scale: dict[str, int], output: 
         with _sigterm_interrupts():
             clean_up_after_a_killed_run(data_dir, output)
             servers = start_servers(data_dir, os.environ)
+            options = with_metrics_ports(options)
             write_stack_info(data_dir, stack_info(options, servers))
             migrate(servers.database_url, output)
             announce_local_key(servers.database_url, data_dir, output)

@@ -71,5 +71,6 @@ def count_published(event: Event) -> None:
         MODEL_COST.labels(call.model).inc(call.cost_usd)
 
 
-def serve(port: int) -> None:
-    start_http_server(port)
+def serve(port: int, host: str = "0.0.0.0") -> None:
+    """Answer every path (conventionally `/metrics`) on `host:port` from a background thread."""
+    start_http_server(port, addr=host)

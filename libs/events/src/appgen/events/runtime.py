@@ -46,7 +46,7 @@ def run_service(name: str, factory: WorkerFactory, settings: ServiceSettings) ->
     """The body of every service's `__main__`: logs, metrics, then the worker until a signal."""
     configure_logging(name, level=settings.log_level, json_lines=settings.log_json)
     if settings.metrics_port is not None:
-        metrics.serve(settings.metrics_port)
+        metrics.serve(settings.metrics_port, settings.metrics_host)
     with contextlib.suppress(ImportError):
         import uvloop
 

@@ -44,5 +44,8 @@ class ServiceSettings(NatsSettings):
     metrics_port: int | None = Field(
         default=None, ge=0, le=65535, description="Serve Prometheus metrics here when set."
     )
+    # Every interface by default, for a scraper in another container or pod; `appgen up` narrows
+    # it to the address the gateway listens on.
+    metrics_host: str = Field(default="0.0.0.0", description="The address metrics are served on.")
     log_level: str = "INFO"
     log_json: bool = False

@@ -23,7 +23,7 @@ from appgen.cli.client import (
     KeyOption,
     UrlOption,
 )
-from appgen.events import check_relative_path
+from appgen.cli.safe_write import WriteError, target_for, write_under
 
 API = "/api/v1/projects"
 PAGE = 1000
@@ -118,7 +118,11 @@ def replay(
         written = 0 if root is None else await write_files(client, tree["files"], root)
         return state, tree, written
 
-    state, tree, written = call_gateway(url, key, data_dir, run)
+    try:
+        state, tree, written = call_gateway(url, key, data_dir, run)
+    except WriteError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
     if json_out:
         print_json({"state": state, "files": tree})
         return
@@ -153,23 +157,22 @@ def _print_state(state: dict[str, Any], tree: dict[str, Any]) -> None:
 
 
 async def write_files(client: GatewayClient, files: list[dict[str, Any]], root: Path) -> int:
-    """Each file's content at the position, written under `root` (an absolute, resolved folder);
-    a path that could leave it (absolute, `..`, odd segments) or content that does not match its
-    hash is refused."""
+    """Each file's content at the position, written under `root` (`appgen.cli.safe_write`).
+
+    Every path is checked before anything is fetched, so a hostile listing writes nothing;
+    content that does not match its hash is refused (GatewayError), a path that would leave
+    `root` raises UnsafePath, a failed write WriteError.
+    """
+    for entry in files:
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            raise GatewayError(f"the gateway listed a file without a path: {entry!r:.200}")
+        target_for(root, entry["path"])
     for entry in files:
         path = entry["path"]
-        try:
-            check_relative_path(path)
-        except ValueError as error:
-            raise GatewayError(f"refusing to write {path!r}: {error}") from None
-        target = (root / path).resolve()
-        if not target.is_relative_to(root):
-            raise GatewayError(f"refusing to write {path!r} outside {root}")
         response = await client.raw("GET", entry["url"])
         if hashlib.sha256(response.content).hexdigest() != entry["sha256"]:
             raise GatewayError(f"{path}: the content served does not match its recorded hash")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(response.content)
+        write_under(root, path, response.content)
     return len(files)
 
 

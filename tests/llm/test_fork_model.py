@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
+import nats
 import pytest
 
 from appgen.cli.inprocess import running_pipeline
@@ -26,6 +27,7 @@ from appgen.events import (
 from appgen.gateway import Settings as GatewaySettings
 from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.llm import LLMSettings, Price, Purpose
+from appgen.llm.runtime import open_client
 from appgen.store import EventStore
 from appgen.store.models import StoredEvent
 from tests.e2e.cli_support import appgen
@@ -54,7 +56,10 @@ class Api:
 async def stack(nats_url: str, database_url: str, llm: LLMSettings) -> AsyncIterator[Api]:
     """Every stage with `llm`, the recorder, a gateway with a key, and the store to read."""
     key = await create_key(database_url)
-    settings = GatewaySettings(nats_url=nats_url, database_url=database_url, gateway_port=0)
+    # The gateway gets the stages' model settings, as under `appgen up`, to judge a fork's model.
+    settings = GatewaySettings(
+        nats_url=nats_url, database_url=database_url, gateway_port=0, llm=llm
+    )
     store = await EventStore.open(database_url)
     try:
         async with (
@@ -125,6 +130,13 @@ async def test_a_forks_model_writes_its_spec_and_screens_and_is_what_it_pays_for
         source_id = await generated(api)
         source = await completed(api, source_id)
         by_source = list(fake_openai.requests)
+        # A model the deployment neither configures nor prices is refused before anything runs.
+        refused = await api.http.post(
+            f"/api/v1/projects/{source_id}/fork", json={"model": "made-up-model"}
+        )
+        assert refused.status_code == 422, refused.text
+        assert "made-up-model" in refused.json()["detail"]
+        assert "APPGEN_LLM_PRICES" in refused.json()["detail"]
 
         # At the request's own position: the fork analyses again, then writes every screen.
         fork_id = await forked(api, source_id, source[0].position, "--model", OTHER_MODEL)
@@ -207,3 +219,22 @@ async def test_without_a_configured_model_a_forks_model_is_ignored(
     assert fork_state.forked_from.model == OTHER_MODEL
     assert replayed.code == 0, replayed.err
     assert f"at position {source[0].position} with model {OTHER_MODEL}" in replayed.out
+
+
+async def test_a_stage_ignores_a_model_its_settings_do_not_offer(
+    nats_url: str, fake_openai: FakeOpenAI
+) -> None:
+    # Where the gateway cannot judge (no model settings of its own), the stage's client does:
+    # an unpriced, unconfigured model would be spent on without counting against the budget.
+    settings = llm_settings(fake_openai, prices=PRICED)
+    connection = await nats.connect(nats_url)
+    try:
+        client = await open_client(connection.jetstream(), settings, Purpose.analysis)
+        assert client is not None
+        assert client.model(Purpose.analysis, "made-up-model") == FAST_MODEL
+        assert client.model(Purpose.analysis, OTHER_MODEL) == OTHER_MODEL
+        assert client.model(Purpose.analysis, STRONG_MODEL) == STRONG_MODEL
+        # A dated snapshot of a priced model is priced, so it is offered.
+        assert client.model(Purpose.screen, "gpt-4o-mini-2024-07-18") == "gpt-4o-mini-2024-07-18"
+    finally:
+        await connection.close()

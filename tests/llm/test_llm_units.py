@@ -103,3 +103,15 @@ def test_the_models_spec_gets_the_prompt_verbatim_and_the_same_validation() -> N
     with pytest.raises(ValidationError) as caught:
         parse_spec(json.dumps({**answer, "slug": "Not An Identifier"}), "a todo list")
     assert describe(caught.value).startswith("slug: String should match pattern")
+
+
+def test_a_project_may_ask_for_configured_or_priced_models_only() -> None:
+    settings = LLMSettings(
+        base_url="http://127.0.0.1:9/v1",
+        model="llama3.1:8b",
+        prices={"qwen2.5": Price()},
+    )
+    assert settings.offers("llama3.1:8b")  # configured, though unpriced
+    assert settings.offers("qwen2.5")  # listed at price 0 by the operator
+    assert settings.offers("gpt-4o-mini-2024-07-18")  # a snapshot of a listed model
+    assert not settings.offers("made-up-model")

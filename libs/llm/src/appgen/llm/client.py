@@ -79,8 +79,14 @@ class LLMClient:
         self._token_param = "max_tokens"
 
     def model(self, purpose: Purpose, override: str | None = None) -> str:
-        """`override` (the project's own model, from its fork) when given, else the configured
-        model for `purpose`. The call's price follows the model returned here."""
+        """`override` (the project's own model, from its fork) when given and offered here,
+        else the configured model for `purpose`. The call's price follows the model returned.
+
+        The gateway refuses a fork's model that its own settings do not offer; this check
+        holds where the gateway has no model settings to judge by (they live with the stages)."""
+        if override is not None and not self.settings.offers(override):
+            log.warning("model %r is not offered here; using the configured one", override)
+            override = None
         model = override or self.settings.model_for(purpose)
         if model is None:
             raise ValueError(f"no model is configured for {purpose.value}")

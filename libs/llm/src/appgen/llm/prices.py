@@ -50,10 +50,15 @@ DEFAULT_PRICES: dict[str, Price] = {
 }
 
 
-def price_for(model: str, table: dict[str, Price]) -> Price:
-    """The price of `model`: an exact entry, else the longest entry it starts with (a dated
-    snapshot such as `gpt-4o-mini-2024-07-18` costs what `gpt-4o-mini` does), else free."""
+def listed_price(model: str, table: dict[str, Price]) -> Price | None:
+    """The table's price of `model`: an exact entry, else the longest entry it starts with (a
+    dated snapshot such as `gpt-4o-mini-2024-07-18` costs what `gpt-4o-mini` does), else None."""
     if model in table:
         return table[model]
     prefixes = [name for name in table if model.startswith(f"{name}-")]
-    return table[max(prefixes, key=len)] if prefixes else FREE
+    return table[max(prefixes, key=len)] if prefixes else None
+
+
+def price_for(model: str, table: dict[str, Price]) -> Price:
+    """The price of `model`, free when the table does not list it (a local server's model)."""
+    return listed_price(model, table) or FREE

@@ -13,7 +13,7 @@ from typing import Literal, Self
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from appgen.llm.prices import DEFAULT_PRICES, Price, price_for
+from appgen.llm.prices import DEFAULT_PRICES, Price, listed_price, price_for
 
 StructuredMode = Literal["json_schema", "json_object"]
 
@@ -106,6 +106,17 @@ class LLMSettings(BaseSettings):
 
     def price(self, model: str) -> Price:
         return price_for(model, {**DEFAULT_PRICES, **self.prices})
+
+    def offers(self, model: str) -> bool:
+        """Whether a project may ask for `model` (a fork's `model`): one configured here, or one
+        the price table lists. An unlisted model would cost nothing in the books, so a key
+        could spend past its budget with it, and every name asked for would become a metric
+        label; an operator offers a local model by configuring it or listing it in
+        APPGEN_LLM_PRICES (at price 0 if it is free)."""
+        configured = {self.model, self.analysis_model, self.screens_model}
+        return model in configured or (
+            listed_price(model, {**DEFAULT_PRICES, **self.prices}) is not None
+        )
 
     @property
     def endpoint(self) -> str:

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from appgen.events import ServiceSettings
+from appgen.llm import LLMSettings
 
 
 class Settings(ServiceSettings):
@@ -31,6 +32,8 @@ class Settings(ServiceSettings):
     )
     heartbeat_s: float = Field(default=20.0, gt=0)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # The model settings the stages share, read here only to judge a fork's `model`.
+    llm: LLMSettings = Field(default_factory=LLMSettings)
     history_page: int = Field(default=500, ge=1, le=1000)
     store_pool_size: int = Field(default=10, ge=1, le=100)
 

@@ -57,7 +57,10 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"model": Forked, "description": "The fork existed already (a retry)."},
     404: {"model": Problem, "description": "No such project."},
     409: {"model": Problem, "description": "The fork's id names another project."},
-    422: {"model": Problem, "description": "Nothing of the project lies at or before `at`."},
+    422: {
+        "model": Problem,
+        "description": "Nothing of the project lies at or before `at`, or a model not offered.",
+    },
     429: {"model": Problem, "description": "A generation limit of the key says no."},
 }
 
@@ -80,6 +83,7 @@ async def fork(
     optionally with another prompt or model. The fork records where it came from and belongs
     to the key that made it."""
     body = body or ForkRequest()
+    _check_model(rt, body.model)
     new_id = body.project_id or new_project_id()
     if new_id == project_id:
         raise ProblemError(409, "A fork needs an id of its own.")
@@ -121,6 +125,18 @@ async def fork(
         copied=len(source),
         created=created,
     )
+
+
+def _check_model(rt: Runtime, model: str | None) -> None:
+    # Judged only where this process has the model settings (as under `appgen up`); the stages
+    # hold to the same rule where it does not (`LLMClient.model`).
+    llm = rt.settings.llm
+    if model is not None and llm.enabled and not llm.offers(model):
+        raise ProblemError(
+            422,
+            f"Model {model!r} is not offered here: name a configured model or one listed in "
+            "the price table (APPGEN_LLM_PRICES).",
+        )
 
 
 async def _source(rt: Runtime, project_id: str, at: int | None) -> list[tuple[int, Event]]:

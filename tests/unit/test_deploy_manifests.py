@@ -263,6 +263,17 @@ def test_the_gateway_is_reachable_through_service_and_ingress() -> None:
     assert backend["port"]["name"] in {p["name"] for p in service["spec"]["ports"]}
 
 
+def test_k8s_declares_a_metrics_port_only_where_a_process_listens_on_it() -> None:
+    port = int(k8s("ConfigMap")["appgen-env"]["data"]["APPGEN_METRICS_PORT"])
+    for name, deployment in k8s("Deployment").items():
+        ports = {p["name"]: p["containerPort"] for p in container(deployment).get("ports", [])}
+        if name == "gateway":
+            # The gateway serves /metrics on its http port, never on APPGEN_METRICS_PORT.
+            assert "metrics" not in ports
+        elif name in {s.name for s in SERVICES if s.own_metrics_port}:
+            assert ports["metrics"] == port, name
+
+
 def test_the_database_is_migrated_before_readers_and_the_writer_start() -> None:
     for name in ("recorder", "gateway"):
         spec = k8s("Deployment")[name]["spec"]["template"]["spec"]

@@ -1,8 +1,9 @@
 // The gateway's page: start a project or reopen one, follow its events, show the app as it grows.
 // The URL names the open project (#/p/<id>), so a reload resumes it from its history.
-import { api } from "./api.js";
+import { api, refused } from "./api.js";
 import { Preview } from "./preview.js";
 import { ProjectList } from "./projects.js";
+import { SignIn } from "./signin.js";
 import { StageList, stageLabel } from "./stages.js";
 import { follow } from "./stream.js";
 import { Timeline } from "./timeline.js";
@@ -153,9 +154,21 @@ class Session {
         break;
       case "error":
         line.textContent = "Not following this project.";
-        showNotice(`The server refused to stream this project: ${status.reason}.`, () => openProject(this.projectId));
+        if (String(status.reason).startsWith("unauthorized")) {
+          // The socket's token was refused: with a new one, follow again; else the sign-in shows.
+          refused().then((again) => {
+            if (again && !this.closed) openProject(this.projectId);
+            else if (signedIn) this.refusedNotice(status.reason);
+          });
+          break;
+        }
+        this.refusedNotice(status.reason);
         break;
     }
+  }
+
+  refusedNotice(reason) {
+    showNotice(`The server refused to stream this project: ${reason}.`, () => openProject(this.projectId));
   }
 
   /** The stage timings and usage come from the gateway's own fold, as of the last event seen. */
@@ -257,7 +270,10 @@ async function generate(prompt, key = newKey()) {
   }
 }
 
+let signedIn = false;
+
 function route() {
+  if (!signedIn) return; // the address is kept: after the sign-in it opens
   const match = ROUTE.exec(location.hash);
   const projectId = match ? decodeURIComponent(match[1]) : null;
   if (projectId === null) {
@@ -301,8 +317,37 @@ function wire() {
   // `?project=<id>` (a link from elsewhere) becomes the page's own form of the address.
   const asked = new URLSearchParams(location.search).get("project");
   if (asked) history.replaceState(null, "", `${location.pathname}#/p/${encodeURIComponent(asked)}`);
-  projects.refresh();
-  route();
+  // The projects load once the page knows it may ask for them: at once with the local key's
+  // session, after the sign-in elsewhere.
+  new SignIn({
+    section: $("signin"),
+    form: $("signin-form"),
+    input: $("signin-key"),
+    error: $("signin-error"),
+    button: $("signin-go"),
+    account: $("account"),
+    accountText: $("account-text"),
+    signOutButton: $("sign-out"),
+    next: $("prompt"),
+    onSignedIn: () => {
+      signedIn = true;
+      projects.refresh();
+      route();
+    },
+    onSignedOut: ({ chosen }) => {
+      signedIn = false;
+      clearNotice();
+      closeProject();
+      // Nothing of the previous key's stays on the page, nor (after Sign out) in its address;
+      // a sign-in that ended by itself keeps the address, to reopen it after signing in again.
+      if (chosen) history.replaceState(null, "", location.pathname);
+      $("projects").replaceChildren();
+      $("projects-empty").textContent = "Loading…";
+      $("projects-empty").hidden = false;
+      $("more").hidden = true;
+      $("prompt").value = "";
+    },
+  });
 }
 
 wire();

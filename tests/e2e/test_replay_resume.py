@@ -34,13 +34,13 @@ from appgen.events import (
     Stage,
     Worker,
     open_bus,
-    serve_worker,
 )
 from appgen.events.subjects import project_filter
 from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.screens.handlers import screens_worker
 from tests.e2e.cli_support import appgen
+from tests.running import serving_worker
 from tests.streams import read_events
 
 pytestmark = pytest.mark.e2e
@@ -252,22 +252,15 @@ async def test_resume_after_a_dead_stage_completes_without_duplicates(
 ) -> None:
     capped = ConsumerSettings(max_deliver=2, backoff_s=(0.05,))
     async with gateway(nats_url, database_url) as gw:
-        stop = asyncio.Event()
-        async with running_pipeline(nats_url, database_url, scale={"screens": 0}):
-            dying = asyncio.create_task(
-                serve_worker(
-                    dying_screens(after=2),
-                    ServiceSettings(nats_url=nats_url, consumer=capped),
-                    stop=stop,
-                )
-            )
-            try:
-                created = (await gw.http.post("/api/v1/projects", json={"prompt": PROMPT})).json()
-                pid = created["project_id"]
-                failed = await until_status(gw, pid, "failed")
-            finally:
-                stop.set()
-                await asyncio.wait_for(dying, 30)
+        async with (
+            running_pipeline(nats_url, database_url, scale={"screens": 0}),
+            serving_worker(
+                dying_screens(after=2), ServiceSettings(nats_url=nats_url, consumer=capped)
+            ),
+        ):
+            created = (await gw.http.post("/api/v1/projects", json={"prompt": PROMPT})).json()
+            pid = created["project_id"]
+            failed = await until_status(gw, pid, "failed")
         assert failed["failed_stage"] == "adding_screens"
         assert "the screen writer is down" in failed["failure_reason"]
         assert len(failed["screens"]) == 2

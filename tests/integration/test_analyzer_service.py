@@ -22,9 +22,9 @@ from appgen.events import (
     StageFailed,
     encode,
     new_project_id,
-    serve_worker,
 )
 from appgen.events.subjects import project_filter, subject_for
+from tests.running import serving_worker
 from tests.streams import wait_for
 
 pytestmark = pytest.mark.integration
@@ -37,13 +37,8 @@ PROMPT = "a plant watering tracker with reminders and photos"
 async def analyzer_running(nats_settings: NatsSettings) -> AsyncIterator[None]:
     """The analyzer as its process runs it: serve_worker with the service's own settings."""
     settings = Settings(nats_url=nats_settings.nats_url, consumer=FAST)
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve_worker(build_worker, settings, stop=stop))
-    try:
+    async with serving_worker(build_worker, settings, stop_within_s=15):
         yield
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
 
 
 async def handled_up_to(bus: EventBus, seq: int, within_s: float = 20.0) -> None:

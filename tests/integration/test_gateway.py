@@ -11,10 +11,8 @@ import io
 import json
 import socket
 import sys
-import time
 import zipfile
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +28,6 @@ from appgen.events import (
     ProjectRequested,
     ScreenAdded,
     new_project_id,
-    serve_worker,
 )
 from appgen.events.blobs import BlobStore
 from appgen.events.projection import file_tree
@@ -39,11 +36,10 @@ from appgen.gateway import Settings
 from appgen.gateway.runtime import SIGNING_SECRET
 from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.gateway.tokens import Signer
-from appgen.recorder.__main__ import worker_factory
-from appgen.recorder.settings import RecorderSettings
 from appgen.store import EventStore, KeyStore
 from appgen.store.keys import key_id_of
 from appgen.store.samples import sample_history
+from tests.running import publish, recorder, stored
 
 pytestmark = pytest.mark.integration
 
@@ -82,21 +78,6 @@ class Gateway:
         return sample_history(project_id, owner=self.key_id, **options)
 
 
-@asynccontextmanager
-async def recorder(nats: NatsSettings, database_url: str) -> AsyncIterator[None]:
-    settings = RecorderSettings(nats_url=nats.nats_url, database_url=database_url, migrate=False)
-    stop = asyncio.Event()
-    async with AsyncExitStack() as cleanup:
-        task = asyncio.create_task(
-            serve_worker(worker_factory(settings, cleanup=cleanup), settings, stop=stop)
-        )
-        try:
-            yield
-        finally:
-            stop.set()
-            await asyncio.wait_for(task, timeout=30)
-
-
 @pytest.fixture
 async def gateway(
     bus: EventBus, nats_settings: NatsSettings, database_url: str
@@ -122,22 +103,6 @@ async def gateway(
         await store.close()
 
 
-async def publish(bus: EventBus, events: list[Event]) -> list[int]:
-    return [await bus.publish(event) for event in events]
-
-
-async def stored(gw: Gateway, project_id: str, count: int) -> list[tuple[int, str]]:
-    """The store's history of the project once it holds `count` events: (position, event id)."""
-    deadline = time.monotonic() + WAIT_S
-    while True:
-        history = await gw.store.history(project_id, limit=1000)
-        if len(history) >= count:
-            return [(h.position, str(h.event.event_id)) for h in history]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"only {len(history)}/{count} events stored")
-        await asyncio.sleep(0.02)
-
-
 def pairs(messages: list[dict[str, Any]]) -> list[tuple[int, str]]:
     return [(m["position"], m["event_id"]) for m in messages]
 
@@ -157,7 +122,7 @@ async def test_late_client_gets_the_whole_history(gateway: Gateway) -> None:
     history = gateway.history()
     project_id = history[0].project_id
     await publish(gateway.bus, history)
-    expected = await stored(gateway, project_id, len(history))
+    expected = await stored(gateway.store, project_id, len(history))
 
     async with websockets.connect(
         f"{gateway.ws_url}/api/v1/ws/generate/{project_id}", additional_headers=gateway.auth
@@ -195,7 +160,7 @@ async def test_reconnect_with_since_misses_nothing_and_repeats_nothing(gateway: 
         received += await receive_events(socket, len(history) - len(received))
     await publisher
 
-    assert pairs(received) == await stored(gateway, project_id, len(history))
+    assert pairs(received) == await stored(gateway.store, project_id, len(history))
 
 
 async def test_live_client_sees_events_before_the_recorder_stores_them(
@@ -206,7 +171,7 @@ async def test_live_client_sees_events_before_the_recorder_stores_them(
     project_id = history[0].project_id
     url = f"{gateway.ws_url}/api/v1/ws/generate/{project_id}"
     await publish(gateway.bus, history[:1])
-    await stored(gateway, project_id, 1)
+    await stored(gateway.store, project_id, 1)
     async with websockets.connect(url, additional_headers=gateway.auth) as socket:
         await receive_events(socket, 1)
         # Connect many clients while events keep landing: each must see every event once.
@@ -220,7 +185,7 @@ async def test_live_client_sees_events_before_the_recorder_stores_them(
             for other in sockets:
                 await other.close()
         await publisher
-    expected = await stored(gateway, project_id, len(history))
+    expected = await stored(gateway.store, project_id, len(history))
     for result in results:
         assert pairs(result) == expected
 
@@ -265,7 +230,7 @@ async def test_two_starts_and_two_posts_with_one_key_start_one_generation(
     for pid in (project_id, keyed):
         requests = await requests_in_stream(gateway.bus, pid)
         assert requests == 1, pid
-        stored_events = await stored(gateway, pid, 1)
+        stored_events = await stored(gateway.store, pid, 1)
         assert len(stored_events) == 1
 
 
@@ -317,7 +282,7 @@ async def test_sse_resumes_with_last_event_id(gateway: Gateway) -> None:
         gateway, project_id, len(history) - 4, headers={"Last-Event-ID": first[-1][0]}
     )
     received = [m for _, m in first + rest]
-    assert pairs(received) == await stored(gateway, project_id, len(history))
+    assert pairs(received) == await stored(gateway.store, project_id, len(history))
 
     bad = await gateway.http.get(
         f"/api/v1/projects/{project_id}/stream", headers={"Last-Event-ID": "abc"}
@@ -329,7 +294,7 @@ async def test_preview_now_and_earlier_differ_as_the_history_says(gateway: Gatew
     history = gateway.history(screens=3)
     project_id = history[0].project_id
     positions = await publish(gateway.bus, history)
-    await stored(gateway, project_id, len(history))
+    await stored(gateway.store, project_id, len(history))
     first_screen = next(i for i, e in enumerate(history) if isinstance(e, ScreenAdded))
     before = positions[first_screen - 1]
     screen = history[first_screen]
@@ -392,7 +357,7 @@ async def test_export_zip_holds_the_files(gateway: Gateway) -> None:
     for data in image_bytes.values():
         await blobs.put(data)
     await publish(gateway.bus, history)
-    await stored(gateway, project_id, len(history))
+    await stored(gateway.store, project_id, len(history))
     tree = (await gateway.http.get(f"/api/v1/projects/{project_id}/files")).json()
     assert {f["path"] for f in tree["files"] if f["blob"]} == set(image_bytes)
 
@@ -428,7 +393,7 @@ async def test_rest_state_history_and_problems(gateway: Gateway) -> None:
 
     history = gateway.history(project_id)[1:]
     await publish(gateway.bus, history)
-    await stored(gateway, project_id, len(history) + 1)
+    await stored(gateway.store, project_id, len(history) + 1)
     done = (await gateway.http.get(f"/api/v1/projects/{project_id}")).json()
     assert done["status"] == "complete"
     assert done["progress"] == 100
@@ -585,7 +550,7 @@ async def test_schemathesis_finds_no_server_error_and_no_schema_violation(
     """Fuzz every documented operation, a few examples each, bounded in time."""
     history = gateway.history("example-project")
     await publish(gateway.bus, history)
-    await stored(gateway, "example-project", len(history))
+    await stored(gateway.store, "example-project", len(history))
     command = [
         str(Path(sys.executable).parent / "schemathesis"),
         "run",

@@ -19,14 +19,14 @@ from appgen.events import (
     NatsSettings,
     encode,
     new_project_id,
-    serve_worker,
 )
 from appgen.events.blobs import BlobStore
 from appgen.events.subjects import project_filter, subject_for
 from appgen.images import ArtGenerator, Settings, build_worker, draw, images_worker, plan
 from appgen.spec import AppSpec
+from tests.running import serving_worker
+from tests.specs import sample_spec
 from tests.streams import read_events, wait_for
-from tests.unit.test_images_art import sample_spec
 
 pytestmark = pytest.mark.integration
 
@@ -45,13 +45,8 @@ def finished(events: list[tuple[int, Event]]) -> bool:
 async def running(nats_settings: NatsSettings) -> AsyncIterator[None]:
     """The images service as its own connection, like a separate process."""
     settings = Settings(nats_url=nats_settings.nats_url, consumer=FAST)
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve_worker(build_worker, settings, stop=stop))
-    try:
+    async with serving_worker(build_worker, settings, stop_within_s=15):
         yield
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
 
 
 async def run_handler(blobs: BlobStore, event: AnalysisCompleted) -> list[Event]:

@@ -4,40 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
 
 import asyncpg
 import pytest
 from nats.js.errors import NotFoundError
 
-from appgen.events import Event, EventBus, NatsSettings, encode, serve_worker
+from appgen.events import Event, EventBus, NatsSettings, encode
 from appgen.events.subjects import subject_for
-from appgen.recorder.__main__ import worker_factory
-from appgen.recorder.settings import RecorderSettings
 from appgen.store import EventStore
 from appgen.store.samples import sample_history
+from tests.running import recorder
 
 pytestmark = pytest.mark.integration
 
 # How long a test waits for the recorder to catch up before it fails.
 WAIT_S = 30.0
-
-
-@asynccontextmanager
-async def recorder(nats: NatsSettings, database_url: str) -> AsyncIterator[None]:
-    """The real recorder worker, served as a task until the block ends."""
-    settings = RecorderSettings(nats_url=nats.nats_url, database_url=database_url, migrate=False)
-    stop = asyncio.Event()
-    async with AsyncExitStack() as cleanup:
-        task = asyncio.create_task(
-            serve_worker(worker_factory(settings, cleanup=cleanup), settings, stop=stop)
-        )
-        try:
-            yield
-        finally:
-            stop.set()
-            await asyncio.wait_for(task, timeout=30)
 
 
 async def stored_rows(database_url: str) -> list[tuple[int, str]]:

@@ -32,7 +32,7 @@ from appgen.gateway.tokens import Signer
 from appgen.store import EventStore, KeyStore
 from appgen.store.keys import key_id_of
 from appgen.store.samples import sample_history
-from tests.integration.test_gateway import publish, recorder, stored
+from tests.running import publish, recorder, stored
 
 pytestmark = pytest.mark.integration
 
@@ -134,16 +134,8 @@ async def owned_project(site: Site, key: str) -> str:
     history = sample_history(owner=site.id_of(key), images=0)
     await publish(site.bus, history)
     project_id = history[0].project_id
-    await stored_for(site, project_id, len(history))
+    await stored(site.store, project_id, len(history))
     return project_id
-
-
-async def stored_for(site: Site, project_id: str, count: int) -> None:
-    @dataclass
-    class _Gw:
-        store: EventStore
-
-    await stored(_Gw(site.store), project_id, count)  # type: ignore[arg-type]
 
 
 async def test_key_life_cycle_over_rest_websocket_and_sse(site: Site) -> None:
@@ -291,7 +283,7 @@ async def test_generation_limits_hold_across_two_gateways(site: Site) -> None:
         # One finishes: a third may start, and then the hourly limit (3) says no.
         done = first.json()["project_id"]
         await publish(site.bus, [ProjectCompleted(project_id=done, preview_path="/")])
-        await stored_for(site, done, 2)
+        await stored(site.store, done, 2)
         assert (await two.post("/api/v1/projects", json=body)).status_code == 202
         hourly = await one.post("/api/v1/projects", json=body)
         assert hourly.status_code == 429
@@ -311,7 +303,7 @@ async def test_forks_and_resumes_count_against_the_same_limits(site: Site) -> No
     async with client(site.urls[0], site.key_a) as one, client(site.urls[1], site.key_a) as two:
         first = (await one.post("/api/v1/projects", json=body)).json()["project_id"]
         second = (await two.post("/api/v1/projects", json=body)).json()["project_id"]
-        await stored_for(site, first, 1)
+        await stored(site.store, first, 1)
         # Two running: a fork is a third concurrent generation.
         refused = await two.post(f"/api/v1/projects/{first}/fork")
         assert refused.status_code == 429
@@ -319,7 +311,7 @@ async def test_forks_and_resumes_count_against_the_same_limits(site: Site) -> No
         assert int(refused.headers["retry-after"]) >= 1
 
         await publish(site.bus, [ProjectCompleted(project_id=first, preview_path="/")])
-        await stored_for(site, first, 2)
+        await stored(site.store, first, 2)
         forked = await one.post(f"/api/v1/projects/{first}/fork")
         assert forked.status_code == 202
         # A retry of the same fork is not another start.
@@ -336,7 +328,7 @@ async def test_forks_and_resumes_count_against_the_same_limits(site: Site) -> No
     async with client(site.urls[0], site.key_b) as bob:
         # Bob's limits are his own; he may resume his own stuck project (his second start).
         mine = (await bob.post("/api/v1/projects", json=body)).json()["project_id"]
-        await stored_for(site, mine, 1)
+        await stored(site.store, mine, 1)
         resumed = await bob.post(f"/api/v1/projects/{mine}/resume")
         assert resumed.status_code == 202, resumed.text
         assert resumed.json()["redo"] == ["analyzing"]

@@ -11,7 +11,7 @@ import pytest
 from appgen.images import draw, plan
 from appgen.images.art import icon_png
 from appgen.images.png import SIGNATURE, encode_rgba
-from tests.unit.test_images_art import sample_spec
+from tests.specs import sample_spec
 
 pytestmark = pytest.mark.unit
 

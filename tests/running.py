@@ -1,0 +1,63 @@
+"""Real workers inside a test: served as tasks, as their processes serve them, until the block ends.
+
+Also the waits that go with the recorder: publish events, then wait until the store holds them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from appgen.events import Event, EventBus, NatsSettings, ServiceSettings, serve_worker
+from appgen.events.runtime import WorkerFactory
+from appgen.recorder.__main__ import worker_factory
+from appgen.recorder.settings import RecorderSettings
+from appgen.store import EventStore
+
+# How long a test waits for the recorder to catch up before it fails.
+WAIT_S = 30.0
+
+
+@asynccontextmanager
+async def serving_worker(
+    factory: WorkerFactory, settings: ServiceSettings, *, stop_within_s: float = 30.0
+) -> AsyncIterator[None]:
+    """`serve_worker` as a task until the block ends; then stopped and awaited, so its errors raise."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve_worker(factory, settings, stop=stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, stop_within_s)
+
+
+@asynccontextmanager
+async def recorder(nats: NatsSettings, database_url: str) -> AsyncIterator[None]:
+    """The real recorder worker, served as a task until the block ends."""
+    settings = RecorderSettings(nats_url=nats.nats_url, database_url=database_url, migrate=False)
+    # The store and writer it opens close after the worker has stopped.
+    async with (
+        AsyncExitStack() as cleanup,
+        serving_worker(worker_factory(settings, cleanup=cleanup), settings),
+    ):
+        yield
+
+
+async def publish(bus: EventBus, events: list[Event]) -> list[int]:
+    """Publish in order; each event's stream position."""
+    return [await bus.publish(event) for event in events]
+
+
+async def stored(store: EventStore, project_id: str, count: int) -> list[tuple[int, str]]:
+    """The store's history of the project once it holds `count` events: (position, event id)."""
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        history = await store.history(project_id, limit=1000)
+        if len(history) >= count:
+            return [(h.position, str(h.event.event_id)) for h in history]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"only {len(history)}/{count} events stored")
+        await asyncio.sleep(0.02)

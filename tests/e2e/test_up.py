@@ -18,6 +18,7 @@ import httpx
 import nats
 import pytest
 
+from appgen.cli.leftovers import running as alive
 from appgen.cli.services import BY_NAME, SERVICES, installed_services, plan
 from appgen.cli.state import STATE_FILE, StackInfo, read_stack_info
 from appgen.events import NatsSettings, ProjectRequested, new_project_id, open_bus
@@ -30,14 +31,6 @@ START_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 40.0
 PIPELINE_TIMEOUT_S = 90.0
 METRICS_TIMEOUT_S = 30.0
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from appgen.cli.leftovers import running as alive
 from appgen.cli.output import Output
 from appgen.cli.restart import RestartPolicy
 from appgen.cli.supervisor import ChildSpec, Supervisor
@@ -64,14 +65,6 @@ def spec(label: str, code: str, *args: str) -> ChildSpec:
 def captured() -> tuple[Output, io.StringIO]:
     buffer = io.StringIO()
     return Output(Console(file=buffer, width=200, color_system=None)), buffer
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 async def until(condition: Callable[[], bool]) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from appgen.events import Event, EventBus, open_bus
 from appgen.events.blobs import BlobStore
+from appgen.gateway.feed import Feed
 from appgen.gateway.hub import Hub
 from appgen.gateway.messages import FeedItem
 from appgen.gateway.reader import StreamReader
@@ -36,6 +37,18 @@ class Runtime:
     signer: Signer
     # Names this process's rows in the shared WebSocket count.
     gateway_id: str
+
+    def feed(self, project_id: str, since: int, *, idle_s: float | None = None) -> Feed:
+        """One client's feed of the project's events after `since` (see `Feed`)."""
+        return Feed(
+            store=self.store,
+            reader=self.reader,
+            hub=self.hub,
+            project_id=project_id,
+            since=since,
+            page=self.settings.history_page,
+            idle_s=idle_s,
+        )
 
 
 @dataclass(frozen=True)

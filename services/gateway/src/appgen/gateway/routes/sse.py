@@ -14,7 +14,6 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.deps import MAX_POSITION, RuntimeDep
-from appgen.gateway.feed import Feed
 from appgen.gateway.messages import FeedItem
 from appgen.gateway.problems import Problem, ProblemError
 from appgen.gateway.runtime import Runtime
@@ -39,15 +38,7 @@ def _message(item: FeedItem) -> str:
 async def events(
     rt: Runtime, project_id: str, since: int, *, shape: Callable[[FeedItem], str] = _message
 ) -> AsyncIterator[ServerSentEvent]:
-    feed = Feed(
-        store=rt.store,
-        reader=rt.reader,
-        hub=rt.hub,
-        project_id=project_id,
-        since=since,
-        page=rt.settings.history_page,
-    )
-    async with feed:
+    async with rt.feed(project_id, since) as feed:
         async for item in feed.items():
             if item is not None:
                 yield ServerSentEvent(data=shape(item), id=str(item.position))

@@ -127,16 +127,7 @@ async def serve(ws: WebSocket, rt: Runtime, caller: Caller, project_id: str, sin
         raise Closed(POLICY, "invalid project id")
     if not await exists(rt, caller, project_id):
         await await_start(ws, rt, caller, project_id)
-    feed = Feed(
-        store=rt.store,
-        reader=rt.reader,
-        hub=rt.hub,
-        project_id=project_id,
-        since=since,
-        page=rt.settings.history_page,
-        idle_s=rt.settings.heartbeat_s,
-    )
-    async with feed:
+    async with rt.feed(project_id, since, idle_s=rt.settings.heartbeat_s) as feed:
         tasks = {
             asyncio.ensure_future(send_loop(ws, feed)),
             asyncio.ensure_future(receive_loop(ws, rt, caller, project_id)),

@@ -9,7 +9,9 @@ from pathlib import Path
 
 
 def available() -> list[str]:
-    return sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]))
+    """Every module of bench/ but those named `_...`: this one and what the benchmarks share."""
+    modules = pkgutil.iter_modules([str(Path(__file__).parent)])
+    return sorted(m.name for m in modules if not m.name.startswith("_"))
 
 
 def run(name: str, args: list[str]) -> None:

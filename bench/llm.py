@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 import nats
 from nats.aio.msg import Msg
@@ -35,18 +33,12 @@ from appgen.events import (
 )
 from appgen.events.subjects import parse_subject, type_filter
 from appgen.llm import LLMSettings
-from appgen.stack import NatsServer, PostgresServer
 from appgen.store import EventStore
 from appgen.store.migrate import upgrade_to_head
+from bench._prompts import PROMPTS
+from bench._servers import own_servers
 from tests.fakes.openai_server import FakeOpenAI, serving
 
-PROMPTS = (
-    "Create a fitness app with workout plans",
-    "a plant watering tracker with reminders and photos",
-    "a todo list app with categories and dark mode",
-    "a recipe book with ingredients, ratings and search",
-    "an app to track my vinyl records and the friends I lend them to",
-)
 ANALYSIS_MODEL = "gpt-4o-mini"
 SCREENS_MODEL = "gpt-4.1"
 
@@ -131,15 +123,10 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=1.0, help="seconds per model answer (d)")
     parser.add_argument("--rounds", type=int, default=2, help="passes over the prompt set")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="appgen-bench-llm-"))
-    nats_server = NatsServer(folder / "nats").start()
-    postgres = PostgresServer(folder / "postgres").start()
-    try:
-        upgrade_to_head(postgres.url())
-        rows = asyncio.run(measure(nats_server.url, postgres.url(), args.delay, args.rounds))
-    finally:
-        nats_server.stop()
-        postgres.stop()
+    with own_servers("llm") as servers:
+        database_url = servers.postgres.url()
+        upgrade_to_head(database_url)
+        rows = asyncio.run(measure(servers.nats.url, database_url, args.delay, args.rounds))
     header = ("prompt", "preview/d", "complete/d", "calls", "tokens in", "tokens out", "cost")
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
     print(

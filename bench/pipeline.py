@@ -15,7 +15,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,17 +30,11 @@ from appgen.events import (
     open_bus,
 )
 from appgen.events.subjects import parse_subject, type_filter
-from appgen.stack import NatsServer, PostgresServer
 from appgen.store.migrate import upgrade_to_head
+from bench._prompts import PROMPTS
+from bench._servers import own_servers
 
 SERVICES = ("recorder", "analyzer", "scaffolder", "screens", "images", "finisher")
-PROMPTS = (
-    "Create a fitness app with workout plans",
-    "a plant watering tracker with reminders and photos",
-    "a todo list app with categories and dark mode",
-    "a recipe book with ingredients, ratings and search",
-    "an app to track my vinyl records and the friends I lend them to",
-)
 
 
 class Clock:
@@ -150,26 +143,22 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=50)
     parser.add_argument("--in-flight", type=int, default=20)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="appgen-bench-pipeline-"))
-    nats_server = NatsServer(folder / "nats").start()
-    postgres = PostgresServer(folder / "postgres").start()
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        upgrade_to_head(postgres.url())
-        env = {
-            **os.environ,
-            "APPGEN_NATS_URL": nats_server.url,
-            "APPGEN_DATABASE_URL": postgres.url(),
-        }
-        processes = start_services(env, folder)
-        rows = asyncio.run(measure(nats_server.url, args.projects, args.in_flight))
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=20)
-        nats_server.stop()
-        postgres.stop()
+    with own_servers("pipeline") as servers:
+        processes: list[subprocess.Popen[bytes]] = []
+        try:
+            upgrade_to_head(servers.postgres.url())
+            env = {
+                **os.environ,
+                "APPGEN_NATS_URL": servers.nats.url,
+                "APPGEN_DATABASE_URL": servers.postgres.url(),
+            }
+            processes = start_services(env, servers.folder)
+            rows = asyncio.run(measure(servers.nats.url, args.projects, args.in_flight))
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=20)
     width = max(len(name) for name, _ in rows)
     print(
         f"\npipeline over the local stack ({len(SERVICES)} service processes, {os.cpu_count()} cores)"

@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from pathlib import Path
 
 import asyncpg
 
@@ -27,6 +23,7 @@ from appgen.stack import NatsServer, PostgresServer
 from appgen.store import EventStore
 from appgen.store.migrate import upgrade_to_head
 from appgen.store.samples import sample_history
+from bench._servers import own_servers, use_uvloop
 
 
 @dataclass
@@ -148,19 +145,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=512, help="records per raw append call")
     parser.add_argument("--single", type=int, default=2_000, help="events for the 1-row run")
     args = parser.parse_args()
-    with contextlib.suppress(ImportError):
-        import uvloop  # the services run on it, so measure on it too
-
-        uvloop.install()
-    folder = Path(tempfile.mkdtemp(prefix="appgen-bench-"))
-    nats = NatsServer(folder / "nats").start()
-    postgres = PostgresServer(folder / "pg" / "pgdata").start()
-    try:
-        asyncio.run(run(nats, postgres, args))
-    finally:
-        nats.stop()
-        postgres.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+    use_uvloop()
+    with own_servers("recorder") as servers:
+        asyncio.run(run(servers.nats, servers.postgres, args))
 
 
 if __name__ == "__main__":

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +24,11 @@ import websockets
 
 from appgen.events import EventBus, NatsSettings, ProjectRequested, ScreenAdded, open_bus
 from appgen.gateway.testing import create_key
-from appgen.stack import NatsServer, PostgresServer
+from appgen.stack import NatsServer
 from appgen.stack.ports import free_port, wait_for_port
 from appgen.store.keys import key_id_of
 from appgen.store.migrate import upgrade_to_head
+from bench._servers import own_servers, use_uvloop
 
 
 @dataclass
@@ -209,27 +207,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20, help="events per project")
     parser.add_argument("--rate", type=float, default=500.0, help="events published per second")
     args = parser.parse_args()
-    with contextlib.suppress(ImportError):
-        import uvloop
-
-        uvloop.install()
-    folder = Path(tempfile.mkdtemp(prefix="appgen-bench-ws-"))
-    nats = NatsServer(folder / "nats").start()
-    postgres = PostgresServer(folder / "pg" / "pgdata").start()
-    try:
-        database_url = postgres.create_database("bench_ws")
+    use_uvloop()
+    with own_servers("ws") as servers:
+        database_url = servers.postgres.create_database("bench_ws")
         upgrade_to_head(database_url)
         port = free_port()
-        gateway = start_gateway(nats, database_url, port, args.clients)
+        gateway = start_gateway(servers.nats, database_url, port, args.clients)
         try:
-            asyncio.run(run(nats, gateway, port, args, database_url))
+            asyncio.run(run(servers.nats, gateway, port, args, database_url))
         finally:
             gateway.terminate()
             gateway.wait(timeout=30)
-    finally:
-        nats.stop()
-        postgres.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

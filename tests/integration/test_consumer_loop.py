@@ -22,6 +22,7 @@ from appgen.events import (
     Stage,
     StageFailed,
     Worker,
+    metrics,
     new_project_id,
     open_bus,
 )
@@ -88,6 +89,34 @@ async def test_crashing_handler_is_retried_and_its_output_published_once(
     assert all(e.metadata.causation_id in {i.event_id for i in inputs} for e in started)
     assert not outputs(events, StageFailed)
     assert set(attempts.values()) == {2}
+
+
+async def test_a_redelivered_handler_finds_and_reuses_what_its_first_attempt_published(
+    bus: EventBus, nats_settings: NatsSettings
+) -> None:
+    found: dict[str, Event | None] = {}
+    worker = Worker("reusing", Stage.analyzing)
+
+    @worker.on(ProjectRequested)
+    async def handle(event: ProjectRequested, ctx: HandlerContext) -> AsyncIterator[Event]:
+        if ctx.attempt > 1:
+            found[event.project_id] = ctx.logged_output(AnalysisStarted, key="expensive")
+        yield ctx.emit(AnalysisStarted, key="expensive")
+        if ctx.attempt == 1:
+            raise RuntimeError("crashes after publishing its costly output")
+
+    dropped = metrics.DUPLICATES_DROPPED.labels("AnalysisStarted")
+    before = dropped._value.get()
+    inputs = [requested() for _ in range(3)]
+    async with running(nats_settings, worker):
+        await bus.publish_all(inputs)
+        await wait_for(bus.js, lambda evs: len(found) == len(inputs))
+    started = {e.project_id: e for e in outputs(await read_events(bus.js), AnalysisStarted)}
+    assert sorted(started) == sorted(i.project_id for i in inputs)
+    # The second attempt saw its first attempt's output in the log, the very event stored...
+    assert all(found[pid] == started[pid] for pid in started)
+    # ...and the loop did not publish it again (JetStream had nothing to drop).
+    assert dropped._value.get() == before
 
 
 async def test_two_workers_share_a_stage_and_handle_each_input_once(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -23,6 +24,8 @@ from appgen.events import (
 from appgen.events.blobs import BlobStore
 from appgen.events.subjects import project_filter, subject_for
 from appgen.images import ArtGenerator, Settings, build_worker, draw, images_worker, plan
+from appgen.images.generator import ImageGenerator
+from appgen.images.types import Image, ImageRequest
 from appgen.spec import AppSpec
 from tests.running import serving_worker
 from tests.specs import sample_spec
@@ -49,15 +52,47 @@ async def running(nats_settings: NatsSettings) -> AsyncIterator[None]:
         yield
 
 
-async def run_handler(blobs: BlobStore, event: AnalysisCompleted) -> list[Event]:
+async def run_handler(
+    blobs: BlobStore,
+    event: AnalysisCompleted,
+    generator: ImageGenerator | None = None,
+    logged: dict[uuid.UUID, Event] | None = None,
+) -> list[Event]:
     async def heartbeat() -> None:
         return None
 
-    worker = images_worker(blobs, ArtGenerator())
+    worker = images_worker(blobs, generator or ArtGenerator())
     handler = worker.handler_for(event)
     assert handler is not None
-    context = HandlerContext(event, service="images", attempt=2, position=0, heartbeat=heartbeat)
+    context = HandlerContext(
+        event, service="images", attempt=2, position=0, heartbeat=heartbeat, logged=logged
+    )
     return [output async for output in handler(event, context)]
+
+
+class CountingArt(ArtGenerator):
+    """The real art, counting what it is asked to draw."""
+
+    def __init__(self) -> None:
+        self.drawn: list[str] = []
+
+    async def generate(self, spec: AppSpec, request: ImageRequest, *, project_id: str) -> Image:
+        self.drawn.append(request.name)
+        return await super().generate(spec, request, project_id=project_id)
+
+
+async def test_a_rerun_reuses_the_images_already_in_the_log(bus: EventBus) -> None:
+    analysis = AnalysisCompleted(project_id=new_project_id(), spec=sample_spec())
+    blobs = await BlobStore.open(bus)
+    first = await run_handler(blobs, analysis)
+    made = [e for e in first if isinstance(e, ImageGenerated)]
+    assert len(made) >= 3
+    art = CountingArt()
+    # A crash after the first two images: the rerun finds them in the log and draws the rest.
+    again = await run_handler(blobs, analysis, art, {e.event_id: e for e in made[:2]})
+    assert art.drawn == [e.name for e in made[2:]]
+    assert [e.event_id for e in again] == [e.event_id for e in first]
+    assert again[:2] == made[:2]
 
 
 def expected_files(spec: AppSpec) -> dict[str, bytes]:

@@ -15,7 +15,7 @@ from appgen.events.envelope import Event
 from appgen.events.files import FileWrite
 from appgen.events.ids import ProjectId
 from appgen.events.stages import Stage
-from appgen.spec import AppSpec
+from appgen.spec import AppSpec, Screen
 
 MAX_PROMPT_LENGTH = 4000
 
@@ -80,6 +80,11 @@ class ScreenAdded(FilesWritten):
     title: str
     index: int = Field(ge=0)
     total: int = Field(ge=1)
+    screen: Screen | None = Field(
+        default=None,
+        description="The screen as written (by the model or the rules), so a resumed or "
+        "redelivered run reuses it instead of writing it again.",
+    )
 
 
 class ComponentsAdded(FilesWritten):

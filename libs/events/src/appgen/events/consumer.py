@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from typing import Any
 
 import nats.errors
@@ -172,17 +173,21 @@ class ConsumerLoop:
             return
         heartbeat = asyncio.create_task(self._keep_alive(msg))
         started = time.perf_counter()
-        context = HandlerContext(
-            event,
-            service=self.worker.name,
-            attempt=attempt,
-            position=position,
-            heartbeat=msg.in_progress,
-            trace_id=trace_id,
-        )
         try:
+            context = HandlerContext(
+                event,
+                service=self.worker.name,
+                attempt=attempt,
+                position=position,
+                heartbeat=msg.in_progress,
+                trace_id=trace_id,
+                logged=await self._logged_since(event, attempt, position),
+            )
             async for output in handler(event, context):
-                await self.bus.publish(output)
+                # What an earlier attempt published stays as it is, even past JetStream's
+                # duplicate window.
+                if output.event_id not in context.logged:
+                    await self.bus.publish(output)
         except asyncio.CancelledError:
             with contextlib.suppress(Exception):
                 await msg.nak()
@@ -218,6 +223,17 @@ class ConsumerLoop:
                 metrics.STAGE_SECONDS.labels(self.worker.stage.value).observe(elapsed)
         finally:
             heartbeat.cancel()
+
+    async def _logged_since(
+        self, event: Event, attempt: int, position: int
+    ) -> dict[uuid.UUID, Event]:
+        """On a redelivery to a stage, what the project's log holds after the input: an earlier
+        attempt's outputs are among them, for the handler to reuse (`HandlerContext.logged`).
+        A first delivery has none to find, so it reads nothing."""
+        if attempt <= 1 or self.worker.stage is None or position <= 0:
+            return {}
+        history = await self.bus.project_events(event.project_id, after=position)
+        return {item.event_id: item for _, item in history}
 
     async def _keep_alive(self, msg: Msg) -> None:
         interval = max(self.settings.ack_wait_s / 3, 0.2)

@@ -37,7 +37,7 @@ def resume_handler(worker: Worker, bus: EventBus) -> Handler[ProjectResumed]:
         handler = worker.handler_for(cause)
         if handler is None:  # pragma: no cover - `consumes` lists exactly the handled types
             return
-        existing = {item.event_id for _, item in history}
+        existing = {item.event_id: item for _, item in history}
         context = HandlerContext(
             cause,
             service=worker.name,
@@ -45,6 +45,7 @@ def resume_handler(worker: Worker, bus: EventBus) -> Handler[ProjectResumed]:
             position=position,
             heartbeat=ctx.in_progress,
             trace_id=ctx.trace_id,
+            logged=existing,
         )
         async for output in handler(cause, context):
             if output.event_id not in existing:

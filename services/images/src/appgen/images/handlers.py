@@ -46,6 +46,12 @@ def images_worker(blobs: BlobStore, generator: ImageGenerator) -> Worker:
         for index, request in enumerate(requests):
             if index:
                 await ctx.in_progress()
+            logged = ctx.logged_output(ImageGenerated)
+            if logged is not None:
+                # Made (and its blobs stored) before a crash or a failure that a resume picks
+                # up: not drawn, nor paid for, again.
+                yield ctx.emit_logged(logged)
+                continue
             try:
                 image = await generator.generate(event.spec, request, project_id=event.project_id)
             except BudgetExceeded as error:
@@ -59,8 +65,14 @@ def images_worker(blobs: BlobStore, generator: ImageGenerator) -> Worker:
                 raise PermanentError(str(error)) from error
             calls = image.model_calls
             if image.fell_back is not None:
+                # Keyed by the image, not counted: a rerun that reuses earlier images emits
+                # fewer of these, and each must keep its own id.
                 yield ctx.emit(
-                    ImageFellBack, model_calls=calls, part=request.name, reason=image.fell_back
+                    ImageFellBack,
+                    key=request.name,
+                    model_calls=calls,
+                    part=request.name,
+                    reason=image.fell_back,
                 )
                 calls = ()
             # Blobs first: an event must never point at content the store lacks.

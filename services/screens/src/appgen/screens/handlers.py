@@ -81,6 +81,11 @@ def screens_worker(
         gate = asyncio.Semaphore(concurrency if writer else 1)
 
         async def bounded(screen: Screen) -> _Written:
+            # Written before a crash or a failure that a resume picks up: the log has it, and
+            # writing it again would pay the model twice for the same screen.
+            logged = ctx.logged_output(ScreenAdded, key=screen.route)
+            if logged is not None and logged.screen is not None:
+                return _Written(logged.screen)
             async with gate:
                 return await write(event.project_id, spec, screen, own)
 
@@ -119,6 +124,7 @@ def screens_worker(
                     title=screen.title,
                     index=index[screen.route],
                     total=len(planned),
+                    screen=screen,
                     files=tuple(render_screen(spec, screen)),
                     progress=screen_progress(done, len(planned)),
                 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import mimetypes
 import threading
 from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +43,31 @@ PREVIEW_CSP = (
 PHONE = ViewportSize(width=390, height=844)
 DESKTOP = ViewportSize(width=1280, height=820)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@asynccontextmanager
+async def page_on(
+    browser: Browser, errors: list[str], *, ignore: tuple[str, ...] = ()
+) -> AsyncIterator[Page]:
+    """A desktop-sized page of its own context that collects the gateway page's own console
+    errors and uncaught exceptions into `errors` (a generated app inside the preview frame has
+    its own tests); messages containing any of `ignore` are expected and left out."""
+    context = await browser.new_context(viewport=DESKTOP)
+    page = await context.new_page()
+
+    def on_console(message: Any) -> None:
+        url = message.location.get("url", "")
+        expected = "/preview/" in url or any(part in message.text for part in ignore)
+        if message.type == "error" and not expected:
+            errors.append(f"{message.text} ({url})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    try:
+        yield page
+    finally:
+        await context.close()
+
 
 _TYPES = {
     ".js": "text/javascript",

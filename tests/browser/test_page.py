@@ -10,8 +10,6 @@ Then images are released, the project completes, and the scrubber shows the app 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +22,7 @@ from appgen.cli.inprocess import running_pipeline
 from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, serve_gateway, write_local_key
 from appgen.stack.ports import free_port
-from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, page_on
 
 pytestmark = pytest.mark.browser
 
@@ -33,25 +31,6 @@ TIMEOUT_MS = 30_000
 # Everything but images: the project stops short of completion until images run.
 WITHOUT_IMAGES = {"images": 0}
 ONLY_IMAGES = {"analyzer": 0, "scaffolder": 0, "screens": 0, "finisher": 0, "images": 1}
-
-
-@asynccontextmanager
-async def page_on(browser: Browser, errors: list[str]) -> AsyncIterator[Page]:
-    context = await browser.new_context(viewport=DESKTOP)
-    page = await context.new_page()
-
-    def on_console(message: Any) -> None:
-        # The page's own errors; the generated app inside the frame has its own tests.
-        url = message.location.get("url", "")
-        if message.type == "error" and "/preview/" not in url and "/ws/" not in message.text:
-            errors.append(f"{message.text} ({url})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    try:
-        yield page
-    finally:
-        await context.close()
 
 
 async def shot(page: Page, name: str) -> None:
@@ -115,7 +94,7 @@ async def test_generate_watch_reload_reconnect_and_scrub(
     errors: list[str] = []
     async with (
         running_pipeline(nats_url, database_url, scale=WITHOUT_IMAGES),
-        page_on(browser, errors) as page,
+        page_on(browser, errors, ignore=("/ws/",)) as page,
     ):
         async with serve_gateway(settings) as origin:
             await page.goto(f"{origin}/")
@@ -260,7 +239,10 @@ async def test_errors_are_words_with_a_retry(
         nats_url=nats_url, database_url=database_url, gateway_port=0, local_key_file=key_file
     )
     errors: list[str] = []
-    async with serve_gateway(settings) as origin, page_on(browser, errors) as page:
+    async with (
+        serve_gateway(settings) as origin,
+        page_on(browser, errors, ignore=("/ws/",)) as page,
+    ):
         await page.goto(f"{origin}/")
         prompt = page.get_by_label("Describe your app")
 

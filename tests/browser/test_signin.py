@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -25,7 +22,7 @@ from appgen.gateway import Settings
 from appgen.gateway.testing import create_key, serve_gateway
 from appgen.store import EventStore, KeyStore
 from appgen.store.keys import key_id_of
-from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, page_on
 
 pytestmark = pytest.mark.browser
 
@@ -42,25 +39,6 @@ READ_STORAGE = """() => {
   }
 }"""
 EMPTY_STORAGE = '{"session":{},"local":{}}'
-
-
-@asynccontextmanager
-async def page_on(browser: Browser, errors: list[str]) -> AsyncIterator[Page]:
-    context = await browser.new_context(viewport=DESKTOP)
-    page = await context.new_page()
-
-    def on_console(message: Any) -> None:
-        # The page's own errors; the generated app inside the frame has its own tests.
-        url = message.location.get("url", "")
-        if message.type == "error" and "/preview/" not in url:
-            errors.append(f"{message.text} ({url})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    try:
-        yield page
-    finally:
-        await context.close()
 
 
 async def screenshots(page: Page, name: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from appgen.events import ModelCall
+from appgen.events import BudgetExhausted, HandlerContext, ModelCall, Stage
 
 
 class LLMError(Exception):
@@ -40,3 +40,13 @@ class BudgetExceeded(Exception):
         self.budget_usd = budget_usd
         # Calls made on the way (an answer that needed repair): recorded with the stop.
         self.model_calls: tuple[ModelCall, ...] = tuple(model_calls)
+
+    def stopped(self, ctx: HandlerContext, stage: Stage) -> BudgetExhausted:
+        """The fact a stage publishes before it gives up with this error (a PermanentError)."""
+        return ctx.emit(
+            BudgetExhausted,
+            model_calls=self.model_calls,
+            stopped_stage=stage,
+            spent_usd=self.spent_usd,
+            budget_usd=self.budget_usd,
+        )

@@ -20,7 +20,6 @@ from appgen.events import (
     AnalysisFellBack,
     AnalysisProgressed,
     AnalysisStarted,
-    BudgetExhausted,
     Event,
     EventBus,
     HandlerContext,
@@ -78,13 +77,7 @@ def make_worker(
                 yield ctx.emit(AnalysisProgressed, screens=routes, output_chars=chars)
             result = task.result()
         except BudgetExceeded as error:
-            yield ctx.emit(
-                BudgetExhausted,
-                model_calls=error.model_calls,
-                stopped_stage=Stage.analyzing,
-                spent_usd=error.spent_usd,
-                budget_usd=error.budget_usd,
-            )
+            yield error.stopped(ctx, Stage.analyzing)
             raise PermanentError(str(error)) from error
         except LLMError as error:
             yield ctx.emit(

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 
 from appgen.events import (
     AnalysisCompleted,
-    BudgetExhausted,
     Event,
     EventBus,
     HandlerContext,
@@ -55,13 +54,7 @@ def images_worker(blobs: BlobStore, generator: ImageGenerator) -> Worker:
             try:
                 image = await generator.generate(event.spec, request, project_id=event.project_id)
             except BudgetExceeded as error:
-                yield ctx.emit(
-                    BudgetExhausted,
-                    model_calls=error.model_calls,
-                    stopped_stage=Stage.generating_images,
-                    spent_usd=error.spent_usd,
-                    budget_usd=error.budget_usd,
-                )
+                yield error.stopped(ctx, Stage.generating_images)
                 raise PermanentError(str(error)) from error
             calls = image.model_calls
             if image.fell_back is not None:

@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator
 
 from appgen.events import (
     AnalysisCompleted,
-    BudgetExhausted,
     ComponentsAdded,
     Event,
     EventBus,
@@ -96,13 +95,7 @@ def screens_worker(
                 try:
                     outcome = await next_done
                 except BudgetExceeded as error:
-                    yield ctx.emit(
-                        BudgetExhausted,
-                        model_calls=error.model_calls,
-                        stopped_stage=Stage.adding_screens,
-                        spent_usd=error.spent_usd,
-                        budget_usd=error.budget_usd,
-                    )
+                    yield error.stopped(ctx, Stage.adding_screens)
                     raise PermanentError(str(error)) from error
                 screen = outcome.screen
                 calls = outcome.calls

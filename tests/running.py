@@ -6,13 +6,17 @@ Also the waits that go with the recorder: publish events, then wait until the st
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
 
 from appgen.events import Event, EventBus, NatsSettings, ServiceSettings, serve_worker
 from appgen.events.runtime import WorkerFactory
-from appgen.recorder.__main__ import worker_factory
+from appgen.recorder.__main__ import serve_recorder
 from appgen.recorder.settings import RecorderSettings
 from appgen.store import EventStore
 
@@ -36,14 +40,15 @@ async def serving_worker(
 
 @asynccontextmanager
 async def recorder(nats: NatsSettings, database_url: str) -> AsyncIterator[None]:
-    """The real recorder worker, served as a task until the block ends."""
+    """The real recorder, served as a task until the block ends."""
     settings = RecorderSettings(nats_url=nats.nats_url, database_url=database_url, migrate=False)
-    # The store and writer it opens close after the worker has stopped.
-    async with (
-        AsyncExitStack() as cleanup,
-        serving_worker(worker_factory(settings, cleanup=cleanup), settings),
-    ):
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve_recorder(settings, stop))
+    try:
         yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
 
 
 async def publish(bus: EventBus, events: list[Event]) -> list[int]:
@@ -60,4 +65,41 @@ async def stored(store: EventStore, project_id: str, count: int) -> list[tuple[i
             return [(h.position, str(h.event.event_id)) for h in history]
         if time.monotonic() > deadline:
             raise AssertionError(f"only {len(history)}/{count} events stored")
+        await asyncio.sleep(0.02)
+
+
+@contextmanager
+def recorder_process(
+    nats_url: str, database_url: str, log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`python -m appgen.recorder` as its own process (writing its log to `log`), killed at the
+    end if it still runs: for tests that SIGKILL it."""
+    env = {
+        **os.environ,
+        "APPGEN_NATS_URL": nats_url,
+        "APPGEN_DATABASE_URL": database_url,
+        "APPGEN_MIGRATE": "false",
+        "APPGEN_LOCK_RETRY_S": "0.1",
+    }
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "appgen.recorder"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+
+
+async def wait_for_mark(store: EventStore, position: int, *, within_s: float = WAIT_S) -> None:
+    """Until the store's high-water mark reaches `position`."""
+    deadline = time.monotonic() + within_s
+    while (mark := await store.high_water()) < position:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the store's mark is at {mark}, not {position}")
         await asyncio.sleep(0.02)

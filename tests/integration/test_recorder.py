@@ -7,7 +7,6 @@ import time
 
 import asyncpg
 import pytest
-from nats.js.errors import NotFoundError
 
 from appgen.events import Event, EventBus, NatsSettings, encode
 from appgen.events.subjects import subject_for
@@ -75,7 +74,7 @@ async def test_republished_event_is_stored_once_at_its_first_position(
     async with recorder(nats_settings, database_url):
         await wait_for_rows(database_url, len(events))
         # The republished copy comes last; wait until the recorder has consumed it too.
-        await wait_for_ack(bus, again.seq)
+        await wait_for_ack(bus, database_url, again.seq)
     rows = await stored_rows(database_url)
     assert len(rows) == len(events)
     assert (sequences[str(events[3].event_id)], str(events[3].event_id)) in rows
@@ -93,7 +92,7 @@ async def test_events_stored_before_a_lost_ack_are_not_stored_twice(
         half = [(sequences[str(e.event_id)], e) for e in events[: len(events) // 2]]
         assert await store.append(half) == len(half)
         async with recorder(nats_settings, database_url):
-            await wait_for_ack(bus, max(sequences.values()))
+            await wait_for_ack(bus, database_url, max(sequences.values()))
         state = await store.project_state(events[0].project_id)
     finally:
         await store.close()
@@ -129,18 +128,14 @@ async def publish_fast(bus: EventBus, events: list[Event]) -> None:
     await bus.js.publish_async_completed()
 
 
-async def wait_for_ack(bus: EventBus, sequence: int) -> None:
-    """Until the recorder's durable consumer has acknowledged everything up to `sequence`."""
-    deadline = time.monotonic() + WAIT_S
-    acked = 0
-    while time.monotonic() < deadline:
-        try:
-            info = await bus.js.consumer_info(bus.settings.stream, "recorder")
-        except NotFoundError:  # the recorder has not subscribed yet
-            info = None
-        if info is not None and info.ack_floor.stream_seq is not None:
-            acked = info.ack_floor.stream_seq
-            if acked >= sequence and info.num_ack_pending == 0:
-                return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"the recorder acked up to {acked}, not {sequence}")
+async def wait_for_ack(bus: EventBus, database_url: str, sequence: int) -> None:
+    """Until the store's high-water mark has reached `sequence`."""
+    store = await EventStore.open(database_url)
+    try:
+        deadline = time.monotonic() + WAIT_S
+        while (mark := await store.high_water()) < sequence:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the recorder's mark is at {mark}, not {sequence}")
+            await asyncio.sleep(0.05)
+    finally:
+        await store.close()

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from typing import Any
 
 from appgen.analyzer import handlers as analyzer
 from appgen.analyzer.settings import Settings as AnalyzerSettings
@@ -19,7 +20,7 @@ from appgen.finisher.handlers import build_worker as finisher
 from appgen.images import handlers as images
 from appgen.images.settings import Settings as ImagesSettings
 from appgen.llm import LLMSettings
-from appgen.recorder.__main__ import worker_factory as recorder
+from appgen.recorder.__main__ import serve_recorder
 from appgen.recorder.settings import RecorderSettings
 from appgen.scaffolder.handlers import build_worker as scaffolder
 from appgen.screens import handlers as screens
@@ -75,28 +76,21 @@ async def running_pipeline(
     """
     stop = asyncio.Event()
     stages = _stages(nats_url, consumer or ConsumerSettings(), llm or LLMSettings.disabled())
-    async with AsyncExitStack() as cleanup:
-        tasks = []
-        if record:
-            recorder_settings = RecorderSettings(nats_url=nats_url, database_url=database_url)
-            tasks.append(
-                serve_worker(
-                    recorder(recorder_settings, cleanup=cleanup), recorder_settings, stop=stop
-                )
-            )
-        for name in STAGES:
-            for _ in range((scale or {}).get(name, 1)):
-                factory, settings = stages[name]()
-                tasks.append(serve_worker(factory, settings, stop=stop))
-        running = [asyncio.create_task(t) for t in tasks]
-        try:
-            yield stop
-        finally:
-            stop.set()
-            with contextlib.suppress(asyncio.CancelledError):
-                results = await asyncio.wait_for(
-                    asyncio.gather(*running, return_exceptions=True), 30
-                )
-                errors = [r for r in results if isinstance(r, BaseException)]
-                if errors:
-                    raise errors[0]
+    tasks: list[Coroutine[Any, Any, None]] = []
+    if record:
+        recorder_settings = RecorderSettings(nats_url=nats_url, database_url=database_url)
+        tasks.append(serve_recorder(recorder_settings, stop))
+    for name in STAGES:
+        for _ in range((scale or {}).get(name, 1)):
+            factory, settings = stages[name]()
+            tasks.append(serve_worker(factory, settings, stop=stop))
+    running = [asyncio.create_task(t) for t in tasks]
+    try:
+        yield stop
+    finally:
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            results = await asyncio.wait_for(asyncio.gather(*running, return_exceptions=True), 30)
+            errors = [r for r in results if isinstance(r, BaseException)]
+            if errors:
+                raise errors[0]

@@ -48,6 +48,7 @@ from appgen.events.ids import (
     new_project_id,
     project_event_id,
 )
+from appgen.events.log import MemoryLog, ProjectLog, StreamLog
 from appgen.events.runtime import run_service, serve_worker
 from appgen.events.settings import ConsumerSettings, NatsSettings, ServiceSettings
 from appgen.events.stages import PIPELINE, Stage
@@ -76,6 +77,7 @@ __all__ = [
     "ImageGenerated",
     "ImagesCompleted",
     "InvalidEvent",
+    "MemoryLog",
     "ModelCall",
     "ModelFellBack",
     "NatsSettings",
@@ -87,6 +89,7 @@ __all__ = [
     "ProjectFailed",
     "ProjectForked",
     "ProjectId",
+    "ProjectLog",
     "ProjectRequested",
     "ProjectResumed",
     "ScreenAdded",
@@ -95,6 +98,7 @@ __all__ = [
     "ServiceSettings",
     "Stage",
     "StageFailed",
+    "StreamLog",
     "UnknownEventType",
     "Worker",
     "check_relative_path",

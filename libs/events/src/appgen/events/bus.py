@@ -5,23 +5,21 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import TypeVar
 
 import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
-from nats.js.errors import NotFoundError
 
 from appgen.events import metrics
-from appgen.events.codec import decode, encode
+from appgen.events.codec import encode
 from appgen.events.envelope import Event
+from appgen.events.log import ProjectLog, StreamLog
 from appgen.events.settings import NatsSettings
 from appgen.events.stream import ensure_stream
-from appgen.events.subjects import project_filter, subject_for, subject_of
+from appgen.events.subjects import subject_for
 from appgen.events.trace import TRACEPARENT, traceparent
 
 log = logging.getLogger(__name__)
-E = TypeVar("E", bound=Event)
 
 MSG_ID = "Nats-Msg-Id"
 
@@ -37,6 +35,9 @@ class EventBus:
         self.nc = nc
         self.js = js
         self.settings = settings
+        # What this process reads a project's history through: the stream itself. A process
+        # that also holds the store (the gateway) reads through `appgen.store.StoredLog`.
+        self.log: ProjectLog = StreamLog(js, settings)
 
     async def publish(self, event: Event) -> int:
         """Publish and wait for the stream's ack; returns the event's position (stream sequence)."""
@@ -56,58 +57,6 @@ class EventBus:
         else:
             metrics.count_published(event)
         return ack.seq
-
-    async def latest(self, project_id: str, event_type: type[E]) -> E | None:
-        """The project's most recent event of a type, read straight from the stream.
-
-        Stages use this to read facts published earlier (the spec, the other branch's
-        completion) without keeping state of their own.
-        """
-        try:
-            raw = await self.js.get_last_msg(
-                self.settings.stream, subject_of(project_id, event_type)
-            )
-        except NotFoundError:
-            return None
-        if raw.data is None:
-            return None
-        return event_type.model_validate_json(raw.data)
-
-    async def last(self, project_id: str, event_type: type[E]) -> tuple[int, E] | None:
-        """Like `latest`, with the event's position, to order facts of different types."""
-        try:
-            raw = await self.js.get_last_msg(
-                self.settings.stream, subject_of(project_id, event_type)
-            )
-        except NotFoundError:
-            return None
-        if raw.data is None or raw.seq is None:
-            return None
-        return raw.seq, event_type.model_validate_json(raw.data)
-
-    async def project_events(self, project_id: str, *, after: int = 0) -> list[tuple[int, Event]]:
-        """The project's events after a position, straight from the stream, in order.
-
-        Direct gets, one per event, so no consumer is made: for the few dozen events of one
-        project when a stage resumes, not for bulk reads (the store serves those).
-        """
-        found: list[tuple[int, Event]] = []
-        seq = after + 1
-        while True:
-            try:
-                raw = await self.js.get_msg(
-                    self.settings.stream,
-                    seq=seq,
-                    subject=project_filter(project_id),
-                    direct=True,
-                    next=True,
-                )
-            except NotFoundError:
-                return found
-            if raw.seq is None or raw.subject is None:
-                return found
-            found.append((raw.seq, decode(raw.subject, raw.data or b"")))
-            seq = raw.seq + 1
 
     async def publish_all(self, events: Sequence[Event]) -> list[int]:
         return [await self.publish(event) for event in events]

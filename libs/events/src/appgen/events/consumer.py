@@ -232,7 +232,7 @@ class ConsumerLoop:
         A first delivery has none to find, so it reads nothing."""
         if attempt <= 1 or self.worker.stage is None or position <= 0:
             return {}
-        history = await self.bus.project_events(event.project_id, after=position)
+        history = await self.bus.log.everything(event.project_id, after=position)
         return {item.event_id: item for _, item in history}
 
     async def _keep_alive(self, msg: Msg) -> None:

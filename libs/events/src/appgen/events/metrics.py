@@ -55,6 +55,18 @@ MODEL_TOKENS = Counter(
     ["model", "kind"],
 )
 MODEL_COST = Counter("appgen_model_cost_usd_total", "Language-model cost in US dollars", ["model"])
+RECORDER_HIGH_WATER = Gauge(
+    "appgen_recorder_high_water",
+    "The stream position up to which the store holds every event (the tracking row)",
+)
+RECORDER_EVENTS = Counter(
+    "appgen_recorder_events_total",
+    "Stream messages the recorder handled; outcome is stored, duplicate or unreadable",
+    ["outcome"],
+)
+RECORDER_WRITE_SECONDS = Histogram(
+    "appgen_recorder_write_seconds", "Time to write one batch and move the mark", buckets=_SECONDS
+)
 WS_CONNECTIONS = Gauge("appgen_ws_connections", "Open progress WebSockets")
 WS_SEND_SECONDS = Histogram(
     "appgen_ws_send_seconds", "Time to hand one message to a WebSocket", buckets=_SECONDS

@@ -24,7 +24,7 @@ def resume_handler(worker: Worker, bus: EventBus) -> Handler[ProjectResumed]:
     async def resume(event: ProjectResumed, ctx: HandlerContext) -> AsyncIterator[Event]:
         if worker.stage is None or worker.stage not in event.redo:
             return
-        history = await bus.project_events(event.project_id)
+        history = await bus.log.everything(event.project_id)
         inputs = [
             (position, item)
             for position, item in history

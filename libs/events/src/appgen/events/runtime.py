@@ -42,8 +42,10 @@ async def serve_worker(
         log.info("%s stopped", worker.name)
 
 
-def run_service(name: str, factory: WorkerFactory, settings: ServiceSettings) -> None:
-    """The body of every service's `__main__`: logs, metrics, then the worker until a signal."""
+def run_process(
+    name: str, settings: ServiceSettings, body: Callable[[asyncio.Event], Awaitable[None]]
+) -> None:
+    """The body of every process's `__main__`: logs, metrics, then `body(stop)` until a signal."""
     configure_logging(name, level=settings.log_level, json_lines=settings.log_json)
     if settings.metrics_port is not None:
         metrics.serve(settings.metrics_port, settings.metrics_host)
@@ -51,4 +53,13 @@ def run_service(name: str, factory: WorkerFactory, settings: ServiceSettings) ->
         import uvloop
 
         uvloop.install()
-    asyncio.run(serve_worker(factory, settings))
+
+    async def until_signal() -> None:
+        await body(stop_on_signals())
+
+    asyncio.run(until_signal())
+
+
+def run_service(name: str, factory: WorkerFactory, settings: ServiceSettings) -> None:
+    """The body of every stage's `__main__`: its worker through the consumer loop until a signal."""
+    run_process(name, settings, lambda stop: serve_worker(factory, settings, stop=stop))

@@ -26,5 +26,5 @@ from appgen.events import EventBus, ProjectForked
 
 async def project_model(bus: EventBus, project_id: str) -> str | None:
     """The model the project was forked with, or None to use the configured model."""
-    forked = await bus.latest(project_id, ProjectForked)
-    return forked.model if forked is not None else None
+    forked = await bus.log.latest(project_id, ProjectForked)
+    return forked[1].model if forked is not None else None

@@ -1,13 +1,16 @@
 """The event store: every event in PostgreSQL at its stream position, and what folds over them."""
 
 from appgen.store.keys import ApiKey, KeyStore, NewKey
-from appgen.store.models import ProjectSummary, StoredEvent
+from appgen.store.log import StoredLog
+from appgen.store.models import ProjectSummary, StoredEvent, Unreadable
 from appgen.store.quotas import QuotaStore, Refusal
 from appgen.store.settings import StoreSettings
-from appgen.store.store import EventStore
+from appgen.store.store import RECORDER, CheckpointMoved, EventStore
 
 __all__ = [
+    "RECORDER",
     "ApiKey",
+    "CheckpointMoved",
     "EventStore",
     "KeyStore",
     "NewKey",
@@ -16,4 +19,6 @@ __all__ = [
     "Refusal",
     "StoreSettings",
     "StoredEvent",
+    "StoredLog",
+    "Unreadable",
 ]

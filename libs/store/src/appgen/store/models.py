@@ -20,6 +20,16 @@ class StoredEvent:
     recorded_at: datetime
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A stream message that is not a valid event, kept with why it could not be read."""
+
+    position: int
+    subject: str
+    data: bytes
+    error: str
+
+
 class ProjectSummary(BaseModel):
     """One row of `projects`: the headline of a project, kept by the recorder as it writes."""
 

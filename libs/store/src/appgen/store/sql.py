@@ -82,7 +82,54 @@ EVENTS_BETWEEN: TextClause = text(
     """
 )
 
+LATEST_OF_TYPE: TextClause = text(
+    f"""
+    {_SELECT_STORED}
+    WHERE project_id = :project_id AND type = :type AND position <= :until
+    ORDER BY position DESC LIMIT 1
+    """
+)
+
+# Where an event id is stored, if it is: how a reader past the high-water mark drops the later
+# copy of an event the stream holds twice.
+EVENT_POSITIONS: TextClause = text(
+    "SELECT event_id, position FROM events WHERE event_id = ANY(CAST(:ids AS uuid[]))"
+)
+
+PROJECT_EVENT_IDS: TextClause = text(
+    "SELECT event_id FROM events WHERE project_id = :project_id AND position <= :until"
+)
+
 LAST_POSITION: TextClause = text("SELECT coalesce(max(position), 0) FROM events")
+
+# The high-water mark: every stream position up to it is handled (stored, or unreadable).
+HIGH_WATER: TextClause = text("SELECT position FROM tracking WHERE name = :name")
+
+ENSURE_TRACKING: TextClause = text(
+    "INSERT INTO tracking (name, position) VALUES (:name, 0) ON CONFLICT (name) DO NOTHING"
+)
+
+# Compare-and-set: a writer that is not where it thinks it is (a second recorder moved the mark)
+# updates nothing, and its transaction is rolled back.
+ADVANCE_TRACKING: TextClause = text(
+    "UPDATE tracking SET position = :position, updated_at = now() "
+    "WHERE name = :name AND position = :expected"
+)
+
+INSERT_UNREADABLE: TextClause = text(
+    """
+    INSERT INTO unreadable_events (position, subject, data, error)
+    SELECT * FROM unnest(
+        CAST(:position AS bigint[]), CAST(:subject AS text[]), CAST(:data AS bytea[]),
+        CAST(:error AS text[])
+    )
+    ON CONFLICT (position) DO NOTHING
+    """
+)
+
+UNREADABLE: TextClause = text(
+    "SELECT position, subject, data, error FROM unreadable_events ORDER BY position"
+)
 PING: TextClause = text("SELECT 1")
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Row, TextClause
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from appgen.events import Event, FilesWritten, FileWrite, decode_type, event_types
 from appgen.events.projection import ProjectState, file_tree, fold
 from appgen.store import sql
-from appgen.store.models import ProjectSummary, StoredEvent
+from appgen.store.models import ProjectSummary, StoredEvent, Unreadable
 from appgen.store.stats import WindowStats, window_stats
 from appgen.store.summary import advance
 from appgen.store.urls import sqlalchemy_url
@@ -22,6 +23,13 @@ BATCH_ROWS = 2000
 # How many events a fold reads per round trip.
 _FOLD_PAGE = 5000
 _NO_LIMIT = 2**63 - 1
+# The tracking row of the recorder: its position is the store's high-water mark.
+RECORDER: Final = "recorder"
+
+
+class CheckpointMoved(RuntimeError):
+    """The tracking row was not where the writer expected: another writer moved it. Nothing of
+    the batch was written; the writer must read the mark again before it writes anything more."""
 
 
 class _Anyone:
@@ -63,26 +71,97 @@ class EventStore:
 
         An event already stored (same id, at any position) is skipped, and only the rows really
         inserted are folded into `projects`, so appending the same records twice changes nothing.
+        This does not move the high-water mark: only `append_tracked` does.
         """
-        rows = _first_of_each(records)
-        if not rows:
-            return 0
-        inserted: list[tuple[int, Event]] = []
         async with self._engine.begin() as conn:
-            for chunk in _chunks(rows, BATCH_ROWS):
-                result = await conn.execute(sql.INSERT_EVENTS, _event_columns(chunk))
-                positions = {row[0] for row in result}
-                inserted.extend(record for record in chunk if record[0] in positions)
-            if inserted:
-                await _fold_into_projects(conn, inserted)
-        return len(inserted)
+            return len(await _insert(conn, records))
+
+    async def append_tracked(
+        self,
+        records: Sequence[tuple[int, Event]],
+        *,
+        expected: int,
+        position: int,
+        unreadable: Sequence[Unreadable] = (),
+        name: str = RECORDER,
+    ) -> list[tuple[int, Event]]:
+        """Store a batch read in stream order and move the mark from `expected` to `position`,
+        all in one transaction; returns the records that were new.
+
+        Every stream position in `(expected, position]` must be in `records` or `unreadable`
+        (or not exist in the stream any more): that is what makes the store complete below the
+        mark. Raises `CheckpointMoved`, having written nothing, if the mark is not at `expected`.
+        """
+        if position < expected:
+            raise ValueError(f"the mark cannot go back from {expected} to {position}")
+        async with self._engine.begin() as conn:
+            inserted = await _insert(conn, records)
+            if unreadable:
+                await conn.execute(sql.INSERT_UNREADABLE, _unreadable_columns(unreadable))
+            moved = await conn.execute(
+                sql.ADVANCE_TRACKING, {"name": name, "expected": expected, "position": position}
+            )
+            if moved.rowcount != 1:
+                current = await conn.scalar(sql.HIGH_WATER, {"name": name})
+                raise CheckpointMoved(
+                    f"the {name} mark is at {current}, not {expected}: another writer moved it"
+                )
+        return inserted
+
+    async def high_water(self, name: str = RECORDER) -> int:
+        """The position up to which the store holds every event of the stream."""
+        async with self._engine.connect() as conn:
+            return int(await conn.scalar(sql.HIGH_WATER, {"name": name}) or 0)
+
+    async def ensure_tracking(self, name: str = RECORDER) -> None:
+        """Create the tracking row `name` at 0 unless it exists."""
+        async with self._engine.begin() as conn:
+            await conn.execute(sql.ENSURE_TRACKING, {"name": name})
+
+    async def unreadable(self) -> list[Unreadable]:
+        """The stream's messages that were not valid events when they were recorded."""
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(sql.UNREADABLE)
+            return [Unreadable(r.position, r.subject, bytes(r.data), r.error) for r in rows]
+
+    async def latest(
+        self, project_id: str, type_name: str, *, until: int | None = None
+    ) -> StoredEvent | None:
+        """The project's last event of type `type_name` at or below `until`."""
+        params = {"project_id": project_id, "type": type_name, "until": _until(until)}
+        found = await self._stored(sql.LATEST_OF_TYPE, params)
+        return found[0] if found else None
+
+    async def positions_of(self, event_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+        """Where each of these events is stored (those that are)."""
+        if not event_ids:
+            return {}
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(sql.EVENT_POSITIONS, {"ids": list(event_ids)})
+            return {row.event_id: int(row.position) for row in rows}
+
+    async def event_ids(self, project_id: str, *, until: int | None = None) -> set[uuid.UUID]:
+        """The ids of the project's stored events at or below `until`."""
+        params = {"project_id": project_id, "until": _until(until)}
+        async with self._engine.connect() as conn:
+            return {row.event_id for row in await conn.execute(sql.PROJECT_EVENT_IDS, params)}
 
     async def history(
-        self, project_id: str, *, since: int = 0, limit: int = 1000, until: int | None = None
+        self,
+        project_id: str,
+        *,
+        since: int = 0,
+        limit: int = 1000,
+        until: int | None = None,
+        types: Sequence[str] | None = None,
     ) -> list[StoredEvent]:
-        """A project's events with `since < position <= until`, ascending, at most `limit`."""
+        """A project's events with `since < position <= until` (of the named `types`, if
+        given), ascending, at most `limit`."""
         params = _range(project_id, since, until, limit)
-        return await self._stored(sql.HISTORY, params)
+        if types is None:
+            return await self._stored(sql.HISTORY, params)
+        params["types"] = list(types)
+        return await self._stored(sql.HISTORY_OF_TYPES, params)
 
     async def project_state(self, project_id: str, *, at: int | None = None) -> ProjectState | None:
         """The project as it stood at position `at` (now, by default); None if it has no events."""
@@ -163,12 +242,35 @@ class EventStore:
 _FILE_TYPES = sorted(name for name, cls in event_types().items() if issubclass(cls, FilesWritten))
 
 
+def _until(until: int | None) -> int:
+    return _NO_LIMIT if until is None else until
+
+
 def _range(project_id: str, since: int, until: int | None, limit: int) -> dict[str, Any]:
+    return {"project_id": project_id, "since": since, "until": _until(until), "limit": limit}
+
+
+async def _insert(
+    conn: AsyncConnection, records: Sequence[tuple[int, Event]]
+) -> list[tuple[int, Event]]:
+    """Insert what is new of `records` and fold it into `projects`; returns what was new."""
+    rows = _first_of_each(records)
+    inserted: list[tuple[int, Event]] = []
+    for chunk in _chunks(rows, BATCH_ROWS):
+        result = await conn.execute(sql.INSERT_EVENTS, _event_columns(chunk))
+        positions = {row[0] for row in result}
+        inserted.extend(record for record in chunk if record[0] in positions)
+    if inserted:
+        await _fold_into_projects(conn, inserted)
+    return inserted
+
+
+def _unreadable_columns(rows: Sequence[Unreadable]) -> dict[str, list[Any]]:
     return {
-        "project_id": project_id,
-        "since": since,
-        "until": _NO_LIMIT if until is None else until,
-        "limit": limit,
+        "position": [row.position for row in rows],
+        "subject": [row.subject for row in rows],
+        "data": [row.data for row in rows],
+        "error": [row.error[:2000] for row in rows],
     }
 
 

@@ -28,10 +28,10 @@ BRANCHES: tuple[type[Event], ...] = (ScreensCompleted, ImagesCompleted)
 
 async def failed_since_resumed(bus: EventBus, project_id: str) -> bool:
     """Whether the project's last failure is not followed by a resume (a resumed one may finish)."""
-    failed = await bus.last(project_id, ProjectFailed)
+    failed = await bus.log.latest(project_id, ProjectFailed)
     if failed is None:
         return False
-    resumed = await bus.last(project_id, ProjectResumed)
+    resumed = await bus.log.latest(project_id, ProjectResumed)
     return resumed is None or resumed[0] < failed[0]
 
 
@@ -42,16 +42,16 @@ def finisher_worker(bus: EventBus) -> Worker:
         project = event.project_id
         others = [t for t in BRANCHES if not isinstance(event, t)]
         for branch in others:
-            if await bus.latest(project, branch) is None:
+            if await bus.log.latest(project, branch) is None:
                 return
         if await failed_since_resumed(bus, project):
             return
-        preview = await bus.latest(project, PreviewReady)
+        preview = await bus.log.latest(project, PreviewReady)
         yield ctx.emit(
             ProjectCompleted,
             key="done",
             per_project=True,
-            preview_path=preview.preview_path if preview else f"/preview/{project}/",
+            preview_path=preview[1].preview_path if preview else f"/preview/{project}/",
         )
 
     for branch in BRANCHES:

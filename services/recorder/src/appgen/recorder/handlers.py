@@ -1,51 +1,65 @@
-"""The recorder's one handler: every event, whatever its type, is written at its stream position."""
+"""What the recorder does with a batch read from the stream: events to store, the rest kept aside."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from appgen.events import (
     Event,
-    EventBus,
-    HandlerContext,
+    InvalidEvent,
     PreviewReady,
     ProjectCompleted,
+    ProjectLog,
     ProjectRequested,
-    Worker,
+    decode,
     metrics,
 )
-from appgen.recorder.writer import GroupCommitWriter
+from appgen.events.tail import StreamMessage
+from appgen.store import Unreadable
+
+log = logging.getLogger(__name__)
 
 
-def recorder_worker(writer: GroupCommitWriter, bus: EventBus | None = None) -> Worker:
-    """A worker that never gives up: a database outage must delay projects, never fail them.
+@dataclass(frozen=True)
+class Batch:
+    """A run of consecutive stream positions, sorted into what is stored and what is kept aside."""
 
-    With `bus`, it also observes time to preview and to completion: every event passes through
-    the recorder once (its processes share one durable consumer), so each project is measured
-    once, whichever service published the milestone.
-    """
-    worker = Worker("recorder", stage=None, max_deliver=None)
-
-    @worker.handle_all
-    async def record(event: Event, ctx: HandlerContext) -> AsyncIterator[Event]:
-        # Returning normally is what lets the consumer loop ack: only after the commit.
-        await writer.write(ctx.position, event)
-        if bus is not None and ctx.attempt == 1:
-            await _observe(bus, event)
-        return
-        yield  # an async generator that publishes nothing
-
-    return worker
+    records: list[tuple[int, Event]]
+    unreadable: list[Unreadable]
+    last: int
 
 
-async def _observe(bus: EventBus, event: Event) -> None:
-    if not isinstance(event, PreviewReady | ProjectCompleted) or event.metadata.copied_from:
-        return
-    request = await bus.latest(event.project_id, ProjectRequested)
-    if request is None:
-        return
-    seconds = (event.occurred_at - request.occurred_at).total_seconds()
-    histogram = (
-        metrics.TIME_TO_PREVIEW if isinstance(event, PreviewReady) else metrics.TIME_TO_COMPLETION
-    )
-    histogram.observe(max(seconds, 0.0))
+def sort_batch(messages: Sequence[StreamMessage]) -> Batch:
+    """Decode each message; one that is not a valid event (a type or field this version does not
+    know) is kept as it was, so the mark can pass it without losing it."""
+    records: list[tuple[int, Event]] = []
+    unreadable: list[Unreadable] = []
+    for message in messages:
+        try:
+            records.append((message.position, decode(message.subject, message.data)))
+        except InvalidEvent as error:
+            log.error("keeping the unreadable message at %d aside: %s", message.position, error)
+            unreadable.append(
+                Unreadable(message.position, message.subject, message.data, str(error))
+            )
+    return Batch(records, unreadable, messages[-1].position)
+
+
+async def observe(log_: ProjectLog, inserted: Sequence[tuple[int, Event]]) -> None:
+    """Time to preview and to completion, once per project: the recorder stores each event once,
+    whichever service published the milestone."""
+    for _, event in inserted:
+        if not isinstance(event, PreviewReady | ProjectCompleted) or event.metadata.copied_from:
+            continue
+        request = await log_.latest(event.project_id, ProjectRequested)
+        if request is None:
+            continue
+        seconds = (event.occurred_at - request[1].occurred_at).total_seconds()
+        histogram = (
+            metrics.TIME_TO_PREVIEW
+            if isinstance(event, PreviewReady)
+            else metrics.TIME_TO_COMPLETION
+        )
+        histogram.observe(max(seconds, 0.0))

@@ -146,13 +146,13 @@ def _spec_module(planned: AppSpec, final: AppSpec) -> list[FileWrite]:
 
 
 async def _spec_of(bus: EventBus, project_id: str) -> AppSpec:
-    analysis = await bus.latest(project_id, AnalysisCompleted)
-    if analysis is None:
+    found = await bus.log.latest(project_id, AnalysisCompleted)
+    if found is None:
         # The preview cannot be ready without an analysis; the stream has lost it.
         raise PermanentError(
             "the app's spec is missing from the event log, so no screens can be written"
         )
-    return analysis.spec
+    return found[1].spec
 
 
 def worker_factory(settings: Settings) -> WorkerFactory:

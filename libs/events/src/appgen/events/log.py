@@ -1,0 +1,264 @@
+"""The one read port of a project's history: every reader asks a `ProjectLog`, nothing else.
+
+What every implementation promises (the contract suite `tests/integration/test_project_log.py`
+holds each to it):
+- a project's events come in position order, each event id once, at the first position the
+  stream holds it (a later copy, published again past JetStream's duplicate window, is never
+  read), and with no hole: an answer that holds position p holds every earlier event of the
+  project;
+- `after`, `until`, `limit` and `types` cut that one sequence, so paging never repeats an event;
+- a message that is not a valid event is skipped here, and only here, with a warning.
+
+Implementations: `StreamLog` (the stream alone, what a stage holds), `MemoryLog` (for tests), and
+`appgen.store.StoredLog` (the store below its high-water mark, the stream above it: the gateway's).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
+
+from appgen.events.catalog import ProjectRequested
+from appgen.events.codec import InvalidEvent, decode
+from appgen.events.envelope import Event
+from appgen.events.files import FileWrite
+from appgen.events.projection import ProjectState, file_tree, fold
+from appgen.events.settings import NatsSettings
+from appgen.events.subjects import project_filter, subject_of
+
+log = logging.getLogger(__name__)
+
+E = TypeVar("E", bound=Event)
+Record = tuple[int, Event]
+# How many events `everything` asks for at a time.
+PAGE = 5000
+
+
+@dataclass(frozen=True)
+class FileTree:
+    """A project's files at a position, and the position they are as of."""
+
+    files: dict[str, FileWrite]
+    position: int
+
+
+class ProjectLog(ABC):
+    """Reads one project's history. Two methods to implement; the rest are built on them."""
+
+    @abstractmethod
+    async def read(
+        self,
+        project_id: str,
+        *,
+        after: int = 0,
+        until: int | None = None,
+        limit: int | None = None,
+        types: Sequence[type[Event]] | None = None,
+    ) -> list[Record]:
+        """The project's events with `after < position <= until`, of `types` if given, in
+        order, at most `limit`."""
+
+    @abstractmethod
+    async def latest(
+        self, project_id: str, event_type: type[E], *, until: int | None = None
+    ) -> tuple[int, E] | None:
+        """The project's last event of `event_type` at or below `until`, with its position."""
+
+    async def everything(
+        self,
+        project_id: str,
+        *,
+        after: int = 0,
+        until: int | None = None,
+        types: Sequence[type[Event]] | None = None,
+    ) -> list[Record]:
+        """`read` without a limit, a page at a time."""
+        records: list[Record] = []
+        while True:
+            page = await self.read(project_id, after=after, until=until, limit=PAGE, types=types)
+            records.extend(page)
+            if len(page) < PAGE:
+                return records
+            after = page[-1][0]
+
+    async def event_ids(self, project_id: str, *, until: int | None = None) -> set[uuid.UUID]:
+        """The ids of the project's events at or below `until`."""
+        return {event.event_id for _, event in await self.everything(project_id, until=until)}
+
+    async def first(self, project_id: str) -> Record | None:
+        """The project's first event (its `ProjectRequested`), or None if it has none."""
+        found = await self.read(project_id, limit=1)
+        return found[0] if found else None
+
+    async def owner(self, project_id: str) -> tuple[bool, str | None]:
+        """(whether the project exists, the key id its request names, or None)."""
+        first = await self.first(project_id)
+        if first is None:
+            return False, None
+        event = first[1]
+        return True, event.owner if isinstance(event, ProjectRequested) else None
+
+    async def state(self, project_id: str, *, at: int | None = None) -> ProjectState | None:
+        """The project folded up to `at` (now, by default); None if it has no events there."""
+        records = await self.everything(project_id, until=at)
+        return fold(records) if records else None
+
+    async def files(self, project_id: str, *, at: int | None = None) -> FileTree:
+        """Each file's latest write at `at` (now, by default).
+
+        The position is that of the project's last event at or below `at`: what a client may
+        cache the tree under.
+        """
+        records = await self.everything(project_id, until=at)
+        return FileTree(file_tree(records), records[-1][0] if records else 0)
+
+
+def first_of_each(
+    records: Iterable[Record], *, known: set[uuid.UUID] | None = None
+) -> list[Record]:
+    """Position order, each event id once at its first position; ids in `known` are dropped."""
+    seen = set(known or ())
+    unique: list[Record] = []
+    for position, event in sorted(records, key=lambda record: record[0]):
+        if event.event_id not in seen:
+            seen.add(event.event_id)
+            unique.append((position, event))
+    return unique
+
+
+def cut(
+    records: Iterable[Record],
+    *,
+    after: int = 0,
+    until: int | None = None,
+    limit: int | None = None,
+    types: Sequence[type[Event]] | None = None,
+) -> list[Record]:
+    """The part of an ordered, deduplicated sequence that a `read` asks for."""
+    wanted = tuple(types) if types is not None else None
+    selected: list[Record] = []
+    for position, event in records:
+        if position <= after:
+            continue
+        if until is not None and position > until:
+            break
+        if wanted is not None and not isinstance(event, wanted):
+            continue
+        selected.append((position, event))
+        if limit is not None and len(selected) >= limit:
+            break
+    return selected
+
+
+class MemoryLog(ProjectLog):
+    """A log in a list: for tests, and the reference the contract suite compares against."""
+
+    def __init__(self) -> None:
+        self._records: list[Record] = []
+
+    def add(self, position: int, event: Event) -> None:
+        if self._records and position <= self._records[-1][0]:
+            raise ValueError(f"position {position} is not after {self._records[-1][0]}")
+        self._records.append((position, event))
+
+    def append(self, event: Event) -> int:
+        position = self._records[-1][0] + 1 if self._records else 1
+        self.add(position, event)
+        return position
+
+    def _project(self, project_id: str) -> list[Record]:
+        return first_of_each(r for r in self._records if r[1].project_id == project_id)
+
+    async def read(
+        self,
+        project_id: str,
+        *,
+        after: int = 0,
+        until: int | None = None,
+        limit: int | None = None,
+        types: Sequence[type[Event]] | None = None,
+    ) -> list[Record]:
+        return cut(self._project(project_id), after=after, until=until, limit=limit, types=types)
+
+    async def latest(
+        self, project_id: str, event_type: type[E], *, until: int | None = None
+    ) -> tuple[int, E] | None:
+        found = cut(self._project(project_id), until=until, types=[event_type])
+        if not found:
+            return None
+        position, event = found[-1]
+        assert isinstance(event, event_type)
+        return position, event
+
+
+class StreamLog(ProjectLog):
+    """The log read straight from the JetStream stream, by direct gets (no consumer is made).
+
+    The stream holds every event, so this needs nothing else: it is what the stages read. One
+    direct get per event, so it suits a project's few dozen events, not bulk reads.
+    """
+
+    def __init__(self, js: JetStreamContext, settings: NatsSettings) -> None:
+        self._js = js
+        self._stream = settings.stream
+
+    async def scan(self, subject: str, *, after: int = 0, until: int | None = None) -> list[Record]:
+        """Every valid event on `subject` (a filter) after `after`, as stored: copies included."""
+        records: list[Record] = []
+        seq = after + 1
+        while until is None or seq <= until:
+            try:
+                raw = await self._js.get_msg(
+                    self._stream, seq=seq, subject=subject, direct=True, next=True
+                )
+            except NotFoundError:
+                break
+            if raw.seq is None or raw.subject is None:
+                break
+            if until is not None and raw.seq > until:
+                break
+            event = readable(raw.seq, raw.subject, raw.data or b"")
+            if event is not None:
+                records.append((raw.seq, event))
+            seq = raw.seq + 1
+        return records
+
+    async def read(
+        self,
+        project_id: str,
+        *,
+        after: int = 0,
+        until: int | None = None,
+        limit: int | None = None,
+        types: Sequence[type[Event]] | None = None,
+    ) -> list[Record]:
+        # From the start whatever `after` is: a copy past `after` is dropped only by knowing
+        # the first one.
+        records = first_of_each(await self.scan(project_filter(project_id), until=until))
+        return cut(records, after=after, until=until, limit=limit, types=types)
+
+    async def latest(
+        self, project_id: str, event_type: type[E], *, until: int | None = None
+    ) -> tuple[int, E] | None:
+        found = first_of_each(await self.scan(subject_of(project_id, event_type), until=until))
+        if not found:
+            return None
+        position, event = found[-1]
+        assert isinstance(event, event_type)
+        return position, event
+
+
+def readable(position: int, subject: str, data: bytes) -> Event | None:
+    """The event of a stored message, or None (with a warning) if it is not a valid event."""
+    try:
+        return decode(subject, data)
+    except InvalidEvent as error:
+        log.warning("skipping the unreadable message at %d: %s", position, error)
+        return None

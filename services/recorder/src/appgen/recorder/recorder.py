@@ -1,0 +1,141 @@
+"""The tracked recorder: the stream, read in order from the store's high-water mark, into the store.
+
+Each batch is a run of consecutive stream positions written in ONE transaction with the tracking
+row that says "every position up to here is handled" (`EventStore.append_tracked`). Nothing is
+acknowledged: the mark is the truth. So no later position is ever committed before an earlier
+one, the store is always a prefix of the stream up to the mark, and a recorder that crashes
+anywhere starts again from the mark, where the unique event id makes any overlap harmless.
+
+While one batch commits the tail reads the next ones, so under load a transaction carries up to
+`batch_max` events; when idle each event is written the moment it arrives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from appgen.events import EventBus, metrics
+from appgen.events.tail import StreamMessage, StreamTail
+from appgen.recorder.handlers import observe, sort_batch
+from appgen.recorder.leader import NotLeading, leadership
+from appgen.recorder.settings import RecorderSettings
+from appgen.store import CheckpointMoved, EventStore
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Recorder:
+    """Run with `await Recorder(bus, store, settings).run(stop)` until `stop` is set."""
+
+    def __init__(self, bus: EventBus, store: EventStore, settings: RecorderSettings) -> None:
+        self._bus = bus
+        self._store = store
+        self._settings = settings
+        self.batches = 0
+        self.written = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        delay = 0.0
+        while not stop.is_set():
+            try:
+                async with leadership(
+                    self._store.engine, stop, retry_s=self._settings.lock_retry_s
+                ) as lost:
+                    delay = 0.0
+                    await self._lead(stop, lost)
+            except NotLeading:
+                continue
+            except CheckpointMoved as error:
+                log.error("%s; reading the mark again", error)
+            except Exception as error:
+                # The database is away (the lock or the mark cannot be read): wait and try again.
+                delay = min(max(delay * 2, 0.1), self._settings.retry_max_s)
+                log.warning("recorder cannot lead yet (%r); again in %.1fs", error, delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), delay)
+
+    async def _lead(self, stop: asyncio.Event, lost: asyncio.Event) -> None:
+        await self._store.ensure_tracking()
+        mark = await self._store.high_water()
+        metrics.RECORDER_HIGH_WATER.set(mark)
+        log.info("recording from position %d", mark + 1)
+        async with StreamTail(
+            self._bus,
+            start=mark + 1,
+            batch=min(self._settings.read_ahead, 1024),
+            buffer=self._settings.read_ahead,
+            name="recorder",
+        ) as tail:
+            while True:
+                messages = await _unless(tail.next_batch(self._settings.batch_max), stop, lost)
+                mark = await self._write(messages, mark, stop, lost)
+
+    async def _write(
+        self,
+        messages: list[StreamMessage],
+        mark: int,
+        stop: asyncio.Event,
+        lost: asyncio.Event,
+    ) -> int:
+        """Write one batch, retrying for as long as it takes (a database outage delays the log,
+        never loses or reorders it); returns the new mark."""
+        batch = sort_batch(messages)
+        delay = 0.0
+        while True:
+            started = time.perf_counter()
+            try:
+                inserted = await self._store.append_tracked(
+                    batch.records, expected=mark, position=batch.last, unreadable=batch.unreadable
+                )
+            except CheckpointMoved:
+                raise
+            except Exception as error:
+                if lost.is_set():
+                    raise NotLeading from error
+                delay = min(max(delay * 2, 0.05), self._settings.retry_max_s)
+                log.warning(
+                    "writing positions %d-%d failed (%r); again in %.2fs",
+                    messages[0].position,
+                    batch.last,
+                    error,
+                    delay,
+                )
+                # A stop waits for nothing here: the next leader reads this batch again.
+                await _unless(asyncio.sleep(delay), stop, lost)
+                continue
+            break
+        metrics.RECORDER_WRITE_SECONDS.observe(time.perf_counter() - started)
+        metrics.RECORDER_EVENTS.labels("stored").inc(len(inserted))
+        metrics.RECORDER_EVENTS.labels("duplicate").inc(len(batch.records) - len(inserted))
+        metrics.RECORDER_EVENTS.labels("unreadable").inc(len(batch.unreadable))
+        metrics.RECORDER_HIGH_WATER.set(batch.last)
+        self.batches += 1
+        self.written += len(inserted)
+        try:
+            await observe(self._bus.log, inserted)
+        except Exception as error:
+            log.warning("could not observe time to preview: %r", error)
+        return batch.last
+
+
+async def _unless(work: Awaitable[T], stop: asyncio.Event, lost: asyncio.Event) -> T:
+    """`work`, unless the recorder stops or loses the lead first (then `NotLeading`)."""
+    task = asyncio.ensure_future(work)
+    ended = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(lost.wait())]
+    try:
+        await asyncio.wait({task, *ended}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in ended:
+            waiter.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    raise NotLeading

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import Depends
 from starlette.requests import HTTPConnection
 
-from appgen.events import ProjectRequested, is_project_id
+from appgen.events import is_project_id
 from appgen.gateway.auth import Caller, CallerDep, require_caller
 from appgen.gateway.deps import ProjectIdPath, RuntimeDep
 from appgen.gateway.problems import ProblemError
@@ -24,10 +24,7 @@ from appgen.gateway.runtime import Runtime
 
 async def project_owner(rt: Runtime, project_id: str) -> tuple[bool, str | None]:
     """(whether the project exists, the key id that created it or None)."""
-    first = await rt.reader.first(project_id)
-    if first is not None and isinstance(first.event, ProjectRequested):
-        return True, first.event.owner
-    return await rt.store.project_owner(project_id)
+    return await rt.log.owner(project_id)
 
 
 def may_see(caller: Caller, exists: bool, owner: str | None) -> bool:

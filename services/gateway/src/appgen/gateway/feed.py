@@ -1,12 +1,14 @@
-"""One client's feed: stored history, then the stream's tail, then live events; no gap, no repeat.
+"""One client's feed: the project's history after `since`, then live events; no gap, no repeat.
 
 The order of the steps is what makes the seam safe:
-1. register with the hub first, so every event the hub sees from now on is queued for us;
-2. send the store's history after `since` (the store is a prefix of the stream);
-3. read the rest of the project's events straight from the stream, up to its end: this covers
-   what the recorder has not written yet, and everything the hub saw before step 1;
-4. then the queued live events, skipping any position already sent (and any event id already
-   sent, should an event be in the stream twice).
+1. register with the hub first, so every event the hub dispatches from now on is queued for us;
+2. read the project's log after `since` up to its end (`ProjectLog.read`: the store below its
+   high-water mark, the stream above it, so it holds every event however far the recorder
+   trails); this covers everything the hub dispatched before step 1;
+3. then the queued live events, skipping any position already sent, and any event id the
+   project's log already held: an event the stream holds twice (published again past the
+   duplicate window) reaches a client once, even one that resumed with `since` past its first
+   copy.
 """
 
 from __future__ import annotations
@@ -16,10 +18,9 @@ import uuid
 from collections.abc import AsyncIterator
 from types import TracebackType
 
+from appgen.events import ProjectLog
 from appgen.gateway.hub import Hub, Subscription
-from appgen.gateway.messages import FeedItem
-from appgen.gateway.reader import StreamReader
-from appgen.store import EventStore
+from appgen.gateway.messages import FeedItem, ItemMaker
 
 
 class Feed:
@@ -28,22 +29,23 @@ class Feed:
     def __init__(
         self,
         *,
-        store: EventStore,
-        reader: StreamReader,
+        log: ProjectLog,
+        items: ItemMaker,
         hub: Hub,
         project_id: str,
         since: int = 0,
         page: int = 500,
         idle_s: float | None = None,
     ) -> None:
-        self._store = store
-        self._reader = reader
+        self._log = log
+        self._items = items
         self._hub = hub
         self._project_id = project_id
         self._page = page
         self._idle_s = idle_s
         self._sub: Subscription | None = None
         self._seen: set[uuid.UUID] = set()
+        self._since = since
         self.last = since
 
     async def __aenter__(self) -> Feed:
@@ -78,18 +80,19 @@ class Feed:
         return True
 
     async def backlog(self) -> AsyncIterator[FeedItem]:
-        """Steps 2 and 3: what happened after `since` up to now."""
+        """Step 2: what happened after `since` up to now."""
+        if self._since > 0:
+            # The ids at or before `since` were sent on an earlier connection; a live copy of
+            # one of them must not be sent again.
+            self._seen |= await self._log.event_ids(self._project_id, until=self._since)
         while True:
-            stored = await self._store.history(self._project_id, since=self.last, limit=self._page)
-            for record in stored:
-                item = self._reader.item(record.position, record.event)
+            page = await self._log.read(self._project_id, after=self.last, limit=self._page)
+            for position, event in page:
+                item = self._items(position, event)
                 if self._fresh(item):
                     yield item
-            if len(stored) < self._page:
-                break
-        for item in await self._reader.after(self._project_id, self.last):
-            if self._fresh(item):
-                yield item
+            if len(page) < self._page:
+                return
 
     async def items(self) -> AsyncIterator[FeedItem | None]:
         """Every event after `since`, then live ones until the subscription closes.

@@ -72,6 +72,4 @@ async def start_generation(rt: Runtime, caller: Caller, project_id: str, prompt:
 
 
 async def _submit(rt: Runtime, caller: Caller, project_id: str, prompt: str) -> Submission:
-    return await submit(
-        rt.bus, rt.store, rt.reader, project_id=project_id, prompt=prompt, owner=caller.key_id
-    )
+    return await submit(rt.bus, rt.log, project_id=project_id, prompt=prompt, owner=caller.key_id)

@@ -1,9 +1,9 @@
-"""The fan-out hub: ONE JetStream subscription per gateway process, shared by every client.
+"""The fan-out hub: ONE reader of the stream per gateway process, shared by every client.
 
-An ordered push consumer over all event subjects, delivering only new messages, hands each
-event (decoded once, its JSON built once) to the bounded queues of the clients watching its
-project. A queue that is full marks its client as too slow; the client is closed with a reason
-and nobody else waits for it.
+A `StreamTail` from the stream's end at start (the same in-order reader the recorder uses, which
+never waits on a heartbeat to recover) hands each event, decoded once and its JSON built once,
+to the bounded queues of the clients watching its project. A queue that is full marks its
+client as too slow; the client is closed with a reason and nobody else waits for it.
 """
 
 from __future__ import annotations
@@ -13,12 +13,10 @@ import contextlib
 import logging
 from collections import defaultdict
 
-from nats.aio.msg import Msg
-from nats.js.api import DeliverPolicy
-from nats.js.client import JetStreamContext
-
-from appgen.events import EventBus, InvalidEvent, decode
-from appgen.events.subjects import all_events, parse_subject
+from appgen.events import EventBus
+from appgen.events.log import readable
+from appgen.events.subjects import parse_subject
+from appgen.events.tail import StreamMessage, StreamTail
 from appgen.gateway.messages import FeedItem, ItemMaker
 
 log = logging.getLogger(__name__)
@@ -77,22 +75,20 @@ class Hub:
         self._item = item
         self._buffer = buffer
         self._by_project: defaultdict[str, set[Subscription]] = defaultdict(set)
-        self._sub: JetStreamContext.PushSubscription | None = None
-        self.high_water = 0
+        self._tail: StreamTail | None = None
+        self._task: asyncio.Task[None] | None = None
         self.delivered = 0
 
+    @property
+    def high_water(self) -> int:
+        """Every position up to here has been dispatched (or was in the stream before start)."""
+        return self._tail.next_position - 1 if self._tail is not None else 0
+
     async def start(self) -> None:
-        self._sub = await self._bus.js.subscribe(
-            all_events(),
-            stream=self._bus.settings.stream,
-            cb=self._on_message,
-            ordered_consumer=True,
-            deliver_policy=DeliverPolicy.NEW,
-            idle_heartbeat=5.0,
-            # The hub must never be the slow consumer: nats-py would drop and the consumer reset.
-            pending_msgs_limit=1_000_000,
-            pending_bytes_limit=1024 * 1024 * 1024,
-        )
+        info = await self._bus.js.stream_info(self._bus.settings.stream)
+        self._tail = StreamTail(self._bus, start=info.state.last_seq + 1, name="gateway-hub")
+        await self._tail.__aenter__()
+        self._task = asyncio.create_task(self._dispatch(self._tail), name="gateway-hub")
 
     def close_all(self, reason: str) -> None:
         """End every client's subscription with `reason` (the server is going down)."""
@@ -102,10 +98,14 @@ class Hub:
 
     async def stop(self) -> None:
         self.close_all(SHUTDOWN)
-        if self._sub is not None:
-            with contextlib.suppress(Exception):
-                await self._sub.unsubscribe()
-            self._sub = None
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self._tail is not None:
+            await self._tail.__aexit__(None, None, None)
+            self._tail = None
 
     def subscribe(self, project_id: str) -> Subscription:
         sub = Subscription(self, project_id, self._buffer)
@@ -123,25 +123,26 @@ class Hub:
     def clients(self) -> int:
         return sum(len(subs) for subs in self._by_project.values())
 
-    async def _on_message(self, msg: Msg) -> None:
-        position = msg.metadata.sequence.stream
-        self.high_water = max(self.high_water, position)
+    async def _dispatch(self, tail: StreamTail) -> None:
+        while True:
+            for message in await tail.next_batch(256):
+                self._offer(message)
+                # Let the clients' senders run between messages: a burst of events for one
+                # project must not fill every client's buffer before any of them gets a turn.
+                await asyncio.sleep(0)
+
+    def _offer(self, message: StreamMessage) -> None:
         try:
-            project_id, _ = parse_subject(msg.subject)
+            project_id, _ = parse_subject(message.subject)
         except ValueError:
             return
         subs = self._by_project.get(project_id)
         if not subs:
             return
-        try:
-            event = decode(msg.subject, msg.data)
-        except InvalidEvent as error:
-            log.warning("skipping invalid event at %d: %s", position, error)
+        event = readable(message.position, message.subject, message.data)
+        if event is None:
             return
-        item = self._item(position, event)
+        item = self._item(message.position, event)
         for sub in list(subs):
             sub.offer(item)
             self.delivered += 1
-        # Let the clients' senders run between messages: a burst of events for one project must
-        # not fill every client's buffer before any of them gets a turn to drain it.
-        await asyncio.sleep(0)

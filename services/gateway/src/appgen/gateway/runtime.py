@@ -10,15 +10,14 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
-from appgen.events import Event, EventBus, open_bus
+from appgen.events import Event, EventBus, StreamLog, open_bus
 from appgen.events.blobs import BlobStore
 from appgen.gateway.feed import Feed
 from appgen.gateway.hub import Hub
-from appgen.gateway.messages import FeedItem
-from appgen.gateway.reader import StreamReader
+from appgen.gateway.messages import FeedItem, ItemMaker
 from appgen.gateway.settings import Settings
 from appgen.gateway.tokens import Signer
-from appgen.store import EventStore, KeyStore, QuotaStore
+from appgen.store import EventStore, KeyStore, QuotaStore, StoredLog
 
 log = logging.getLogger(__name__)
 SIGNING_SECRET = "signing"
@@ -29,8 +28,11 @@ class Runtime:
     settings: Settings
     bus: EventBus
     store: EventStore
+    # Every read of a project's history goes through this one port (`appgen.events.log`).
+    log: StoredLog
     blobs: BlobStore
-    reader: StreamReader
+    # Makes the message a client receives for an event.
+    items: ItemMaker
     hub: Hub
     keys: KeyStore
     quotas: QuotaStore
@@ -41,8 +43,8 @@ class Runtime:
     def feed(self, project_id: str, since: int, *, idle_s: float | None = None) -> Feed:
         """One client's feed of the project's events after `since` (see `Feed`)."""
         return Feed(
-            store=self.store,
-            reader=self.reader,
+            log=self.log,
+            items=self.items,
             hub=self.hub,
             project_id=project_id,
             since=since,
@@ -98,8 +100,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             settings=settings,
             bus=bus,
             store=store,
+            log=StoredLog(store, StreamLog(bus.js, bus.settings)),
             blobs=await BlobStore.open(bus),
-            reader=StreamReader(bus, item=items),
+            items=items,
             hub=hub,
             keys=keys,
             quotas=quotas,

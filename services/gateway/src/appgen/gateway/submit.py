@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from appgen.events import (
     EventBus,
     EventMetadata,
+    ProjectLog,
     ProjectRequested,
     new_project_id,
     project_event_id,
 )
 from appgen.gateway.problems import ProblemError
-from appgen.gateway.reader import StreamReader
-from appgen.store import EventStore
 
 # Namespace for project ids derived from an Idempotency-Key.
 _KEY_NAMESPACE = uuid.UUID("0b8f3e52-6a51-4c1e-8d0a-2f7c9e4b1a66")
@@ -56,21 +55,18 @@ def choose_project_id(
     return new_project_id()
 
 
-async def existing_prompt(store: EventStore, reader: StreamReader, project_id: str) -> str | None:
-    """The prompt of an existing project, or None if there is no such project."""
-    first = await reader.first(project_id)
-    if first is not None and isinstance(first.event, ProjectRequested):
-        return first.event.prompt
-    state = await store.project_state(project_id)
-    if state is not None:
-        return state.prompt or ""
-    return None
+async def existing_prompt(log: ProjectLog, project_id: str) -> str | None:
+    """The prompt of an existing project ("" if its first event is no request), or None if
+    there is no such project."""
+    first = await log.first(project_id)
+    if first is None:
+        return None
+    return first[1].prompt if isinstance(first[1], ProjectRequested) else ""
 
 
 async def submit(
     bus: EventBus,
-    store: EventStore,
-    reader: StreamReader,
+    log: ProjectLog,
     *,
     project_id: str,
     prompt: str,
@@ -80,7 +76,7 @@ async def submit(
 
     A different prompt under an existing id is a conflict: the id names one request.
     """
-    existing = await existing_prompt(store, reader, project_id)
+    existing = await existing_prompt(log, project_id)
     if existing is not None:
         if existing and existing != prompt:
             raise ProblemError(

@@ -15,9 +15,9 @@ from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import CallerDep
 from appgen.gateway.deps import MAX_POSITION, RuntimeDep
 from appgen.gateway.generations import admitted, request_start_id
-from appgen.gateway.history import events_up_to
 from appgen.gateway.models import Prompt
 from appgen.gateway.problems import Problem, ProblemError
+from appgen.gateway.queries import events_up_to
 from appgen.gateway.runtime import Runtime
 from appgen.gateway.urls import API
 
@@ -89,13 +89,11 @@ async def fork(
         raise ProblemError(409, "A fork needs an id of its own.")
     source = await _source(rt, project_id, at)
     position = source[-1][0]
-    existing = await rt.reader.first(new_id)
+    existing = await rt.log.first(new_id)
     created = existing is None
-    if existing is None and await rt.store.project_state(new_id) is not None:
-        created = False
-    if not created:
+    if existing is not None:
         # A retry of the same fork answers as before; any other project under the id conflicts.
-        if existing is None or existing.event.metadata.copied_from != source[0][1].event_id:
+        if existing[1].metadata.copied_from != source[0][1].event_id:
             raise ProblemError(409, f"Project {new_id} exists already; use a new id.")
         response.status_code = 200
     try:
@@ -114,7 +112,7 @@ async def fork(
     # In order, each acknowledged before the next: the fork's log has the source's order. A retry
     # finishes a fork that was cut short; what it already published has the same ids, which
     # JetStream and the store drop.
-    if created or await rt.bus.last(new_id, ProjectForked) is None:
+    if created or await rt.log.latest(new_id, ProjectForked) is None:
         # A fork is a new project that runs its remaining stages: it counts as a start.
         async with admitted(rt, caller, new_id, request_start_id(new_id)):
             await rt.bus.publish_all(events)

@@ -176,8 +176,9 @@ async def preview_file(
     live = pinned is None and _is_html(write)
     etag = f'"{write.sha256}-{tree.position}"' if live else f'"{write.sha256}"'
     headers["ETag"] = etag
-    # A pinned position at or below what is recorded never changes; the newest may at any time.
-    frozen = pinned is not None and pinned <= tree.position
+    # A pinned position the stream has already passed never changes; the newest may at any
+    # time. The tree is read from the whole log, never from a store with a hole.
+    frozen = pinned is not None and pinned <= rt.hub.high_water
     headers["Cache-Control"] = "public, max-age=31536000, immutable" if frozen else "no-cache"
     if etag in _etags(request.headers.get("if-none-match")):
         return Response(status_code=304, headers=headers)

@@ -125,12 +125,8 @@ async def project_events(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EventPage:
     """The project's events after `since`, in position order, a page at a time."""
-    stored = await rt.store.history(project_id, since=since, limit=limit)
-    items = [rt.reader.item(r.position, r.event) for r in stored]
-    if len(items) < limit:
-        after = items[-1].position if items else since
-        tail = await rt.reader.after(project_id, after, limit=limit - len(items))
-        items.extend(tail)
+    page = await rt.log.read(project_id, after=since, limit=limit)
+    items = [rt.items(position, event) for position, event in page]
     full = len(items) == limit
     return EventPage(
         project_id=project_id,

@@ -15,8 +15,8 @@ from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import CallerDep
 from appgen.gateway.deps import RuntimeDep
 from appgen.gateway.generations import admitted
-from appgen.gateway.history import events_up_to
 from appgen.gateway.problems import Problem, ProblemError
+from appgen.gateway.queries import events_up_to
 from appgen.gateway.urls import API
 
 router = APIRouter(prefix=API, tags=["replay"])

@@ -1,23 +1,34 @@
-"""How fast events reach PostgreSQL: through the recorder, and straight through `append`.
+"""How fast events reach PostgreSQL: through the recorder, beside the eventsourcing library.
 
-`python -m bench recorder [--events N] [--single N]` starts its own nats-server and PostgreSQL
-in a temporary folder, so it measures nothing else running on the machine but itself.
+`python -m bench recorder [--events N] [--single N]` starts its own nats-server (every publish
+fsync'd) and PostgreSQL in a temporary folder, so it measures nothing else running on the
+machine but itself. In one run, against the same PostgreSQL:
+- the events published to JetStream (`publish_async`), then the tracked recorder reading them
+  from the stream in order into PostgreSQL with the high-water mark (NATS -> recorder ->
+  Postgres, end to end);
+- the eventsourcing library's Postgres recorder saving 100 aggregates (300 events) per
+  transaction, and one aggregate (3 events) per transaction, with payloads of the same size;
+- `EventStore.append` straight, in batches and one row per transaction.
+It prints the recorder's rate as a ratio of eventsourcing's 300-event transactions (target 1.5).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import time
 from collections.abc import Iterator
-from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from uuid import UUID
 
 import asyncpg
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
 
-from appgen.events import Event, NatsSettings, encode, open_bus, serve_worker
+from appgen.events import Event, NatsSettings, encode, open_bus
 from appgen.events.subjects import subject_for
-from appgen.recorder.__main__ import worker_factory
+from appgen.recorder.__main__ import serve_recorder
 from appgen.recorder.settings import RecorderSettings
 from appgen.stack import NatsServer, PostgresServer
 from appgen.store import EventStore
@@ -68,25 +79,71 @@ async def publish(nats_url: str, events: list[Event]) -> Result:
 
 
 async def through_recorder(nats_url: str, database_url: str, total: int) -> Result:
+    """The recorder from an empty store until its mark has passed every published event."""
     settings = RecorderSettings(nats_url=nats_url, database_url=database_url, migrate=False)
     stop = asyncio.Event()
-    async with AsyncExitStack() as cleanup:
+    store = await EventStore.open(database_url, pool_size=1)
+    try:
         started = time.perf_counter()
-        task = asyncio.create_task(
-            serve_worker(worker_factory(settings, cleanup=cleanup), settings, stop=stop)
-        )
-        while await count_rows(database_url) < total:
+        task = asyncio.create_task(serve_recorder(settings, stop))
+        while await store.high_water() < total:
             if task.done():
                 task.result()
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.05)
         elapsed = time.perf_counter() - started
         stop.set()
         await task
-    note = (
-        f"concurrency {settings.consumer.concurrency}, fetch {settings.consumer.batch}, "
-        f"batch <= {settings.batch_max}"
-    )
+    finally:
+        await store.close()
+    rows = await count_rows(database_url)
+    if rows != total:
+        raise AssertionError(f"the recorder stored {rows} of {total} events")
+    note = f"in stream order, mark in each transaction, <= {settings.batch_max} per transaction"
     return Result("NATS -> recorder -> Postgres", total, elapsed, note)
+
+
+class Project(Aggregate):
+    """An eventsourcing aggregate whose three events carry what appgen's carry, byte for byte."""
+
+    @event("Requested")
+    def __init__(self, payload: str) -> None:
+        self.payload = payload
+
+    @event("Progressed")
+    def progress(self, payload: str) -> None:
+        self.payload = payload
+
+
+def eventsourcing_saves(
+    postgres: PostgresServer, database: str, aggregates_per_save: int, saves: int, size: int
+) -> Result:
+    """eventsourcing's Postgres recorder (psycopg), each save one transaction of whole aggregates."""
+    os.environ.update(
+        PERSISTENCE_MODULE="eventsourcing.postgres",
+        POSTGRES_DBNAME=database,
+        POSTGRES_HOST=postgres.socket_dir,
+        POSTGRES_PORT="5432",
+        POSTGRES_USER="postgres",
+        POSTGRES_PASSWORD="",
+    )
+    app = Application[UUID]()
+    payload = "x" * size
+    try:
+        started = time.perf_counter()
+        for _ in range(saves):
+            batch = []
+            for _ in range(aggregates_per_save):
+                aggregate = Project(payload)
+                aggregate.progress(payload)
+                aggregate.progress(payload)
+                batch.append(aggregate)
+            app.save(*batch)
+        elapsed = time.perf_counter() - started
+    finally:
+        app.close()
+    events = saves * aggregates_per_save * 3
+    name = f"eventsourcing, {aggregates_per_save} aggregates per save"
+    return Result(name, events, elapsed, f"{aggregates_per_save * 3} events per transaction")
 
 
 async def raw_append(database_url: str, events: list[Event], batch: int) -> Result:
@@ -127,16 +184,34 @@ def print_table(results: list[Result]) -> None:
 
 async def run(nats: NatsServer, postgres: PostgresServer, args: argparse.Namespace) -> None:
     events = make_events(args.events)
-    urls = {name: postgres.create_database(f"bench_{name}") for name in ("rec", "raw", "one")}
-    for url in urls.values():
-        await asyncio.to_thread(upgrade_to_head, url)
-    results = [await publish(nats.url, events)]
-    results.append(await through_recorder(nats.url, urls["rec"], len(events)))
+    size = round(sum(len(encode(e)) for e in events) / len(events))
+    names = ("rec", "raw", "one", "es300", "es3")
+    urls = {name: postgres.create_database(f"bench_{name}") for name in names}
+    for name in ("rec", "raw", "one"):
+        await asyncio.to_thread(upgrade_to_head, urls[name])
+    published = await publish(nats.url, events)
+    recorded = await through_recorder(nats.url, urls["rec"], len(events))
+    # The payload is what remains of an appgen event's size once eventsourcing adds its own.
+    payload = max(size - 150, 1)
+    es300 = await asyncio.to_thread(
+        eventsourcing_saves, postgres, "bench_es300", 100, max(len(events) // 300, 1), payload
+    )
+    es3 = await asyncio.to_thread(
+        eventsourcing_saves, postgres, "bench_es3", 1, max(args.single // 3, 1), payload
+    )
+    results = [published, recorded, es300, es3]
     results.append(await raw_append(urls["raw"], events, args.batch))
     results.append(await single_rows(urls["one"], events[: args.single]))
-    size = sum(len(encode(e)) for e in events) / len(events)
-    print(f"\n{len(events)} events, {size:.0f} bytes each on average\n")
+    print(f"\n{len(events)} events, {size} bytes each on average\n")
     print_table(results)
+    ratio = recorded.rate / es300.rate
+    verdict = "MET" if ratio >= 1.5 else "MISSED"
+    print(
+        f"\nrecorder / eventsourcing (300 events per transaction): {ratio:.2f} "
+        f"(target >= 1.5: {verdict}); / eventsourcing (3 per transaction): "
+        f"{recorded.rate / es3.rate:.2f}; publish_async with fsync / recorder: "
+        f"{published.rate / recorded.rate:.2f}"
+    )
 
 
 def main() -> None:

@@ -16,13 +16,14 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Any
 
 import nats.errors
 from nats.aio.msg import Msg
-from nats.aio.subscription import Subscription
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import Error as JetStreamError
 
@@ -53,6 +54,18 @@ class _Restart(Exception):
     """The consumer cannot be trusted to go on in order: make it again from the next position."""
 
 
+@dataclass
+class _Pulls:
+    """One consumer's pull requests: how many messages each still owes, oldest first."""
+
+    failed: asyncio.Future[None]
+    owed: deque[int] = field(default_factory=deque)
+    # The consumer sequence due next: any other means a message was lost on the way.
+    expected: int = 1
+    heard: float = field(default_factory=time.monotonic)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 class StreamTail:
     """The stream's messages from position `start` on, in order, buffered up to `buffer`.
 
@@ -77,7 +90,7 @@ class StreamTail:
             raise ValueError("stream positions start at 1")
         self._bus = bus
         self._subject = subject or all_events()
-        self._batch = min(batch, buffer)
+        self._batch = max(min(batch, buffer // 2), 1)
         self._buffer_size = buffer
         self._expires_s = expires_s
         self._heartbeat_s = heartbeat_s
@@ -125,22 +138,17 @@ class StreamTail:
     async def _run(self) -> None:
         delay = 0.0
         while True:
+            read_from = self._next
             try:
                 await self._consume()
             except _Restart as why:
                 self.restarts += 1
                 log.info("%s: reading again from %d (%s)", self._name, self._next, why)
-                delay = 0.0
             except (nats.errors.Error, JetStreamError, OSError) as error:
                 self.restarts += 1
-                delay = min(max(delay * 2, 0.05), 1.0)
-                log.warning(
-                    "%s: stream read failed at %d (%r); again in %.2fs",
-                    self._name,
-                    self._next,
-                    error,
-                    delay,
-                )
+                log.warning("%s: stream read failed at %d (%r)", self._name, self._next, error)
+            # Again at once after progress; a server that keeps refusing is asked less often.
+            delay = 0.0 if self._next > read_from else min(max(delay * 2, 0.05), 1.0)
             await asyncio.sleep(delay)
 
     async def _consume(self) -> None:
@@ -158,60 +166,100 @@ class StreamTail:
                 inactive_threshold=max(self._expires_s * 2, 30.0),
             ),
         )
-        consumer = info.name
+        pulls = _Pulls(asyncio.get_running_loop().create_future())
+
+        async def on_message(msg: Msg) -> None:
+            if not pulls.failed.done():
+                try:
+                    self._receive(msg, pulls)
+                except _Restart as why:
+                    pulls.failed.set_exception(why)
+
         inbox = nc.new_inbox()
-        subscription = await nc.subscribe(inbox, pending_msgs_limit=-1, pending_bytes_limit=-1)
+        subscription = await nc.subscribe(
+            inbox, cb=on_message, pending_msgs_limit=-1, pending_bytes_limit=-1
+        )
         try:
-            await self._pull(subscription, f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}", inbox)
+            await self._request(pulls, f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{info.name}", inbox)
         finally:
+            pulls.failed.cancel()
             with contextlib.suppress(Exception):
                 await subscription.unsubscribe()
             with contextlib.suppress(Exception):
-                await js.delete_consumer(stream, consumer)
+                await js.delete_consumer(stream, info.name)
 
-    async def _pull(self, subscription: Subscription, request_subject: str, inbox: str) -> None:
-        # Nothing at all (no message, no heartbeat) for this long means the request is gone:
-        # a reconnect dropped it, or the server lost the consumer.
-        silence_s = self._heartbeat_s * 2.5
-        expected = 1
-        while True:
-            await self._wait_for_room()
-            request = {
+    async def _request(self, pulls: _Pulls, subject: str, inbox: str) -> None:
+        """Keep up to two pull requests waiting while there is room; watch that they are heard.
+
+        Two, so the server always has one to fill while the client reads the other's messages.
+        """
+        request = json.dumps(
+            {
                 "batch": self._batch,
                 "expires": int(self._expires_s * _NS),
                 "idle_heartbeat": int(self._heartbeat_s * _NS),
             }
-            await self._bus.nc.publish(request_subject, json.dumps(request).encode(), reply=inbox)
-            received = 0
-            while received < self._batch:
-                try:
-                    msg = await subscription.next_msg(timeout=silence_s)
-                except nats.errors.TimeoutError:
-                    raise _Restart(f"no message or heartbeat for {silence_s:.1f}s") from None
-                status = msg.headers.get(_STATUS) if msg.headers else None
-                if status is None:
-                    expected = self._take(msg, expected)
-                    received += 1
-                elif status == _HEARTBEAT:
-                    continue
-                elif status in (_EXPIRED, _NO_MESSAGES):
-                    break
-                else:
-                    described = msg.headers.get(_DESCRIPTION, "") if msg.headers else ""
-                    raise _Restart(f"the server said {status} {described}".strip())
+        ).encode()
+        # Nothing at all (no message, no heartbeat) for this long means the requests are gone:
+        # a reconnect dropped them, or the server lost the consumer.
+        silence_s = self._heartbeat_s * 2.5
+        while True:
+            while len(pulls.owed) < 2 and self._has_room(len(pulls.owed) + 1):
+                if not pulls.owed:
+                    pulls.heard = time.monotonic()
+                pulls.owed.append(self._batch)
+                await self._bus.nc.publish(subject, request, reply=inbox)
+            pulls.changed.clear()
+            self._drained.clear()
+            waits: list[asyncio.Future[Any]] = [
+                asyncio.ensure_future(pulls.changed.wait()),
+                asyncio.ensure_future(self._drained.wait()),
+            ]
+            try:
+                await asyncio.wait(
+                    [pulls.failed, *waits],
+                    timeout=self._heartbeat_s,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+            finally:
+                for waiter in waits:
+                    waiter.cancel()
+            if pulls.failed.done():
+                pulls.failed.result()
+            if pulls.owed and time.monotonic() - pulls.heard > silence_s:
+                raise _Restart(f"no message or heartbeat for {silence_s:.1f}s")
 
-    def _take(self, msg: Msg, expected: int) -> int:
+    def _receive(self, msg: Msg, pulls: _Pulls) -> None:
+        pulls.heard = time.monotonic()
+        status = msg.headers.get(_STATUS) if msg.headers else None
+        if status is None:
+            self._take(msg, pulls)
+            if pulls.owed:
+                pulls.owed[0] -= 1
+                if pulls.owed[0] <= 0:
+                    pulls.owed.popleft()
+                    pulls.changed.set()
+        elif status == _HEARTBEAT:
+            return
+        elif status in (_EXPIRED, _NO_MESSAGES):
+            # Requests expire in the order they were made: this is the oldest one's end.
+            if pulls.owed:
+                pulls.owed.popleft()
+            pulls.changed.set()
+        else:
+            described = msg.headers.get(_DESCRIPTION, "") if msg.headers else ""
+            raise _Restart(f"the server said {status} {described}".strip())
+
+    def _take(self, msg: Msg, pulls: _Pulls) -> None:
         sequence = msg.metadata.sequence
-        if sequence.consumer != expected:
-            raise _Restart(f"consumer sequence {sequence.consumer} where {expected} was due")
+        if sequence.consumer != pulls.expected:
+            raise _Restart(f"consumer sequence {sequence.consumer} where {pulls.expected} was due")
         if sequence.stream < self._next:
             raise _Restart(f"position {sequence.stream} again after {self._next - 1}")
         self._buffer.append(StreamMessage(sequence.stream, msg.subject, msg.data))
         self._next = sequence.stream + 1
+        pulls.expected += 1
         self._arrived.set()
-        return expected + 1
 
-    async def _wait_for_room(self) -> None:
-        while len(self._buffer) + self._batch > self._buffer_size:
-            self._drained.clear()
-            await self._drained.wait()
+    def _has_room(self, requests: int) -> bool:
+        return len(self._buffer) + self._batch * requests <= self._buffer_size

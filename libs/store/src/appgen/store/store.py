@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -83,6 +83,7 @@ class EventStore:
         expected: int,
         position: int,
         unreadable: Sequence[Unreadable] = (),
+        raw: Mapping[int, bytes] | None = None,
         name: str = RECORDER,
     ) -> list[tuple[int, Event]]:
         """Store a batch read in stream order and move the mark from `expected` to `position`,
@@ -91,11 +92,13 @@ class EventStore:
         Every stream position in `(expected, position]` must be in `records` or `unreadable`
         (or not exist in the stream any more): that is what makes the store complete below the
         mark. Raises `CheckpointMoved`, having written nothing, if the mark is not at `expected`.
+        `raw` maps a position to the JSON its event was published as, stored as it is rather
+        than serialised again.
         """
         if position < expected:
             raise ValueError(f"the mark cannot go back from {expected} to {position}")
         async with self._engine.begin() as conn:
-            inserted = await _insert(conn, records)
+            inserted = await _insert(conn, records, raw)
             if unreadable:
                 await conn.execute(sql.INSERT_UNREADABLE, _unreadable_columns(unreadable))
             moved = await conn.execute(
@@ -251,13 +254,15 @@ def _range(project_id: str, since: int, until: int | None, limit: int) -> dict[s
 
 
 async def _insert(
-    conn: AsyncConnection, records: Sequence[tuple[int, Event]]
+    conn: AsyncConnection,
+    records: Sequence[tuple[int, Event]],
+    raw: Mapping[int, bytes] | None = None,
 ) -> list[tuple[int, Event]]:
     """Insert what is new of `records` and fold it into `projects`; returns what was new."""
     rows = _first_of_each(records)
     inserted: list[tuple[int, Event]] = []
     for chunk in _chunks(rows, BATCH_ROWS):
-        result = await conn.execute(sql.INSERT_EVENTS, _event_columns(chunk))
+        result = await conn.execute(sql.INSERT_EVENTS, _event_columns(chunk, raw or {}))
         positions = {row[0] for row in result}
         inserted.extend(record for record in chunk if record[0] in positions)
     if inserted:
@@ -294,7 +299,7 @@ def _chunks(rows: list[tuple[int, Event]], size: int) -> Iterator[list[tuple[int
         yield rows[start : start + size]
 
 
-def _event_columns(rows: list[tuple[int, Event]]) -> dict[str, list[Any]]:
+def _event_columns(rows: list[tuple[int, Event]], raw: Mapping[int, bytes]) -> dict[str, list[Any]]:
     columns: dict[str, list[Any]] = {
         name: []
         for name in (
@@ -315,7 +320,10 @@ def _event_columns(rows: list[tuple[int, Event]]) -> dict[str, list[Any]]:
         columns["attempt"].append(meta.attempt)
         columns["causation_id"].append(meta.causation_id)
         columns["correlation_id"].append(meta.correlation_id)
-        columns["data"].append(event.model_dump_json())
+        published = raw.get(position)
+        columns["data"].append(
+            published.decode() if published is not None else event.model_dump_json()
+        )
     return columns
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from appgen.events import (
     Event,
@@ -29,6 +30,8 @@ class Batch:
     records: list[tuple[int, Event]]
     unreadable: list[Unreadable]
     last: int
+    # Each event's JSON as published, stored as it is.
+    raw: dict[int, bytes]
 
 
 def sort_batch(messages: Sequence[StreamMessage]) -> Batch:
@@ -44,22 +47,47 @@ def sort_batch(messages: Sequence[StreamMessage]) -> Batch:
             unreadable.append(
                 Unreadable(message.position, message.subject, message.data, str(error))
             )
-    return Batch(records, unreadable, messages[-1].position)
+    raw = {message.position: message.data for message in messages}
+    return Batch(records, unreadable, messages[-1].position, raw)
 
 
-async def observe(log_: ProjectLog, inserted: Sequence[tuple[int, Event]]) -> None:
-    """Time to preview and to completion, once per project: the recorder stores each event once,
-    whichever service published the milestone."""
-    for _, event in inserted:
-        if not isinstance(event, PreviewReady | ProjectCompleted) or event.metadata.copied_from:
-            continue
-        request = await log_.latest(event.project_id, ProjectRequested)
-        if request is None:
-            continue
-        seconds = (event.occurred_at - request[1].occurred_at).total_seconds()
-        histogram = (
-            metrics.TIME_TO_PREVIEW
-            if isinstance(event, PreviewReady)
-            else metrics.TIME_TO_COMPLETION
-        )
-        histogram.observe(max(seconds, 0.0))
+class Milestones:
+    """Time to preview and to completion, observed once per project: the recorder stores each
+    event once, whichever service published the milestone.
+
+    The request's time is remembered as the recorder stores it (a bounded memory, so reading the
+    log is needed only for a project requested before this process started).
+    """
+
+    def __init__(self, log_: ProjectLog, *, remember: int = 50_000) -> None:
+        self._log = log_
+        self._remember = remember
+        self._requested: dict[str, datetime] = {}
+
+    async def observe(self, inserted: Sequence[tuple[int, Event]]) -> None:
+        for _, event in inserted:
+            if isinstance(event, ProjectRequested):
+                self._requested[event.project_id] = event.occurred_at
+                if len(self._requested) > self._remember:
+                    del self._requested[next(iter(self._requested))]
+                continue
+            if not isinstance(event, PreviewReady | ProjectCompleted):
+                continue
+            if event.metadata.copied_from:
+                continue
+            requested = await self._requested_at(event.project_id)
+            if requested is None:
+                continue
+            seconds = (event.occurred_at - requested).total_seconds()
+            histogram = (
+                metrics.TIME_TO_PREVIEW
+                if isinstance(event, PreviewReady)
+                else metrics.TIME_TO_COMPLETION
+            )
+            histogram.observe(max(seconds, 0.0))
+
+    async def _requested_at(self, project_id: str) -> datetime | None:
+        if project_id in self._requested:
+            return self._requested[project_id]
+        found = await self._log.latest(project_id, ProjectRequested)
+        return found[1].occurred_at if found is not None else None

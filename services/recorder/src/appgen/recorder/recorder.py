@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from appgen.events import EventBus, metrics
 from appgen.events.tail import StreamMessage, StreamTail
-from appgen.recorder.handlers import observe, sort_batch
+from appgen.recorder.handlers import Milestones, sort_batch
 from appgen.recorder.leader import NotLeading, leadership
 from appgen.recorder.settings import RecorderSettings
 from appgen.store import CheckpointMoved, EventStore
@@ -37,6 +37,7 @@ class Recorder:
         self._bus = bus
         self._store = store
         self._settings = settings
+        self._milestones = Milestones(bus.log)
         self.batches = 0
         self.written = 0
 
@@ -91,7 +92,11 @@ class Recorder:
             started = time.perf_counter()
             try:
                 inserted = await self._store.append_tracked(
-                    batch.records, expected=mark, position=batch.last, unreadable=batch.unreadable
+                    batch.records,
+                    expected=mark,
+                    position=batch.last,
+                    unreadable=batch.unreadable,
+                    raw=batch.raw,
                 )
             except CheckpointMoved:
                 raise
@@ -118,7 +123,7 @@ class Recorder:
         self.batches += 1
         self.written += len(inserted)
         try:
-            await observe(self._bus.log, inserted)
+            await self._milestones.observe(inserted)
         except Exception as error:
             log.warning("could not observe time to preview: %r", error)
         return batch.last

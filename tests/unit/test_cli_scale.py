@@ -33,7 +33,6 @@ def test_whitespace_around_parts_is_tolerated() -> None:
         ("screens=1.5", "not a whole number"),
         ("screens=0", "at least 1"),
         ("screens=-2", "at least 1"),
-        ("recorder=2", "runs as one process"),
         ("gateway=2", "runs as one process"),
     ],
 )
@@ -51,7 +50,7 @@ def test_the_error_lists_what_can_be_scaled() -> None:
     with pytest.raises(ScaleError) as caught:
         parse_scale(["screen=2"])
     assert "screens" in str(caught.value)
-    assert "recorder" not in str(caught.value)
+    assert "gateway" not in str(caught.value)
 
 
 def test_plan_runs_n_of_a_scaled_service_and_one_of_the_rest_in_start_order() -> None:

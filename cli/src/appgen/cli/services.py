@@ -37,7 +37,8 @@ class Service:
 # Start order: the recorder first so nothing published waits for it; the gateway last, so
 # the page only answers once the pipeline behind it is running.
 SERVICES: tuple[Service, ...] = (
-    Service("recorder", "it is the events table's only writer, which keeps positions gap-free"),
+    # More than one is a hot standby: one writes while it holds the lead, the others wait for it.
+    Service("recorder"),
     Service("analyzer"),
     Service("scaffolder"),
     Service("screens"),

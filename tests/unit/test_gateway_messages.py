@@ -16,33 +16,33 @@ from appgen.gateway.hub import TOO_SLOW, Hub
 from appgen.gateway.messages import FeedItem
 from appgen.store.samples import sample_history
 
-# The earlier generator's clients read exactly these keys of `data`.
-LEGACY_DATA_KEYS = {"stage", "message", "progress"}
 
-
-def test_every_message_is_a_superset_of_the_earlier_generators() -> None:
+def test_every_message_carries_the_event_and_a_line_for_a_person() -> None:
     for position, event in enumerate(sample_history(screens=3, images=2), start=1):
         message = FeedItem(position, event).message()
         assert message["type"] in {"progress", "complete", "error"}
-        assert message["data"].keys() >= LEGACY_DATA_KEYS
         assert message["position"] == position
         assert message["event_id"] == str(event.event_id)
         assert message["event_type"] == event.type
-        assert message["stage"] == message["data"]["stage"] == event.current_stage.value
+        assert message["stage"] == event.current_stage.value
+        assert message["data"]["progress"] == message["progress"] == event.progress
+        # The earlier generator's fields are the WebSocket's (appgen.gateway.compat), not here.
+        assert "stage" not in message["data"]
+        assert "screens_added" not in message["data"]
         assert message["data"]["message"], f"{event.type} has no human message"
         # Files are announced by path; their content has its own endpoints.
         for path in message["data"].get("files", []):
             assert isinstance(path, str)
 
 
-def test_preview_completion_and_screens_carry_the_legacy_fields() -> None:
+def test_preview_and_completion_carry_the_preview_path() -> None:
     history = sample_history(screens=3, images=1)
     messages = {e.type: FeedItem(i, e).message() for i, e in enumerate(history, start=1)}
     preview = messages[PreviewReady.__name__]
     assert preview["data"]["preview_url"].startswith("/preview/")
     assert messages[ProjectCompleted.__name__]["type"] == "complete"
     screens = [FeedItem(0, e).message() for e in history if isinstance(e, ScreenAdded)]
-    assert [m["data"]["screens_added"] for m in screens] == [1, 2, 3]
+    assert [m["data"]["title"] for m in screens] == ["Screen 0", "Screen 1", "Screen 2"]
 
 
 def test_a_failure_is_an_error_message_with_the_reason() -> None:

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from appgen.gateway import problems
 from appgen.gateway.access import guard
 from appgen.gateway.auth import check_exposure
+from appgen.gateway.compat import OpenSockets
 from appgen.gateway.headers import SecurityHeaders
 from appgen.gateway.limits import BodyLimits
 from appgen.gateway.problems import PROBLEM_JSON, Problem
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(guard)],
     )
     app.state.settings = settings
+    app.state.sockets = OpenSockets()
     problems.install(app)
 
     async def on_crash(request: Request, error: Exception) -> JSONResponse:

@@ -79,7 +79,8 @@ async def authenticate(conn: HTTPConnection, rt: Runtime) -> Caller:
     if not credential:
         raise _unauthorized(
             "This endpoint needs an API key: send `Authorization: Bearer <key>` "
-            "(`appgen keys create` makes one; `appgen up` writes a local one)."
+            "(`appgen keys create` makes one; `appgen up` writes a local one). For clients on "
+            "this machine that send no key, run `appgen up --no-auth`."
         )
     if credential.startswith(TOKEN_PREFIX):
         key_id = rt.signer.token_key(credential)

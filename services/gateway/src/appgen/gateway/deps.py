@@ -8,6 +8,7 @@ from fastapi import Depends, Path
 from starlette.requests import HTTPConnection
 
 from appgen.events.ids import PROJECT_ID_PATTERN
+from appgen.gateway.compat import OpenSockets
 from appgen.gateway.runtime import Runtime
 
 
@@ -17,6 +18,14 @@ def get_runtime(conn: HTTPConnection) -> Runtime:
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_sockets(conn: HTTPConnection) -> OpenSockets:
+    sockets: OpenSockets = conn.app.state.sockets
+    return sockets
+
+
+SocketsDep = Annotated[OpenSockets, Depends(get_sockets)]
 ProjectIdPath = Annotated[
     str,
     Path(pattern=PROJECT_ID_PATTERN, description="A project id: letters, digits, `_` and `-`."),

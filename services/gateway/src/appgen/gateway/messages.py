@@ -1,14 +1,14 @@
-"""What a client receives for each event: the documented message shape (docs/protocol.md).
+"""What a client receives for each event: appgen's message shape (docs/protocol.md).
 
-A superset of the earlier generator's `{"type": "progress"|"complete"|"error", "data": {stage,
-message, progress, preview_url, screens_added}}`, so its clients keep working.
+The WebSocket adds the earlier generator's fields to it (`appgen.gateway.compat`), so that
+generator's clients keep working; REST and SSE carry it as built here.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
@@ -98,6 +98,10 @@ class FeedItem:
     event: Event
     # The project's signed preview link, which replaces the pipeline's unsigned preview path.
     preview_path: str | None = None
+    # Other renderings of this item (the compatibility layer's), each built once per key.
+    _variants: dict[Hashable, str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def message(self) -> dict[str, Any]:
         event = self.event
@@ -105,17 +109,11 @@ class FeedItem:
         # Files are large and have their own endpoints; clients get the paths written.
         if "files" in data:
             data["files"] = [write["path"] for write in data["files"]]
-        data.update(
-            stage=event.current_stage.value,
-            message=human_message(event),
-            progress=event.progress,
-        )
+        data.update(message=human_message(event), progress=event.progress)
         preview = _preview_path(event)
         if preview is not None:
             # Relative to the gateway's origin, which differs between clients of one item.
             data["preview_url"] = self.preview_path or preview
-        if isinstance(event, ScreenAdded):
-            data["screens_added"] = event.index + 1
         return {
             "type": message_type(event),
             "position": self.position,
@@ -134,6 +132,14 @@ class FeedItem:
     @cached_property
     def json(self) -> str:
         return json.dumps(self.message(), separators=(",", ":"))
+
+    def variant(self, key: Hashable, build: Callable[[], str]) -> str:
+        """Another rendering of this item: built by `build` for the first client with `key`,
+        then shared by every client with the same key (as `json` is by every client)."""
+        text = self._variants.get(key)
+        if text is None:
+            text = self._variants[key] = build()
+        return text
 
 
 ItemMaker = Callable[[int, Event], FeedItem]

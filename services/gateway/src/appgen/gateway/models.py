@@ -149,3 +149,50 @@ class LegacyStatus(BaseModel):
     preview_url: str | None
     screens_added: int
     error: str | None
+
+
+# The earlier generator's bounds on a streaming request's prompt.
+LEGACY_MIN_PROMPT = 10
+LEGACY_MAX_PROMPT = 5000
+
+
+def check_legacy_prompt(prompt: str) -> str:
+    if len(prompt) > MAX_PROMPT_LENGTH:
+        raise ValueError(f"appgen takes prompts of at most {MAX_PROMPT_LENGTH} characters")
+    return check_prompt(prompt)
+
+
+class StreamGenerate(BaseModel):
+    """The earlier generator's streaming request. Its prompt bounds were 10-5,000 characters;
+    appgen takes at most 4,000 of them (a longer prompt is a 422 that says so)."""
+
+    prompt: Annotated[
+        str,
+        Field(
+            min_length=LEGACY_MIN_PROMPT,
+            max_length=LEGACY_MAX_PROMPT,
+            examples=["Create a todo list app with due dates"],
+        ),
+        AfterValidator(check_legacy_prompt),
+    ]
+    user_id: str | None = Field(
+        default=None, max_length=200, description="Ignored: a project belongs to the caller's key."
+    )
+    template_id: str | None = Field(default=None, max_length=200, description="Ignored.")
+    fast_mode: bool | None = Field(
+        default=False, description="Ignored: screens always arrive after the preview is live."
+    )
+
+
+class StreamAccepted(BaseModel):
+    project_id: str
+    websocket_url: str = Field(description="Absolute: where to follow the generation.")
+    message: str
+
+
+class StreamStatus(BaseModel):
+    project_id: str
+    active_connections: int = Field(
+        description="WebSockets following the project on the gateway process that answers."
+    )
+    status: Literal["active", "inactive"]

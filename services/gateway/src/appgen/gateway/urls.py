@@ -15,9 +15,14 @@ API = "/api/v1"
 
 
 def origin(conn: HTTPConnection, settings: Settings) -> str:
+    """The http(s) origin clients reach the gateway at (for a WebSocket too: links it hands
+    out are for pages and files)."""
     if settings.public_url:
         return settings.public_url.rstrip("/")
-    return str(conn.base_url).rstrip("/")
+    base = str(conn.base_url).rstrip("/")
+    if conn.url.scheme in ("ws", "wss"):
+        return "http" + base.removeprefix("ws")
+    return base
 
 
 def ws_origin(http_origin: str) -> str:

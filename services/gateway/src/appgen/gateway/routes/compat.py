@@ -1,6 +1,9 @@
-"""The earlier generator's API, kept so its clients keep working: POST /generate, GET /status."""
+"""The earlier generator's API, kept so its clients keep working: POST /generate, GET /status,
+POST /api/v1/generate-stream and GET /api/v1/stream-status (docs/protocol.md)."""
 
 from __future__ import annotations
+
+import uuid
 
 from fastapi import APIRouter, Request
 
@@ -9,9 +12,16 @@ from appgen.events.projection import ProjectState
 from appgen.gateway import queries
 from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import CallerDep
-from appgen.gateway.deps import RuntimeDep
+from appgen.gateway.deps import RuntimeDep, SocketsDep
 from appgen.gateway.generations import start_generation
-from appgen.gateway.models import LegacyAccepted, LegacyGenerate, LegacyStatus
+from appgen.gateway.models import (
+    LegacyAccepted,
+    LegacyGenerate,
+    LegacyStatus,
+    StreamAccepted,
+    StreamGenerate,
+    StreamStatus,
+)
 from appgen.gateway.problems import Problem
 from appgen.gateway.urls import links, origin, preview_path
 
@@ -59,4 +69,37 @@ async def status(project_id: OwnedProjectId, request: Request, rt: RuntimeDep) -
         preview_url=f"{base}{preview_path(request, project_id)}" if state.preview_path else None,
         screens_added=len(state.screens),
         error=state.failure_reason,
+    )
+
+
+@router.post("/api/v1/generate-stream", response_model=StreamAccepted)
+async def generate_stream(
+    body: StreamGenerate, request: Request, rt: RuntimeDep, caller: CallerDep
+) -> StreamAccepted:
+    """Start a generation and say where to follow it (the earlier generator's streaming request).
+
+    The generation starts at once; a `start` with the same prompt on the socket then starts
+    nothing more. `user_id`, `template_id` and `fast_mode` are accepted and ignored."""
+    # The earlier generator's ids were hyphenated UUIDs, and its clients may expect that form.
+    project_id = str(uuid.uuid4())
+    await start_generation(rt, caller, project_id, body.prompt)
+    return StreamAccepted(
+        project_id=project_id,
+        websocket_url=links(request, rt.settings, project_id).websocket_url,
+        message="Generation started; connect to the WebSocket for real-time updates.",
+    )
+
+
+@router.get(
+    "/api/v1/stream-status/{project_id}",
+    response_model=StreamStatus,
+    responses={404: {"model": Problem, "description": "No such project."}},
+)
+async def stream_status(project_id: OwnedProjectId, sockets: SocketsDep) -> StreamStatus:
+    """How many WebSockets follow the project on this gateway process."""
+    count = sockets.count(project_id)
+    return StreamStatus(
+        project_id=project_id,
+        active_connections=count,
+        status="active" if count else "inactive",
     )

@@ -1,8 +1,10 @@
 """WebSocket progress: history after `since`, then live events; `start` creates the project.
 
-Close codes (docs/protocol.md): 1008 no or bad key/token, bad project id, bad `since`, bad
-message or unknown project (another key's project is unknown too); 1013 the client fell too far
-behind or a connection limit is reached; 1001 the server is going down.
+Each message carries appgen's fields and the earlier generator's (`appgen.gateway.compat`), so
+that generator's clients work unchanged. Close codes (docs/protocol.md): 1008 no or bad
+key/token, bad project id, bad `since`, bad message or unknown project (another key's project is
+unknown too); 1013 the client fell too far behind or a connection limit is reached; 1001 the
+server is going down. Before a 1008 or 1013 the socket sends `{"type": "error", "error": ...}`.
 """
 
 from __future__ import annotations
@@ -17,15 +19,18 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.websockets import WebSocketState
 
 from appgen.events import is_project_id, metrics
+from appgen.gateway import queries
 from appgen.gateway.access import may_see, project_owner
-from appgen.gateway.auth import Caller, authenticate
-from appgen.gateway.deps import RuntimeDep
+from appgen.gateway.auth import TOKEN_QUERY, Caller, authenticate
+from appgen.gateway.compat import LegacyView
+from appgen.gateway.deps import RuntimeDep, SocketsDep
 from appgen.gateway.feed import Feed
 from appgen.gateway.generations import start_generation
 from appgen.gateway.hub import SHUTDOWN, TOO_SLOW
 from appgen.gateway.models import Prompt
 from appgen.gateway.problems import ProblemError
 from appgen.gateway.runtime import Runtime
+from appgen.gateway.urls import origin
 
 router = APIRouter(prefix="/api/v1")
 
@@ -33,8 +38,20 @@ GOING_AWAY = 1001
 POLICY = 1008
 TRY_AGAIN_LATER = 1013
 
+# Within a close frame's 123 bytes; the error message before the close has the longer version.
+NO_CREDENTIAL = (
+    "unauthorized: no key or token; use ?access_token= (POST /api/v1/tokens), "
+    "or appgen up --no-auth for keyless local clients"
+)
+NO_CREDENTIAL_DETAIL = (
+    "unauthorized: this socket carries no key or token. Pass ?access_token=<token> (POST "
+    "/api/v1/tokens with your API key makes one); for clients on this machine that cannot, such "
+    "as the earlier generator's demo page, run `appgen up --no-auth`."
+)
+
 
 class StartMessage(BaseModel):
+    # The earlier generator's clients also send `user_id`, `template_id` and `fast_mode`.
     model_config = ConfigDict(extra="ignore")
     action: str
     prompt: Prompt | None = None
@@ -53,11 +70,12 @@ def describe(error: ValidationError) -> str:
 
 
 class Closed(Exception):
-    def __init__(self, code: int, reason: str) -> None:
+    def __init__(self, code: int, reason: str, *, detail: str | None = None) -> None:
         super().__init__(reason)
         self.code = code
-        # A close frame's reason is at most 123 bytes.
+        # A close frame's reason is at most 123 bytes; the error message sent before it is not.
         self.reason = reason.encode()[:123].decode(errors="ignore")
+        self.detail = detail or reason
 
 
 def parse_since(raw: str | None) -> int:
@@ -112,24 +130,36 @@ async def await_start(ws: WebSocket, rt: Runtime, caller: Caller, project_id: st
         raise Closed(POLICY, f"unknown project {project_id}; send start to create it")
 
 
-async def send_loop(ws: WebSocket, feed: Feed) -> None:
+async def send_loop(ws: WebSocket, feed: Feed, view: LegacyView) -> None:
     async for item in feed.items():
         if item is None:
             await ws.send_json({"type": "ping", "position": feed.last})
         else:
             started = time.perf_counter()
-            await ws.send_text(item.json)
+            await ws.send_text(view.render(item))
             metrics.WS_SEND_SECONDS.observe(time.perf_counter() - started)
 
 
-async def serve(ws: WebSocket, rt: Runtime, caller: Caller, project_id: str, since: int) -> None:
-    if not is_project_id(project_id):
-        raise Closed(POLICY, "invalid project id")
+async def seed(view: LegacyView, rt: Runtime, project_id: str, since: int) -> None:
+    """A client resuming after `since` sees the screens, name and progress from before it."""
+    if since <= 0:
+        return
+    try:
+        state = await queries.project_state(rt, project_id, at=since)
+    except ProblemError:
+        return
+    view.seed(state, rt.signer.preview_path(project_id))
+
+
+async def serve(
+    ws: WebSocket, rt: Runtime, caller: Caller, project_id: str, since: int, view: LegacyView
+) -> None:
     if not await exists(rt, caller, project_id):
         await await_start(ws, rt, caller, project_id)
+    await seed(view, rt, project_id, since)
     async with rt.feed(project_id, since, idle_s=rt.settings.heartbeat_s) as feed:
         tasks = {
-            asyncio.ensure_future(send_loop(ws, feed)),
+            asyncio.ensure_future(send_loop(ws, feed, view)),
             asyncio.ensure_future(receive_loop(ws, rt, caller, project_id)),
             asyncio.ensure_future(feed.wait_closed()),
         }
@@ -153,16 +183,25 @@ async def serve(ws: WebSocket, rt: Runtime, caller: Caller, project_id: str, sin
 
 
 @router.websocket("/ws/generate/{project_id}")
-async def generate_socket(ws: WebSocket, project_id: str, rt: RuntimeDep) -> None:
+async def generate_socket(
+    ws: WebSocket, project_id: str, rt: RuntimeDep, sockets: SocketsDep
+) -> None:
     """Progress of one project: every event after `since`, then live ones (docs/protocol.md)."""
     await ws.accept()
     counted: uuid.UUID | None = None
+    view = LegacyView(origin(ws, rt.settings))
     metrics.WS_CONNECTIONS.inc()
     try:
         caller = await _caller(ws, rt)
         counted = await _count(rt, caller)
-        await serve(ws, rt, caller, project_id, parse_since(ws.query_params.get("since")))
+        if not is_project_id(project_id):
+            raise Closed(POLICY, "invalid project id")
+        since = parse_since(ws.query_params.get("since"))
+        with sockets.holding(project_id):
+            await serve(ws, rt, caller, project_id, since, view)
     except Closed as closed:
+        if closed.code in (POLICY, TRY_AGAIN_LATER) and not closed.reason.startswith(TOO_SLOW):
+            await _send(ws, view.refusal(closed.detail, closed.code))
         await _close(ws, closed.code, closed.reason)
     except WebSocketDisconnect:
         return
@@ -180,6 +219,8 @@ async def _caller(ws: WebSocket, rt: Runtime) -> Caller:
     try:
         return await authenticate(ws, rt)
     except ProblemError as error:
+        if "authorization" not in ws.headers and TOKEN_QUERY not in ws.query_params:
+            raise Closed(POLICY, NO_CREDENTIAL, detail=NO_CREDENTIAL_DETAIL) from None
         raise Closed(POLICY, f"unauthorized: {error.detail}") from None
 
 
@@ -199,10 +240,20 @@ async def _count(rt: Runtime, caller: Caller) -> uuid.UUID:
     return connection_id
 
 
-async def _close(ws: WebSocket, code: int, reason: str) -> None:
-    if (
+def _open(ws: WebSocket) -> bool:
+    return (
         ws.application_state is WebSocketState.CONNECTED
         and ws.client_state is WebSocketState.CONNECTED
-    ):
+    )
+
+
+async def _send(ws: WebSocket, text: str) -> None:
+    if _open(ws):
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
+            await ws.send_text(text)
+
+
+async def _close(ws: WebSocket, code: int, reason: str) -> None:
+    if _open(ws):
         with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
             await ws.close(code, reason)

@@ -248,3 +248,19 @@ async def test_up_cleans_up_after_a_killed_run(tmp_path: Path) -> None:
         await interrupt(second, log)
     assert not any(alive(pid) for pid in again.servers.values())
     assert not (data_dir / "postgres" / "postmaster.pid").exists()
+
+
+def test_up_without_keys_beyond_loopback_is_refused_before_anything_starts(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    finished = subprocess.run(
+        [str(APPGEN), "up", "--no-auth", "--host", "0.0.0.0", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    said = finished.stdout + finished.stderr
+    assert finished.returncode == 1, said
+    assert "refusing --no-auth on 0.0.0.0" in said
+    assert "listen on 127.0.0.1" in said
+    assert not data_dir.exists(), "something started"

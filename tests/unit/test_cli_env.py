@@ -11,6 +11,7 @@ from appgen.cli.servers import Servers, postmaster_pid
 from appgen.cli.services import plan
 from appgen.cli.stack import (
     StackOptions,
+    beyond_loopback,
     browse_host,
     child_specs,
     metrics_urls,
@@ -18,6 +19,8 @@ from appgen.cli.stack import (
     web_url,
     with_metrics_ports,
 )
+from appgen.cli.up import no_auth_refusal
+from appgen.gateway.urls import listens_beyond_loopback
 
 pytestmark = pytest.mark.unit
 
@@ -115,3 +118,35 @@ def test_postmaster_pid_reads_the_first_line(tmp_path: Path) -> None:
     assert postmaster_pid(tmp_path) is None
     (tmp_path / "postmaster.pid").write_text("4242\n/data/postgres\n1700000000\n")
     assert postmaster_pid(tmp_path) == 4242
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1", "127.0.0.2", "::1", "localhost", "0.0.0.0", "::", "10.1.2.3", "example.org", ""],
+)
+def test_the_cli_and_the_gateway_agree_on_what_is_beyond_loopback(host: str) -> None:
+    assert beyond_loopback(host) == listens_beyond_loopback(host)
+
+
+def test_no_auth_tells_the_gateway_to_ask_no_key(tmp_path: Path) -> None:
+    options = StackOptions("127.0.0.1", 8123, tmp_path, tuple(plan({})), no_auth=True)
+    specs = {spec.label: spec for spec in child_specs(options, SERVERS)}
+    assert specs["gateway#1"].env["APPGEN_AUTH"] == "off"
+    keys = StackOptions("127.0.0.1", 8123, tmp_path, tuple(plan({})))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("APPGEN_AUTH", raising=False)
+        specs = {spec.label: spec for spec in child_specs(keys, SERVERS)}
+    assert "APPGEN_AUTH" not in specs["gateway#1"].env
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1", "localhost"])
+def test_no_auth_is_allowed_on_loopback(host: str) -> None:
+    assert no_auth_refusal(host) is None
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "my-laptop.local"])
+def test_no_auth_beyond_loopback_is_refused_with_what_to_do(host: str) -> None:
+    refusal = no_auth_refusal(host)
+    assert refusal is not None
+    assert f"refusing --no-auth on {host}" in refusal
+    assert "127.0.0.1" in refusal

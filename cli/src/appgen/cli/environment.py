@@ -16,9 +16,11 @@ class StackEnv:
     gateway_host: str
     gateway_port: int
     data_dir: Path
+    # `appgen up --no-auth`: the gateway asks no key (loopback only; see `beyond_loopback`).
+    no_auth: bool = False
 
     def variables(self) -> dict[str, str]:
-        return {
+        variables = {
             "APPGEN_NATS_URL": self.nats_url,
             "APPGEN_DATABASE_URL": self.database_url,
             "APPGEN_GATEWAY_HOST": self.gateway_host,
@@ -27,6 +29,9 @@ class StackEnv:
             # The gateway hands the page on this machine a token for this key.
             "APPGEN_LOCAL_KEY_FILE": str(self.data_dir / "local-key"),
         }
+        if self.no_auth:
+            variables["APPGEN_AUTH"] = "off"
+        return variables
 
 
 def child_env(parent: Mapping[str, str], stack: StackEnv) -> dict[str, str]:

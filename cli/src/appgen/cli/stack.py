@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import os
 import signal
 import sys
@@ -37,6 +38,16 @@ class StackOptions:
     grace_s: float = 15.0
     # Instance label (screens#2) to the port its Prometheus metrics are served on.
     metrics_ports: dict[str, int] = field(default_factory=dict)
+    # `--no-auth`: no keys, for keyless clients on this machine (refused beyond loopback).
+    no_auth: bool = False
+
+
+def beyond_loopback(host: str) -> bool:
+    """Whether a server bound to `host` is reachable from other machines (the gateway's rule)."""
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host != "localhost"
 
 
 def browse_host(host: str) -> str:
@@ -102,6 +113,7 @@ def child_specs(options: StackOptions, servers: Servers) -> list[ChildSpec]:
             gateway_host=options.host,
             gateway_port=options.port,
             data_dir=options.data_dir,
+            no_auth=options.no_auth,
         ),
     )
     return [
@@ -189,6 +201,11 @@ async def announce_when_ready(
     embedded = " (embedded)"
     output.notice("appgen is up")
     output.notice(f"  web page  {page or 'none: the gateway service is not written yet'}")
+    if options.no_auth:
+        output.warning(
+            "  keys      off (--no-auth): any program on this machine, and any web page open "
+            "in a browser here, can use the API without a key"
+        )
     output.notice(f"  data      {options.data_dir}")
     output.notice(f"  nats      {servers.nats_url}{embedded if servers.nats else ''}")
     output.notice(

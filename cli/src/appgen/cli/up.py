@@ -23,7 +23,14 @@ from appgen.cli.output import Output
 from appgen.cli.scale import ScaleError, parse_scale
 from appgen.cli.servers import Servers, start_servers
 from appgen.cli.services import GATEWAY, SERVICES, installed_services, plan
-from appgen.cli.stack import StackOptions, redact, run_stack, stack_info, with_metrics_ports
+from appgen.cli.stack import (
+    StackOptions,
+    beyond_loopback,
+    redact,
+    run_stack,
+    stack_info,
+    with_metrics_ports,
+)
 from appgen.cli.state import read_stack_info, remove_stack_info, write_stack_info
 from appgen.stack import free_port
 
@@ -48,13 +55,22 @@ def up(
         list[str] | None,
         typer.Option(metavar="SERVICE=N", help="Run N processes of a stage (repeatable)."),
     ] = None,
+    no_auth: Annotated[
+        bool,
+        typer.Option(
+            "--no-auth",
+            help="Ask no API key on sockets and REST, for clients on this machine that send "
+            "none (such as the earlier generator's). Refused beyond loopback.",
+        ),
+    ] = False,
 ) -> None:
     """Start nats-server, PostgreSQL, every service and the gateway; Ctrl-C stops them all."""
     try:
         counts = parse_scale(scale or [])
     except ScaleError as error:
         raise typer.BadParameter(str(error), param_hint="--scale") from None
-    raise typer.Exit(run_up(host, port, data_dir.expanduser().resolve(), counts, Output()))
+    code = run_up(host, port, data_dir.expanduser().resolve(), counts, Output(), no_auth=no_auth)
+    raise typer.Exit(code)
 
 
 def port_in_use(host: str, port: int) -> bool:
@@ -69,8 +85,31 @@ def port_in_use(host: str, port: int) -> bool:
     return False
 
 
-def run_up(host: str, port: int, data_dir: Path, scale: dict[str, int], output: Output) -> int:
+def no_auth_refusal(host: str) -> str | None:
+    """Why `--no-auth` may not serve on `host`, or None when it may (loopback only)."""
+    if not beyond_loopback(host):
+        return None
+    return (
+        f"refusing --no-auth on {host}: without keys, anyone who can reach that address could "
+        "use the API and spend your model budget. --no-auth is for clients on this machine: "
+        "listen on 127.0.0.1 (the default), or keep keys on (appgen keys create --name NAME)."
+    )
+
+
+def run_up(
+    host: str,
+    port: int,
+    data_dir: Path,
+    scale: dict[str, int],
+    output: Output,
+    *,
+    no_auth: bool = False,
+) -> int:
     """The body of `appgen up`; returns the process's exit code."""
+    refusal = no_auth_refusal(host) if no_auth else None
+    if refusal is not None:
+        output.error(refusal)
+        return EXIT_FAILED
     services = installed_services()
     missing = [service.name for service in SERVICES if service not in services]
     if missing:
@@ -88,7 +127,7 @@ def run_up(host: str, port: int, data_dir: Path, scale: dict[str, int], output: 
             output.error(f"port {port} on {host} is in use: pass another --port")
             lock.release()
             return EXIT_FAILED
-    options = StackOptions(host, port, data_dir, tuple(plan(scale, services)))
+    options = StackOptions(host, port, data_dir, tuple(plan(scale, services)), no_auth=no_auth)
     servers: Servers | None = None
     try:
         # Until the event loop takes over, SIGTERM unwinds like Ctrl-C so the finally runs.

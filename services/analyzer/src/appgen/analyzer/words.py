@@ -16,16 +16,20 @@ MAX_WORD = 24
 BREAK = "|"
 COMMA = ","
 
-_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|[,.;:!?()\[\]{}<>/\\|\"]|[^\x00-\x7f\s]+")
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|[,&.;:!?()\[\]{}<>/\\|\"]|[^\x00-\x7f\s]+")
 _CONTRACTIONS = {"s", "d", "ll", "re", "ve", "m", "t"}
 
 
 @dataclass(frozen=True)
 class Token:
-    """A lower-case ASCII word, a COMMA, or a BREAK (other punctuation, other scripts)."""
+    """A lower-case ASCII word, a COMMA, or a BREAK (other punctuation, other scripts).
+
+    `possessive` marks "dog's": the word owns the phrase after it rather than modifying it.
+    """
 
     text: str
     index: int
+    possessive: bool = False
 
     @property
     def is_word(self) -> bool:
@@ -42,8 +46,9 @@ def tokenize(text: str) -> list[Token]:
     """Words and breaks, in order. Punctuation and non-ASCII runs become breaks between phrases."""
     tokens: list[Token] = []
     for match in _TOKEN.finditer(fold(text)):
-        raw = match.group()
-        if raw == COMMA:
+        raw, suffix = match.group(), ""
+        if raw in (COMMA, "&"):
+            # "A, B & C": an ampersand joins a list the way a comma does.
             word = COMMA
         elif raw[0].isascii() and raw[0].isalpha():
             word, _, suffix = raw.partition("'")
@@ -53,7 +58,7 @@ def tokenize(text: str) -> list[Token]:
             word = BREAK
         if word == BREAK and tokens and tokens[-1].text == BREAK:
             continue
-        tokens.append(Token(word, len(tokens)))
+        tokens.append(Token(word, len(tokens), possessive=suffix == "s"))
     return tokens
 
 
@@ -91,7 +96,7 @@ STOP_WORDS = wordset(
     learn write explore sort group assign invite send receive
     catalog catalogue catalogs overview summary easily quickly whenever wherever also yes
 
-    see view show shows display lets look looks go going things based where which whether
+    see view show shows display lets look looks go going things based where which whether plus
     each include includes including feature features support supports supporting user users
     everyday personal family friendly home screen screens page pages dashboard settings
     """
@@ -135,7 +140,10 @@ _UNCHANGED = wordset(
     "process access success progress chess dress mess stress fitness wellness status bus "
     "campus virus bonus focus census cactus canvas atlas gas plus this his is was has does "
     "analysis basis crisis diagnosis thesis tennis lens always perhaps various previous "
-    "famous delicious nervous serious jealous anxious gorgeous generous"
+    "famous delicious nervous serious jealous anxious gorgeous generous "
+    # Mass nouns people list as things to keep ("hikes, trails and gear").
+    "gear lumber loot homework weather jewelry jewellery clothing firewood compost mulch "
+    "research feedback staff wildlife care maintenance"
 )
 # Words in -ies whose singular is -ie, not -y.
 _IE = wordset(

@@ -145,18 +145,21 @@ def test_inventory_attributes_become_fields() -> None:
     assert fields["location"] is FieldType.text
 
 
-def test_crm_with_deals() -> None:
+def test_crm_with_deals_keeps_the_users_clients() -> None:
     spec = analyze("A CRM to manage clients and deals")
     assert spec.domain == "contacts"
-    assert entity_names(spec) == ["contact", "interaction", "deal"]
+    assert entity_names(spec) == ["client", "interaction", "deal"]
+    assert field_types(spec, "client")["email"] is FieldType.email
     assert field_types(spec, "deal")["value"] is FieldType.money
+    assert spec.entity("deal").field("client").reference == "client"
 
 
 def test_flashcards() -> None:
     spec = analyze("Flashcards for learning Spanish vocabulary")
     assert spec.domain == "learning"
-    assert entity_names(spec)[:2] == ["deck", "card"]
-    assert spec.entity("card").field("deck").reference == "deck"
+    assert entity_names(spec)[:2] == ["deck", "flashcard"]
+    assert spec.entity("flashcard").plural == "Flashcards"
+    assert spec.entity("flashcard").field("deck").reference == "deck"
 
 
 def test_travel_with_packing_list_and_calendar() -> None:
@@ -167,10 +170,12 @@ def test_travel_with_packing_list_and_calendar() -> None:
     assert (calendar.entity, calendar.field) == ("trip", "start_date")
 
 
-def test_pets_walks_and_vet_visits() -> None:
+def test_pets_walks_and_vet_visits_in_the_users_words() -> None:
     spec = analyze("Track my dog's walks and vet visits")
     assert spec.domain == "pets"
-    assert entity_names(spec) == ["pet", "care_log", "vet_visit"]
+    assert entity_names(spec) == ["dog", "walk", "vet_visit"]
+    assert spec.entity("walk").field("dog").reference == "dog"
+    assert spec.entity("vet_visit").field("dog").reference == "dog"
 
 
 def test_medication_reminders() -> None:
@@ -209,7 +214,7 @@ def test_music_playlists() -> None:
 def test_notes_with_search() -> None:
     spec = analyze("A notes app with folders and search")
     assert spec.domain == "notes"
-    assert entity_names(spec) == ["note", "notebook"]
+    assert entity_names(spec) == ["note", "folder"]
     assert ComponentKind.search_bar in kinds_on(spec, "notes")
 
 
@@ -217,7 +222,7 @@ def test_shop_catalogue() -> None:
     spec = analyze("An online shop for my handmade candles with a product catalogue and cart")
     assert spec.domain == "shop"
     assert field_types(spec, "product")["price"] is FieldType.money
-    assert "order" in entity_names(spec)
+    assert field_types(spec, "cart")["status"] is FieldType.choice
     assert Feature.search in spec.features
 
 

@@ -128,9 +128,13 @@ def test_every_domain_is_reachable_from_its_own_name_and_valid(domain: object) -
     from appgen.analyzer.domains import Domain
 
     assert isinstance(domain, Domain)
-    spec = analyze(f"a {domain.keywords[0]} app with search, charts and calendar")
+    keyword = domain.keywords[0]
+    spec = analyze(f"a {keyword} app with search, charts and calendar")
     assert spec.domain == domain.name
-    assert spec.entities[0].name == domain.primary.name
+    # The primary entity is the domain's, under the user's word when that word is one of its own.
+    own_word = keyword in domain.primary.words and keyword != domain.primary.name
+    assert spec.entities[0].name == (keyword if own_word else domain.primary.name)
+    assert spec.entities[0].icon == domain.primary.icon
     assert spec.theme.icon == domain.palette.icon
     assert_safe(spec)
 

@@ -1,9 +1,15 @@
-"""Picking the domain a prompt is about, if any: a keyword score with deterministic tie-breaks."""
+"""Picking the domain a prompt is about, if any: a keyword score with deterministic tie-breaks.
+
+A domain must also hold one of the things a prompt lists when it lists several: a "woodworking
+shop log" of projects, lumber and clamps scores for the shop domain but is no shop.
+"""
 
 from __future__ import annotations
 
 from appgen.analyzer.domains import DOMAINS, Domain
-from appgen.analyzer.extract import AMBIGUOUS, Extraction
+from appgen.analyzer.extract import Extraction
+from appgen.analyzer.patterns import AMBIGUOUS
+from appgen.analyzer.subjects import FEW_NOUNS, domain_words, user_nouns
 
 KEYWORD, ENTITY_WORD = 3, 2
 THRESHOLD = 3
@@ -11,7 +17,7 @@ THRESHOLD = 3
 
 def score(domain: Domain, extraction: Extraction) -> int:
     """Distinct keywords and entity words the prompt uses; verbs like 'book' count only as nouns."""
-    nouns = {m.word for m in extraction.mentions}
+    nouns = {w for m in extraction.mentions for w in (m.word, *m.modifiers)}
     hits: dict[str, int] = {}
 
     def counts(term: str) -> bool:
@@ -35,4 +41,14 @@ def classify(extraction: Extraction) -> Domain | None:
         value = score(domain, extraction)
         if value > best_score:
             best, best_score = domain, value
+    if best is not None and not _holds_a_listed_noun(best, extraction):
+        return None
     return best
+
+
+def _holds_a_listed_noun(domain: Domain, extraction: Extraction) -> bool:
+    nouns = user_nouns(extraction, domain).subjects
+    words = domain_words(domain)
+    return len(nouns) < FEW_NOUNS or any(
+        m.word in words or (m.modifiers and f"{m.modifiers[-1]} {m.word}" in words) for m in nouns
+    )

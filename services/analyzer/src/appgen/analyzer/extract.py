@@ -1,9 +1,7 @@
 """Reading a prompt: the features it asks for, the nouns it names, the fields it mentions.
 
-Nouns are found by phrase patterns rather than a parser: what follows "track", "manage",
-"list of" or precedes "tracker"/"app" is a strong mention, and so is everything coordinated
-with it ("track my records and the friends …"); nouns after "with"/"for" or known to the
-lexicon are medium; any other content word is weak and only used when nothing else is found.
+The nouns and how sure we are of each come from `phrases`; this module adds what the rest of
+the rules look up: the prompt's terms, its features, its attributes, its verbs that name records.
 """
 
 from __future__ import annotations
@@ -11,34 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from appgen.analyzer import lexicon
-from appgen.analyzer.words import BREAK, COMMA, STOP_WORDS, Token, singular, tokenize, wordset
+from appgen.analyzer import lexicon, phrases
+from appgen.analyzer.patterns import MEDIUM
+from appgen.analyzer.phrases import Mention
+from appgen.analyzer.words import BREAK, COMMA, Token, singular, tokenize
 from appgen.spec import Feature
 
-STRONG, MEDIUM, WEAK = 3, 2, 1
-
-PATTERN_VERBS = wordset(
-    "track manage log organize organise plan catalog catalogue collect record keep list "
-    "monitor follow store save remember count rate review share browse sell buy schedule "
-    "book"
-)
-HEAD_WORDS = wordset(
-    "tracker tracking app application planner manager log logger list organizer diary "
-    "keeper catalog catalogue database inventory hub companion assistant collection"
-)
-DETERMINERS = wordset(
-    "a an the my our your their his her its each every all some any new of favorite favourite"
-)
-MEDIUM_CONTEXT = frozenset({"with", "for", "including", "about", "containing"})
-CONNECTORS = frozenset({"and", "or", "plus", COMMA, "&"})
-# Nouns that are also verbs; they are nouns when plural or after a determiner or a noun.
-AMBIGUOUS = wordset(
-    "record book note post message water walk review order run ride swim lift hike visit loan "
-    "feed rent watch cook bake read practice train exercise travel pay match chat call text "
-    "photo file store reserve study play work show trade swap repair"
-)
-_ADJECTIVE_ENDINGS = ("ly", "ous", "ful", "able", "ible", "ish", "less")
-_LY_NOUNS = wordset("family supply fly jelly belly rally lily butterfly assembly ally reply")
 _NAMED = re.compile(
     r"\b(?:called|named|titled|name it|call it)\s+[\"'“\u2018«]?([^\"'”\u2019».,!?\n]{1,60})",
     re.IGNORECASE,
@@ -46,19 +22,13 @@ _NAMED = re.compile(
 
 
 @dataclass(frozen=True)
-class Mention:
-    """A noun the prompt names: its singular, the words before it in its phrase, how sure we are."""
-
-    word: str
-    modifiers: tuple[str, ...]
-    strength: int
-    position: int
-
-
-@dataclass(frozen=True)
 class Attribute:
+    """A field the prompt names; `owner` is the head of the record it belongs to, when it is
+    listed beside records ("games, players and scores": the games')."""
+
     key: str
     position: int
+    owner: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,17 +56,24 @@ def extract(prompt: str) -> Extraction:
     attributes = _attributes(singulars)
     attribute_at = {a.position for a in attributes}
     noun_at = [
-        _is_noun(i, tokens, singulars, feature_words) and i not in attribute_at
+        phrases.is_noun(i, tokens, singulars, feature_words) and i not in attribute_at
         for i in range(len(tokens))
     ]
+    value_at = [
+        not noun_at[i] and (i in attribute_at or singulars[i] in feature_words)
+        for i in range(len(tokens))
+    ]
+    found = phrases.find(tokens, singulars, noun_at, value_at)
     return Extraction(
         tokens=tokens,
         singulars=singulars,
         terms=terms,
         features=features,
         feature_words=feature_words,
-        mentions=_mentions(singulars, noun_at),
-        attributes=attributes,
+        mentions=found.mentions,
+        attributes=tuple(
+            Attribute(a.key, a.position, found.owners.get(a.position)) for a in attributes
+        ),
         verb_nouns=tuple(
             Mention(lexicon.VERB_NOUNS[s], (), MEDIUM, i)
             for i, s in enumerate(singulars)
@@ -144,74 +121,6 @@ def _attributes(singulars: tuple[str, ...]) -> tuple[Attribute, ...]:
         elif word in lexicon.ATTRIBUTES and before in lexicon.ATTRIBUTE_CONTEXT:
             found.append(Attribute(word, i))
     return tuple(found)
-
-
-def _is_noun(
-    i: int, tokens: tuple[Token, ...], singulars: tuple[str, ...], feature_words: frozenset[str]
-) -> bool:
-    token = tokens[i]
-    word = singulars[i]
-    if not token.is_word or len(word) < 3 or token.text in STOP_WORDS or word in STOP_WORDS:
-        return False
-    if word in feature_words or word in HEAD_WORDS or word in DETERMINERS:
-        return False
-    if word.endswith(_ADJECTIVE_ENDINGS) and word not in _LY_NOUNS and len(word) > 4:
-        return False
-    if word in AMBIGUOUS or word in lexicon.VERB_NOUNS:
-        before = singulars[i - 1] if i else BREAK
-        after = singulars[i + 1] if i + 1 < len(singulars) else BREAK
-        plural_form = token.text != word
-        after_noun = before not in STOP_WORDS and before not in (BREAK, COMMA)
-        return plural_form or before in DETERMINERS or after_noun or after in HEAD_WORDS
-    return True
-
-
-def _mentions(singulars: tuple[str, ...], noun_at: list[bool]) -> tuple[Mention, ...]:
-    """Noun phrases (runs of nouns; the last word is the head) with the strength of their context."""
-    found: list[Mention] = []
-    strength_carry = 0  # a connector keeps the strength of the phrase before it
-    i = 0
-    while i < len(singulars):
-        if not noun_at[i]:
-            word = singulars[i]
-            if word in (BREAK,) or (word not in CONNECTORS and word not in DETERMINERS):
-                strength_carry = 0
-            i += 1
-            continue
-        start = i
-        while i < len(singulars) and noun_at[i]:
-            i += 1
-        phrase = singulars[start:i]
-        context = _context(singulars, start)
-        after = singulars[i] if i < len(singulars) else BREAK
-        strength = max(context, strength_carry, STRONG if after in HEAD_WORDS else WEAK)
-        for offset, word in enumerate(phrase[:-1]):
-            if lexicon.is_known_noun(word):
-                found.append(Mention(word, (), max(strength, MEDIUM), start + offset))
-        head = phrase[-1]
-        modifiers = tuple(w for w in phrase[:-1] if not lexicon.is_known_noun(w))
-        if lexicon.is_known_noun(head):
-            strength = max(strength, MEDIUM)
-        found.append(Mention(head, modifiers, strength, i - 1))
-        strength_carry = strength if strength >= MEDIUM else 0
-    return tuple(found)
-
-
-def _context(singulars: tuple[str, ...], start: int) -> int:
-    """How strongly the words before a phrase say it names records: skip determiners, look back."""
-    j = start - 1
-    while j >= 0 and singulars[j] in DETERMINERS and singulars[j] != "of":
-        j -= 1
-    if j < 0:
-        return WEAK
-    word = singulars[j]
-    if word in PATTERN_VERBS:
-        return STRONG
-    if word == "of" and j > 0 and singulars[j - 1] in HEAD_WORDS | PATTERN_VERBS:
-        return STRONG
-    if word in MEDIUM_CONTEXT or word == "of":
-        return MEDIUM
-    return WEAK
 
 
 def _explicit_name(prompt: str) -> str | None:

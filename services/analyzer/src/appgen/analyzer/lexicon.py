@@ -65,7 +65,7 @@ FEATURE_WORDS: dict[Feature, tuple[str, ...]] = {
     Feature.export: ("export", "csv", "backup", "pdf", "download"),
     Feature.notifications: ("notification", "notify", "alert", "push notification"),
     Feature.offline: ("offline", "no internet"),
-    Feature.ratings: ("rating", "rate", "star", "review", "score"),
+    Feature.ratings: ("rating", "rate", "star", "review"),
     Feature.tags: ("tag", "hashtag", "tagging", "tagged", "label"),
     Feature.progress_tracking: ("progress", "streak", "goal", "milestone"),
 }
@@ -79,7 +79,6 @@ ATTRIBUTES: dict[str, Callable[[], EntityField]] = {
     "date": lambda: date("date"),
     "due date": lambda: date("due_date"),
     "deadline": lambda: date("deadline"),
-    "due": lambda: date("due_date"),
     "birthday": lambda: date("birthday"),
     "note": lambda: long_text("notes"),
     "description": lambda: long_text("description"),
@@ -111,12 +110,20 @@ ATTRIBUTES: dict[str, Callable[[], EntityField]] = {
     "condition": lambda: choice("condition", "New", "Good", "Fair", "Worn"),
     "start time": lambda: datetime("starts_at"),
     "done": lambda: boolean("done"),
+    # Values kept on a record that people list beside records: "games, players and scores".
+    "score": lambda: number("score"),
+    "streak": lambda: number("streak"),
+    "hour": lambda: number("hours"),
+    "mileage": lambda: number("mileage"),
 }
 
 # Only these words before an attribute make it one ("with price", "their rating", ", notes"),
-# looking back past ATTRIBUTE_SKIP ("with a price", "and their location").
+# looking back past ATTRIBUTE_SKIP ("with a price", "and their location", "with daily streaks").
 ATTRIBUTE_CONTEXT = frozenset({"with", "and", "or", "including", "plus", ",", "by"})
-ATTRIBUTE_SKIP = frozenset({"a", "an", "the", "their", "its", "own", "his", "her", "my", "our"})
+ATTRIBUTE_SKIP = wordset(
+    "a an the their its own his her my our daily weekly monthly yearly total current average "
+    "best longest personal"
+)
 
 
 class Kind(StrEnum):
@@ -145,7 +152,7 @@ HAPPENINGS = wordset(
     "sale rental return vote review inspection measurement harvest tasting brew shift practice "
     "rehearsal performance workout lecture exam test interview treatment vaccination injury "
     "sighting catch dive climb flight stay booking reservation attendance expense watering "
-    "event task chore reading log check visit call incident outing"
+    "event task chore reading log check visit call incident outing maintenance"
 )
 
 # Verbs whose act is itself worth recording: "friends I lend them to" → a loan.
@@ -165,6 +172,16 @@ VERB_NOUNS = {
     "feed": "feeding",
     "repair": "repair",
 }
+
+# Feature words that can also name records, when written as a plural noun ("cameras & lenses").
+FEATURE_NOUNS = wordset("camera password review goal milestone schedule")
+# Stop words that still name records in a noun's place: "solar sites", "time entries", "buddies".
+NOUN_STOPS = wordset("site page home day program buddy time family phone plan")
+# Stop words that never name records, even as a plural in a list ("apps, tools and settings").
+NEVER_RECORDS = wordset(
+    "app application tool thing stuff feature setting screen dashboard type kind sort way one "
+    "other lot everything something anything people website web system software"
+)
 
 ICONS = {
     "record": "💿",

@@ -6,7 +6,8 @@ import re
 import zlib
 
 from appgen.analyzer.domains import Domain, Palette
-from appgen.analyzer.extract import DETERMINERS, Extraction
+from appgen.analyzer.extract import Extraction
+from appgen.analyzer.patterns import DETERMINERS
 from appgen.analyzer.words import STOP_WORDS, fold, identifier, singular, title_case
 from appgen.spec import Entity, Feature, Theme
 

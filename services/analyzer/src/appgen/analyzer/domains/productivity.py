@@ -108,7 +108,7 @@ HABITS = Domain(
             boolean("done"),
             long_text("note"),
             title="date",
-            aliases=("checkin", "completion", "streak"),
+            aliases=("checkin", "completion"),
             plural_label="Check-ins",
         ),
     ),

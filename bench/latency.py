@@ -1,0 +1,321 @@
+"""Latency as a user sees it: `python -m bench latency [--projects 200] [--concurrency 5] [--quick]`.
+
+Starts its own nats-server and PostgreSQL, then the whole stack with `appgen up` pointed at
+them (every service its own process, keys on), makes one bench key, and from this process, a real
+client (httpx + websockets), times each generation from `POST /api/v1/projects` to the WebSocket
+message whose stage is `preview_ready` and to the `complete` message:
+  1. one at a time, with random gaps between projects, some idle longer than the live
+     subscription's heartbeat so a pause after an idle period shows;
+  2. `--concurrency` at a time.
+Every event message received is also timed from its `occurred_at` to its arrival here (one
+machine, one wall clock): how long it waited on its way through the pipeline and the gateway.
+Prints p50/p95/p99/max and each against its target; exits 0 either way (it is a measurement).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import websockets
+
+from appgen.gateway.testing import bearer, create_key
+from appgen.stack import free_port
+from bench._prompts import PROMPTS
+from bench._servers import own_servers, use_uvloop
+
+PROJECT_TIMEOUT_S = 60.0
+STALL_MS = 1000.0
+# (what, statistic, target in ms)
+PREVIEW_TARGETS = (("p50", 50.0), ("p99", 150.0), ("max", 500.0))
+EVENT_TARGET = ("max", 250.0)
+
+
+@dataclass
+class Timing:
+    """One generation, in ms from the POST: None where the message never came."""
+
+    preview_ms: float | None = None
+    complete_ms: float | None = None
+    # From the POST to PreviewReady's occurred_at: the pipeline's share of the time to preview.
+    pipeline_ms: float | None = None
+    failure: str | None = None
+
+
+@dataclass
+class Results:
+    sequential: list[Timing] = field(default_factory=list)
+    concurrent: list[Timing] = field(default_factory=list)
+    # Event occurred_at -> arrival here, ms; and the same for events that occurred while the
+    # socket was already open (the rest waited partly for the client to connect).
+    waits: list[float] = field(default_factory=list)
+    live_waits: list[float] = field(default_factory=list)
+    first: Timing | None = None
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """Seconds between one project's completion and the next POST, one at a time."""
+
+    short: tuple[float, float]
+    idle: tuple[float, float]
+    idle_every: int
+
+    def before(self, index: int, rng: random.Random) -> float:
+        if self.idle_every and index % self.idle_every == self.idle_every - 1:
+            return rng.uniform(*self.idle)
+        return rng.uniform(*self.short)
+
+
+def seconds_range(text: str) -> tuple[float, float]:
+    low, _, high = text.partition("-")
+    return float(low), float(high or low)
+
+
+async def generate(
+    http: httpx.AsyncClient, ws_origin: str, key: str, prompt: str, results: Results
+) -> Timing:
+    timing = Timing()
+    started, started_wall = time.perf_counter(), time.time()
+    response = await http.post("/api/v1/projects", json={"prompt": prompt})
+    if response.status_code not in (200, 202):
+        timing.failure = f"POST {response.status_code}: {response.text[:200]}"
+        return timing
+    project_id = response.json()["project_id"]
+    url = f"{ws_origin}/api/v1/ws/generate/{project_id}"
+    try:
+        async with (
+            asyncio.timeout(PROJECT_TIMEOUT_S),
+            # No read-side flow control (max_queue=None): with it, leaving the socket while more
+            # than 16 messages are unread pauses reading, the server's close frame is never
+            # read, and the close waits out websockets' 10 s close_timeout.
+            websockets.connect(
+                url, additional_headers=bearer(key), max_size=2**22, max_queue=None
+            ) as socket,
+        ):
+            opened = time.time()
+            async for raw in socket:
+                now, wall = time.perf_counter(), time.time()
+                message = json.loads(raw)
+                if "occurred_at" not in message:
+                    continue
+                occurred = datetime.fromisoformat(message["occurred_at"]).timestamp()
+                results.waits.append((wall - occurred) * 1000)
+                if occurred >= opened:
+                    results.live_waits.append((wall - occurred) * 1000)
+                if message.get("stage") == "preview_ready" and timing.preview_ms is None:
+                    timing.preview_ms = (now - started) * 1000
+                    timing.pipeline_ms = (occurred - started_wall) * 1000
+                if message.get("type") == "complete":
+                    timing.complete_ms = (now - started) * 1000
+                    return timing
+                if message.get("event_type") == "ProjectFailed":
+                    data = message.get("data", {})
+                    timing.failure = f"failed: {data.get('reason') or data.get('error')}"
+                    return timing
+    except TimeoutError:
+        timing.failure = f"no complete message within {PROJECT_TIMEOUT_S:g} s"
+    except websockets.ConnectionClosed as closed:
+        timing.failure = f"socket closed: {closed}"
+    return timing
+
+
+async def measure(origin: str, key: str, args: argparse.Namespace, gaps: Gaps) -> Results:
+    results = Results()
+    rng = random.Random(args.seed)
+    ws_origin = origin.replace("http://", "ws://", 1)
+    async with httpx.AsyncClient(base_url=origin, headers=bearer(key), timeout=30) as http:
+        # The first project after start (consumers made, caches cold) is reported on its own.
+        results.first = await generate(http, ws_origin, key, PROMPTS[0], results)
+        for index in range(args.projects):
+            await asyncio.sleep(gaps.before(index, rng))
+            prompt = PROMPTS[index % len(PROMPTS)]
+            results.sequential.append(await generate(http, ws_origin, key, prompt, results))
+            if sys.stdout.isatty():
+                print(f"\r  one at a time: {index + 1}/{args.projects}", end="", flush=True)
+        print(f"\r  one at a time: {args.projects} done; now {args.concurrency} at a time")
+        left = iter(range(args.projects))
+
+        async def worker() -> None:
+            for index in left:
+                prompt = PROMPTS[index % len(PROMPTS)]
+                results.concurrent.append(await generate(http, ws_origin, key, prompt, results))
+                await asyncio.sleep(rng.uniform(*gaps.short))
+
+        await asyncio.gather(*(worker() for _ in range(args.concurrency)))
+    return results
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def stats(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    return {
+        "p50": percentile(values, 0.50),
+        "p95": percentile(values, 0.95),
+        "p99": percentile(values, 0.99),
+        "max": max(values),
+    }
+
+
+def present(values: list[float | None]) -> list[float]:
+    return [value for value in values if value is not None]
+
+
+def print_table(rows: list[tuple[str, list[float]]]) -> None:
+    width = max(len(name) for name, _ in rows)
+    print(f"  {'':<{width}}  {'n':>6} {'p50':>9} {'p95':>9} {'p99':>9} {'max':>9}")
+    for name, values in rows:
+        row = stats(values)
+        cells = " ".join(
+            f"{row.get(k, float('nan')):>6.0f} ms" for k in ("p50", "p95", "p99", "max")
+        )
+        print(f"  {name:<{width}}  {len(values):>6} {cells}")
+
+
+def print_targets(checks: list[tuple[str, float | None, float]]) -> None:
+    print("\ntargets (ratio = measured / target; <= 1.00 is met)")
+    width = max(len(label) for label, _, _ in checks)
+    missed = 0
+    for label, value, goal in checks:
+        if value is None:
+            print(f"  {label:<{width}}  no data  MISSED")
+            missed += 1
+            continue
+        met = value < goal
+        missed += not met
+        verdict = "met" if met else "MISSED"
+        print(f"  {label:<{width}}  {value:>8.0f} ms  {value / goal:>6.2f}  {verdict}")
+    print(f"\n{len(checks) - missed} of {len(checks)} targets met" + (", MISSED" * bool(missed)))
+
+
+def report(results: Results, args: argparse.Namespace) -> None:
+    each = f"{args.concurrency} at a time"
+    phases = (("one at a time", results.sequential), (each, results.concurrent))
+    rows: list[tuple[str, list[float]]] = []
+    for phase, timings in phases:
+        rows += [
+            (f"time to preview, {phase}", present([t.preview_ms for t in timings])),
+            ("  of which POST -> PreviewReady occurred", present([t.pipeline_ms for t in timings])),
+            (f"time to complete, {phase}", present([t.complete_ms for t in timings])),
+        ]
+    rows += [
+        ("event occurred -> arrival, all", results.waits),
+        ("  of which occurred with the socket open", results.live_waits),
+    ]
+    print(f"\nlatency at a client through the gateway ({os.cpu_count()} cores)")
+    print_table(rows)
+    if results.first is not None:
+        first = results.first
+        print(
+            f"  first project after start: preview {first.preview_ms or float('nan'):.0f} ms, "
+            f"complete {first.complete_ms or float('nan'):.0f} ms"
+            + (f" ({first.failure})" if first.failure else "")
+        )
+    for phase, timings in phases:
+        failures = [t.failure for t in timings if t.failure]
+        stalled = sum(1 for t in timings if (t.preview_ms or 0) > STALL_MS)
+        print(f"  {phase}: {len(failures)} failed, {stalled} over {STALL_MS:.0f} ms to preview")
+        for failure in sorted(set(failures))[:5]:
+            print(f"    {failure}")
+    checks: list[tuple[str, float | None, float]] = [
+        (f"time to preview, {phase}: {stat} < {target:.0f} ms", stats(values).get(stat), target)
+        for phase, timings in phases
+        for values in [present([t.preview_ms for t in timings])]
+        for stat, target in PREVIEW_TARGETS
+    ]
+    stat, target = EVENT_TARGET
+    label = f"no event waits {target:.0f} ms or more ({stat})"
+    checks.append((label, stats(results.waits).get(stat), target))
+    print_targets(checks)
+
+
+def ready(origin: str) -> bool:
+    try:
+        return httpx.get(f"{origin}/readyz").status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@contextmanager
+def running_stack(nats_url: str, database_url: str, folder: Path) -> Iterator[str]:
+    """`appgen up` on a free port against our servers; yields the gateway's origin."""
+    port = free_port()
+    env = dict(
+        os.environ,
+        APPGEN_NATS_URL=nats_url,
+        APPGEN_DATABASE_URL=database_url,
+        # One bench key makes every generation: lift its limits out of the way.
+        APPGEN_MAX_GENERATIONS_PER_HOUR="1000000",
+        APPGEN_MAX_CONCURRENT_GENERATIONS="1000",
+        APPGEN_MAX_WS_PER_KEY="1000",
+        APPGEN_LOG_LEVEL="WARNING",
+    )
+    appgen = Path(sys.executable).parent / "appgen"
+    command = [str(appgen), "up", "--port", str(port), "--data-dir", str(folder / "stack")]
+    with (folder / "stack.log").open("wb") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        origin = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while not ready(origin):
+            if time.monotonic() > deadline or process.poll() is not None:
+                tail = (folder / "stack.log").read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"the stack did not become ready:\n{tail}")
+            time.sleep(0.1)
+        yield origin
+    finally:
+        # SIGINT: `appgen up` stops every service gracefully, then exits.
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench latency", description=__doc__)
+    parser.add_argument("--projects", type=int, default=None, help="per phase (default 200)")
+    parser.add_argument("--concurrency", type=int, default=5)
+    parser.add_argument("--gaps", default=None, help="short gaps, seconds LOW-HIGH (0.05-1.0)")
+    parser.add_argument("--idle", default=None, help="idle gaps, seconds LOW-HIGH (6-11)")
+    parser.add_argument("--idle-every", type=int, default=None, help="every Nth gap idle (15)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--quick", action="store_true", help="30 projects, shorter gaps")
+    args = parser.parse_args()
+    defaults = (30, "0.05-0.5", "6-8", 10) if args.quick else (200, "0.05-1.0", "6-11", 15)
+    args.projects = args.projects or defaults[0]
+    gaps = Gaps(
+        seconds_range(args.gaps or defaults[1]),
+        seconds_range(args.idle or defaults[2]),
+        defaults[3] if args.idle_every is None else args.idle_every,
+    )
+    use_uvloop()
+    with own_servers("latency") as servers:
+        database_url = servers.postgres.create_database("bench_latency")
+        with running_stack(servers.nats.url, database_url, servers.folder) as origin:
+            key = asyncio.run(create_key(database_url, "bench"))
+            results = asyncio.run(measure(origin, key, args, gaps))
+    report(results, args)
+
+
+if __name__ == "__main__":
+    main()

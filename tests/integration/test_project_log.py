@@ -51,7 +51,9 @@ class Published:
 Builder = Callable[[list[tuple[Event, bool]]], Awaitable[Published]]
 
 
-async def _to_stream(bus: EventBus, publications: list[tuple[Event, bool]]) -> list[tuple[int, Event]]:
+async def _to_stream(
+    bus: EventBus, publications: list[tuple[Event, bool]]
+) -> list[tuple[int, Event]]:
     records = []
     for event, copy in publications:
         if copy:
@@ -169,7 +171,9 @@ async def test_ids_owner_state_and_files_fold_the_same_events(build: Builder) ->
     middle = expected[len(expected) // 2][0]
     log = published.log
     assert await log.event_ids(one) == {e.event_id for _, e in expected}
-    assert await log.event_ids(one, until=middle) == {e.event_id for p, e in expected if p <= middle}
+    assert await log.event_ids(one, until=middle) == {
+        e.event_id for p, e in expected if p <= middle
+    }
     assert await log.first(one) == expected[0]
     assert isinstance(expected[0][1], ProjectRequested)
     assert await log.owner(one) == (True, "k1")

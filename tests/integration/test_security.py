@@ -488,4 +488,4 @@ async def test_an_event_over_the_size_limit_never_reaches_nats(bus: EventBus) ->
     )
     with pytest.raises(EventTooLarge, match="byte limit"):
         await bus.publish(big)
-    assert await bus.latest(project_id, ScreenAdded) is None
+    assert await bus.log.latest(project_id, ScreenAdded) is None

@@ -29,7 +29,7 @@ from tests.streams import wait_for
 
 pytestmark = pytest.mark.integration
 
-FAST = ConsumerSettings(fetch_timeout_s=0.2, ack_wait_s=2.0, max_deliver=2, backoff_s=(0.05,))
+FAST = ConsumerSettings(ack_wait_s=2.0, max_deliver=2, backoff_s=(0.05,))
 PROMPT = "a plant watering tracker with reminders and photos"
 
 

@@ -34,7 +34,6 @@ pytestmark = pytest.mark.integration
 FAST = ConsumerSettings(
     batch=32,
     concurrency=16,
-    fetch_timeout_s=0.2,
     ack_wait_s=1.0,
     max_deliver=3,
     backoff_s=(0.05,),

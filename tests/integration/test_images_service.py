@@ -33,7 +33,7 @@ from tests.streams import read_events, wait_for
 
 pytestmark = pytest.mark.integration
 
-FAST = ConsumerSettings(fetch_timeout_s=0.2, ack_wait_s=5.0, backoff_s=(0.05,), max_deliver=3)
+FAST = ConsumerSettings(ack_wait_s=5.0, backoff_s=(0.05,), max_deliver=3)
 
 
 def outputs(events: list[tuple[int, Event]]) -> list[Event]:

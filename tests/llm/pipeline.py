@@ -20,7 +20,7 @@ from appgen.events.projection import ProjectState
 from appgen.llm import LLMSettings
 from appgen.store import EventStore
 
-FAST = ConsumerSettings(fetch_timeout_s=0.2, max_deliver=2, backoff_s=(0.05,))
+FAST = ConsumerSettings(max_deliver=2, backoff_s=(0.05,))
 
 
 @dataclass

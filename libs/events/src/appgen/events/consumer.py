@@ -1,6 +1,7 @@
 """The one consumer loop. Every service runs its worker through it; none writes its own.
 
-fetch → validate → handle (publishing each output as it is yielded) → ack;
+pull (each message started the moment it arrives) → validate → handle (publishing each output as
+it is yielded) → ack;
 an exception naks with backoff; past the delivery cap the stage gives up visibly
 (StageFailed, then ProjectFailed) and the message is terminated.
 
@@ -16,6 +17,7 @@ import contextlib
 import logging
 import time
 import uuid
+from collections import deque
 from typing import Any
 
 import nats.errors
@@ -31,6 +33,7 @@ from appgen.events.context import HandlerContext
 from appgen.events.envelope import Event
 from appgen.events.errors import PermanentError
 from appgen.events.logs import bound_to, event_logger
+from appgen.events.pull import Puller, PullFailed
 from appgen.events.resumer import resume_handler
 from appgen.events.settings import ConsumerSettings
 from appgen.events.subjects import all_events, type_filters
@@ -39,11 +42,12 @@ from appgen.events.worker import Handler, Worker
 
 log = logging.getLogger(__name__)
 
-_TRANSIENT_FETCH_ERRORS = (
+_TRANSIENT_ERRORS = (
     nats.errors.ConnectionClosedError,
     nats.errors.ConnectionReconnectingError,
     nats.errors.NoRespondersError,
     nats.errors.SlowConsumerError,
+    nats.errors.TimeoutError,
     APIError,
 )
 
@@ -81,44 +85,71 @@ class ConsumerLoop:
             filter_subjects=filters if len(filters) > 1 else None,
         )
 
-    async def _subscribe(self) -> nats.js.JetStreamContext.PullSubscription:
-        stream = self.bus.settings.stream
-        config = self.consumer_config()
+    async def _ensure_consumer(self) -> None:
         # JetStream's create is create-or-update: a deploy that changes settings takes effect here.
-        await self.bus.js.add_consumer(stream, config)
-        return await self.bus.js.pull_subscribe_bind(durable=self.worker.name, stream=stream)
+        await self.bus.js.add_consumer(self.bus.settings.stream, self.consumer_config())
 
     async def run(self, stop: asyncio.Event) -> None:
-        subscription = await self._subscribe()
+        await self._ensure_consumer()
         in_flight: set[asyncio.Task[None]] = set()
-        stopping = asyncio.ensure_future(stop.wait())
+        arrived: deque[Msg] = deque()
         log.info("%s consuming %s", self.worker.name, [t.__name__ for t in self.worker.consumes])
         try:
             while not stop.is_set():
-                free = self.settings.concurrency - len(in_flight)
-                if free <= 0:
-                    await asyncio.wait({*in_flight, stopping}, return_when=asyncio.FIRST_COMPLETED)
-                    continue
                 try:
-                    messages = await subscription.fetch(
-                        min(self.settings.batch, free), timeout=self.settings.fetch_timeout_s
-                    )
-                except TimeoutError:
-                    # An empty fetch; nats-py raises its own or the plain TimeoutError (both are this).
-                    continue
-                except _TRANSIENT_FETCH_ERRORS as error:
-                    log.warning("%s fetch failed (%s); retrying", self.worker.name, error)
-                    await asyncio.sleep(0.5)
-                    continue
-                for message in messages:
-                    task = asyncio.create_task(self.deliver(message))
-                    in_flight.add(task)
-                    task.add_done_callback(in_flight.discard)
+                    await self._pull(stop, in_flight, arrived)
+                except (PullFailed, *_TRANSIENT_ERRORS) as error:
+                    log.warning("%s: pulling again (%s)", self.worker.name, error)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), 0.2)
+                    with contextlib.suppress(*_TRANSIENT_ERRORS):
+                        await self._ensure_consumer()
         finally:
-            stopping.cancel()
+            # Delivered to this process but not started: straight back to the consumer.
+            for msg in arrived:
+                with contextlib.suppress(Exception):
+                    await msg.nak()
             await self._finish(in_flight)
-            with contextlib.suppress(Exception):
-                await subscription.unsubscribe()
+
+    async def _pull(
+        self, stop: asyncio.Event, in_flight: set[asyncio.Task[None]], arrived: deque[Msg]
+    ) -> None:
+        """Ask for as many messages as there are free handler slots, and start each one the
+        moment it arrives (`pull.py`: never a message held back for a batch to fill)."""
+        freed = asyncio.Event()
+
+        def finished(task: asyncio.Task[None]) -> None:
+            in_flight.discard(task)
+            freed.set()
+
+        async with Puller(
+            self.bus.nc,
+            self.bus.settings.stream,
+            self.worker.name,
+            on_message=arrived.append,
+            expires_s=self.settings.expires_s,
+            heartbeat_s=self.settings.heartbeat_s,
+        ) as puller:
+            while not stop.is_set():
+                puller.check()
+                while arrived:
+                    task = asyncio.create_task(self.deliver(arrived.popleft()))
+                    in_flight.add(task)
+                    task.add_done_callback(finished)
+                free = self.settings.concurrency - len(in_flight) - puller.owed
+                if free > 0:
+                    await puller.request(min(free, self.settings.batch))
+                freed.clear()
+                waits: list[asyncio.Future[Any]] = [
+                    asyncio.ensure_future(stop.wait()),
+                    asyncio.ensure_future(freed.wait()),
+                    asyncio.ensure_future(puller.wait(self.settings.heartbeat_s)),
+                ]
+                try:
+                    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    for waiter in waits:
+                        waiter.cancel()
 
     async def _finish(self, in_flight: set[asyncio.Task[None]]) -> None:
         """Let in-flight messages finish within the grace period; the rest are returned (nak)."""

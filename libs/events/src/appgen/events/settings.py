@@ -9,9 +9,17 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class ConsumerSettings(BaseModel):
     """How a stage's durable pull consumer fetches, retries and gives up."""
 
-    batch: int = Field(default=16, ge=1, le=1024)
+    batch: int = Field(default=16, ge=1, le=1024, description="Messages asked for at a time.")
     concurrency: int = Field(default=8, ge=1, le=1024, description="Messages handled at once.")
-    fetch_timeout_s: float = Field(default=1.0, gt=0)
+    heartbeat_s: float = Field(
+        default=1.0,
+        gt=0,
+        description="The idle heartbeat of a waiting pull request: silence for 2.5 of them "
+        "means the request is lost and is made again.",
+    )
+    expires_s: float = Field(
+        default=30.0, ge=2, description="How long one pull request waits for messages."
+    )
     ack_wait_s: float = Field(default=30.0, gt=0)
     max_deliver: int = Field(default=5, ge=1, description="Attempts before the stage gives up.")
     backoff_s: tuple[float, ...] = Field(

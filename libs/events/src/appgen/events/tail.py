@@ -1,11 +1,12 @@
 """Reading the stream in order from a position, for ever: what the recorder and the hub read.
 
-A pull consumer of our own rather than nats-py's ordered push consumer. That one is reset only
-after two missed idle heartbeats, so anything that stops its deliveries stalls every reader for
-about ten seconds (docs/architecture.md). Here one pull request at a time waits on an ephemeral
-consumer (no acks, in memory, deleted when idle): a message is delivered the moment it is
-stored, whatever came before. Every message carries its consumer sequence; the first one out
-of line, a request that hears nothing (not even a heartbeat) for too long, or any error from the
+A pull consumer of our own rather than nats-py's ordered push consumer, which recovers only
+after two missed idle heartbeats (about ten seconds) once its deliveries stop, and, started with
+`DeliverPolicy.NEW`, replays the stream from 1 if it resets before its first message. Here pull
+requests always wait on an ephemeral consumer (no acks, in memory, deleted when idle; see
+`pull.py`), so a message is delivered the moment it is stored, whatever came before. Every
+message carries its consumer sequence; the first one out of line, a heartbeat naming a message
+not seen, silence (not even a heartbeat) for too long, a reconnect, or any error from the
 server, and the consumer is made again from the next position still unread. So a reader sees
 each stream position once, in order, with none skipped, across reconnects and server restarts.
 """
@@ -14,13 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
 
 import nats.errors
 from nats.aio.msg import Msg
@@ -28,17 +26,10 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import Error as JetStreamError
 
 from appgen.events.bus import EventBus
+from appgen.events.pull import Puller, PullFailed
 from appgen.events.subjects import all_events
 
 log = logging.getLogger(__name__)
-
-_NS = 1_000_000_000
-_STATUS = "Status"
-_DESCRIPTION = "Description"
-_HEARTBEAT = "100"
-_EXPIRED = "408"
-_NO_MESSAGES = "404"
-_CONFLICT = "409"
 
 
 @dataclass(frozen=True)
@@ -50,20 +41,16 @@ class StreamMessage:
     data: bytes
 
 
-class _Restart(Exception):
-    """The consumer cannot be trusted to go on in order: make it again from the next position."""
-
-
 @dataclass
-class _Pulls:
-    """One consumer's pull requests: how many messages each still owes, oldest first."""
+class _Order:
+    """The consumer sequence due next: any other means a message was lost on the way."""
 
-    failed: asyncio.Future[None]
-    owed: deque[int] = field(default_factory=deque)
-    # The consumer sequence due next: any other means a message was lost on the way.
     expected: int = 1
-    heard: float = field(default_factory=time.monotonic)
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def check_heartbeat(self, last: int | None) -> None:
+        # A heartbeat that names a later message than the last one seen: one was lost.
+        if last is not None and last >= self.expected:
+            raise PullFailed(f"the server delivered up to {last}, this reader {self.expected - 1}")
 
 
 class StreamTail:
@@ -141,7 +128,7 @@ class StreamTail:
             read_from = self._next
             try:
                 await self._consume()
-            except _Restart as why:
+            except PullFailed as why:
                 self.restarts += 1
                 log.info("%s: reading again from %d (%s)", self._name, self._next, why)
             except (nats.errors.Error, JetStreamError, OSError) as error:
@@ -152,7 +139,7 @@ class StreamTail:
             await asyncio.sleep(delay)
 
     async def _consume(self) -> None:
-        js, nc = self._bus.js, self._bus.nc
+        js = self._bus.js
         stream = self._bus.settings.stream
         info = await js.add_consumer(
             stream,
@@ -166,100 +153,53 @@ class StreamTail:
                 inactive_threshold=max(self._expires_s * 2, 30.0),
             ),
         )
-        pulls = _Pulls(asyncio.get_running_loop().create_future())
-
-        async def on_message(msg: Msg) -> None:
-            if not pulls.failed.done():
-                try:
-                    self._receive(msg, pulls)
-                except _Restart as why:
-                    pulls.failed.set_exception(why)
-
-        inbox = nc.new_inbox()
-        subscription = await nc.subscribe(
-            inbox, cb=on_message, pending_msgs_limit=-1, pending_bytes_limit=-1
-        )
+        order = _Order()
         try:
-            await self._request(pulls, f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{info.name}", inbox)
+            async with Puller(
+                self._bus.nc,
+                stream,
+                info.name,
+                on_message=lambda msg: self._take(msg, order),
+                on_heartbeat=order.check_heartbeat,
+                expires_s=self._expires_s,
+                heartbeat_s=self._heartbeat_s,
+            ) as puller:
+                await self._request(puller)
         finally:
-            pulls.failed.cancel()
-            with contextlib.suppress(Exception):
-                await subscription.unsubscribe()
             with contextlib.suppress(Exception):
                 await js.delete_consumer(stream, info.name)
 
-    async def _request(self, pulls: _Pulls, subject: str, inbox: str) -> None:
-        """Keep up to two pull requests waiting while there is room; watch that they are heard.
-
-        Two, so the server always has one to fill while the client reads the other's messages.
-        """
-        request = json.dumps(
-            {
-                "batch": self._batch,
-                "expires": int(self._expires_s * _NS),
-                "idle_heartbeat": int(self._heartbeat_s * _NS),
-            }
-        ).encode()
-        # Nothing at all (no message, no heartbeat) for this long means the requests are gone:
-        # a reconnect dropped them, or the server lost the consumer.
-        silence_s = self._heartbeat_s * 2.5
+    async def _request(self, puller: Puller) -> None:
+        """Keep about two batches owed while there is room, so the server always has a request
+        to fill while this reader takes the messages of the one before."""
         while True:
-            while len(pulls.owed) < 2 and self._has_room(len(pulls.owed) + 1):
-                if not pulls.owed:
-                    pulls.heard = time.monotonic()
-                pulls.owed.append(self._batch)
-                await self._bus.nc.publish(subject, request, reply=inbox)
-            pulls.changed.clear()
+            puller.check()
+            wanted = 2 * self._batch - puller.owed
+            if wanted >= self._batch // 2 and self._has_room(puller.owed + wanted):
+                await puller.request(wanted)
             self._drained.clear()
-            waits: list[asyncio.Future[Any]] = [
-                asyncio.ensure_future(pulls.changed.wait()),
+            waits = [
                 asyncio.ensure_future(self._drained.wait()),
+                asyncio.ensure_future(puller.wait(self._heartbeat_s)),
             ]
             try:
-                await asyncio.wait(
-                    [pulls.failed, *waits],
-                    timeout=self._heartbeat_s,
-                    return_when=asyncio.FIRST_COMPLETED,
-                )
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 for waiter in waits:
                     waiter.cancel()
-            if pulls.failed.done():
-                pulls.failed.result()
-            if pulls.owed and time.monotonic() - pulls.heard > silence_s:
-                raise _Restart(f"no message or heartbeat for {silence_s:.1f}s")
 
-    def _receive(self, msg: Msg, pulls: _Pulls) -> None:
-        pulls.heard = time.monotonic()
-        status = msg.headers.get(_STATUS) if msg.headers else None
-        if status is None:
-            self._take(msg, pulls)
-            if pulls.owed:
-                pulls.owed[0] -= 1
-                if pulls.owed[0] <= 0:
-                    pulls.owed.popleft()
-                    pulls.changed.set()
-        elif status == _HEARTBEAT:
-            return
-        elif status in (_EXPIRED, _NO_MESSAGES):
-            # Requests expire in the order they were made: this is the oldest one's end.
-            if pulls.owed:
-                pulls.owed.popleft()
-            pulls.changed.set()
-        else:
-            described = msg.headers.get(_DESCRIPTION, "") if msg.headers else ""
-            raise _Restart(f"the server said {status} {described}".strip())
-
-    def _take(self, msg: Msg, pulls: _Pulls) -> None:
+    def _take(self, msg: Msg, order: _Order) -> None:
         sequence = msg.metadata.sequence
-        if sequence.consumer != pulls.expected:
-            raise _Restart(f"consumer sequence {sequence.consumer} where {pulls.expected} was due")
+        if sequence.consumer != order.expected:
+            raise PullFailed(
+                f"consumer sequence {sequence.consumer} where {order.expected} was due"
+            )
         if sequence.stream < self._next:
-            raise _Restart(f"position {sequence.stream} again after {self._next - 1}")
+            raise PullFailed(f"position {sequence.stream} again after {self._next - 1}")
         self._buffer.append(StreamMessage(sequence.stream, msg.subject, msg.data))
         self._next = sequence.stream + 1
-        pulls.expected += 1
+        order.expected += 1
         self._arrived.set()
 
-    def _has_room(self, requests: int) -> bool:
-        return len(self._buffer) + self._batch * requests <= self._buffer_size
+    def _has_room(self, messages: int) -> bool:
+        return len(self._buffer) + messages <= self._buffer_size

@@ -61,8 +61,8 @@ RECORDER_HIGH_WATER = Gauge(
 )
 RECORDER_EVENTS = Counter(
     "appgen_recorder_events_total",
-    "Stream messages the recorder handled; outcome is stored, duplicate or unreadable",
-    ["outcome"],
+    "Stream messages the recorder handled; kind is stored, duplicate or unreadable",
+    ["kind"],
 )
 RECORDER_WRITE_SECONDS = Histogram(
     "appgen_recorder_write_seconds", "Time to write one batch and move the mark", buckets=_SECONDS

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
+import os
 import signal
 from collections.abc import Awaitable, Callable
 
@@ -47,6 +49,8 @@ def run_process(
 ) -> None:
     """The body of every process's `__main__`: logs, metrics, then `body(stop)` until a signal."""
     configure_logging(name, level=settings.log_level, json_lines=settings.log_json)
+    if settings.nice:
+        os.nice(settings.nice)
     if settings.metrics_port is not None:
         metrics.serve(settings.metrics_port, settings.metrics_host)
     with contextlib.suppress(ImportError):
@@ -55,6 +59,8 @@ def run_process(
         uvloop.install()
 
     async def until_signal() -> None:
+        # What start-up made lives as long as the process: the collector need not walk it again.
+        gc.freeze()
         await body(stop_on_signals())
 
     asyncio.run(until_signal())

@@ -55,5 +55,11 @@ class ServiceSettings(NatsSettings):
     # Every interface by default, for a scraper in another container or pod; `appgen up` narrows
     # it to the address the gateway listens on.
     metrics_host: str = Field(default="0.0.0.0", description="The address metrics are served on.")
+    nice: int = Field(
+        default=0,
+        ge=0,
+        le=19,
+        description="How much the process yields the CPU to others (os.nice), for background work.",
+    )
     log_level: str = "INFO"
     log_json: bool = False

@@ -38,6 +38,9 @@ def main() -> None:
         port=settings.gateway_port,
         ws_ping_interval=settings.heartbeat_s,
         ws_ping_timeout=settings.heartbeat_s,
+        # Progress messages are a few KB of JSON: per-message deflate would cost each socket
+        # about 45 KB of zlib state and each delivery a compression of its own.
+        ws_per_message_deflate=False,
         proxy_headers=True,
         log_config=None,
         timeout_graceful_shutdown=5,

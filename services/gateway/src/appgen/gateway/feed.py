@@ -105,7 +105,9 @@ class Feed:
             yield item
         while True:
             try:
-                live = await asyncio.wait_for(self._sub.get(), self._idle_s)
+                # A timeout scope, not `wait_for`: no task per event or per idle ping.
+                async with asyncio.timeout(self._idle_s):
+                    live = await self._sub.get()
             except TimeoutError:
                 yield None
                 continue

@@ -35,6 +35,9 @@ async def serve_gateway(settings: Settings) -> AsyncIterator[str]:
         lifespan="on",
         ws_ping_interval=settings.heartbeat_s,
         ws_ping_timeout=settings.heartbeat_s,
+        # Progress messages are a few KB of JSON: per-message deflate would cost each socket
+        # about 45 KB of zlib state and each delivery a compression of its own.
+        ws_per_message_deflate=False,
         # Without the process's signal handlers, sse-starlette never hears of the shutdown, so an
         # open event stream (a preview's live-reload script) would hold the server forever.
         timeout_graceful_shutdown=SHUTDOWN_GRACE_S,

@@ -16,5 +16,8 @@ def _images_consumer() -> ConsumerSettings:
 
 class Settings(ServiceSettings):
     consumer: ConsumerSettings = Field(default_factory=_images_consumer)
+    # Images are a background branch: drawing them must not take the CPU from the stages a
+    # preview waits for (they start at the same event).
+    nice: int = Field(default=10, ge=0, le=19)
     # APPGEN_IMAGE_MODEL turns on pictures from the images API; without it the art is drawn.
     llm: LLMSettings = Field(default_factory=LLMSettings)

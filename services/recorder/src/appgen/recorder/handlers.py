@@ -33,6 +33,15 @@ class Batch:
     # Each event's JSON as published, stored as it is.
     raw: dict[int, bytes]
 
+    def joined(self, later: Batch) -> Batch:
+        """This batch and the one that follows it in the stream, as one."""
+        return Batch(
+            self.records + later.records,
+            self.unreadable + later.unreadable,
+            later.last,
+            {**self.raw, **later.raw},
+        )
+
 
 def sort_batch(messages: Sequence[StreamMessage]) -> Batch:
     """Decode each message; one that is not a valid event (a type or field this version does not

@@ -20,14 +20,17 @@ from collections.abc import Awaitable
 from typing import TypeVar
 
 from appgen.events import EventBus, metrics
-from appgen.events.tail import StreamMessage, StreamTail
-from appgen.recorder.handlers import Milestones, sort_batch
+from appgen.events.tail import StreamTail
+from appgen.recorder.handlers import Batch, Milestones, sort_batch
 from appgen.recorder.leader import NotLeading, leadership
 from appgen.recorder.settings import RecorderSettings
 from appgen.store import CheckpointMoved, EventStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Messages decoded in one go (the loop is not held for long), and batches decoded ahead.
+_DECODE_AT_ONCE = 500
+_DECODED_AHEAD = 16
 
 
 class Recorder:
@@ -66,6 +69,9 @@ class Recorder:
         mark = await self._store.high_water()
         metrics.RECORDER_HIGH_WATER.set(mark)
         log.info("recording from position %d", mark + 1)
+        # Decoded batches wait here while one commits: decoding the next one overlaps the
+        # database's work on this one.
+        decoded: asyncio.Queue[Batch] = asyncio.Queue(maxsize=_DECODED_AHEAD)
         async with StreamTail(
             self._bus,
             start=mark + 1,
@@ -73,20 +79,23 @@ class Recorder:
             buffer=self._settings.read_ahead,
             name="recorder",
         ) as tail:
-            while True:
-                messages = await _unless(tail.next_batch(self._settings.batch_max), stop, lost)
-                mark = await self._write(messages, mark, stop, lost)
+            decoder = asyncio.create_task(_decode_ahead(tail, decoded), name="recorder-decoder")
+            try:
+                while True:
+                    batch = await _unless(decoded.get(), stop, lost)
+                    while not decoded.empty() and len(batch.records) < self._settings.batch_max:
+                        batch = batch.joined(decoded.get_nowait())
+                    mark = await self._write(batch, mark, stop, lost)
+            finally:
+                decoder.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await decoder
 
     async def _write(
-        self,
-        messages: list[StreamMessage],
-        mark: int,
-        stop: asyncio.Event,
-        lost: asyncio.Event,
+        self, batch: Batch, mark: int, stop: asyncio.Event, lost: asyncio.Event
     ) -> int:
         """Write one batch, retrying for as long as it takes (a database outage delays the log,
         never loses or reorders it); returns the new mark."""
-        batch = sort_batch(messages)
         delay = 0.0
         while True:
             started = time.perf_counter()
@@ -106,7 +115,7 @@ class Recorder:
                 delay = min(max(delay * 2, 0.05), self._settings.retry_max_s)
                 log.warning(
                     "writing positions %d-%d failed (%r); again in %.2fs",
-                    messages[0].position,
+                    mark + 1,
                     batch.last,
                     error,
                     delay,
@@ -127,6 +136,11 @@ class Recorder:
         except Exception as error:
             log.warning("could not observe time to preview: %r", error)
         return batch.last
+
+
+async def _decode_ahead(tail: StreamTail, decoded: asyncio.Queue[Batch]) -> None:
+    while True:
+        await decoded.put(sort_batch(await tail.next_batch(_DECODE_AT_ONCE)))
 
 
 async def _unless(work: Awaitable[T], stop: asyncio.Event, lost: asyncio.Event) -> T:

@@ -78,7 +78,7 @@ async def build(
 
     async def stream(publications: list[tuple[Event, bool]]) -> Published:
         records = await _to_stream(bus, publications)
-        return Published(StreamLog(bus.js, bus.settings), records)
+        return Published(StreamLog(bus.nc, bus.settings), records)
 
     async def stored(publications: list[tuple[Event, bool]]) -> Published:
         records = await _to_stream(bus, publications)
@@ -87,7 +87,7 @@ async def build(
         # What the recorder does: everything up to the mark, in one transaction with it.
         below = [record for record in records if record[0] <= upto]
         await store.append_tracked(below, expected=0, position=upto)
-        return Published(StoredLog(store, StreamLog(bus.js, bus.settings)), records)
+        return Published(StoredLog(store, StreamLog(bus.nc, bus.settings)), records)
 
     try:
         yield {"memory": memory, "stream": stream}.get(kind, stored)
@@ -204,7 +204,7 @@ async def test_an_unreadable_message_is_skipped_by_the_stream_log(bus: EventBus)
     await bus.js.publish(f"{subject_for(history[1]).rsplit('.', 1)[0]}.NoSuchType", b"{}")
     await bus.js.publish(subject_for(history[1]), b"not json")
     position = await bus.publish(history[1])
-    log = StreamLog(bus.js, bus.settings)
+    log = StreamLog(bus.nc, bus.settings)
     records = await log.read(project_id)
     assert [event for _, event in records] == history[:2]
     assert records[-1][0] == position

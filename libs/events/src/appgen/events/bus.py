@@ -37,7 +37,7 @@ class EventBus:
         self.settings = settings
         # What this process reads a project's history through: the stream itself. A process
         # that also holds the store (the gateway) reads through `appgen.store.StoredLog`.
-        self.log: ProjectLog = StreamLog(js, settings)
+        self.log: ProjectLog = StreamLog(nc, settings)
 
     async def publish(self, event: Event) -> int:
         """Publish and wait for the stream's ack; returns the event's position (stream sequence)."""

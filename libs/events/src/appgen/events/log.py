@@ -22,11 +22,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from nats.js import JetStreamContext
-from nats.js.errors import NotFoundError
+from nats.aio.client import Client
 
 from appgen.events.catalog import ProjectRequested
 from appgen.events.codec import InvalidEvent, decode
+from appgen.events.direct import next_messages
 from appgen.events.envelope import Event
 from appgen.events.files import FileWrite
 from appgen.events.projection import ProjectState, file_tree, fold
@@ -39,6 +39,8 @@ E = TypeVar("E", bound=Event)
 Record = tuple[int, Event]
 # How many events `everything` asks for at a time.
 PAGE = 5000
+# How many messages one direct get returns at most.
+_DIRECT_BATCH = 256
 
 
 @dataclass(frozen=True)
@@ -199,35 +201,31 @@ class MemoryLog(ProjectLog):
 
 
 class StreamLog(ProjectLog):
-    """The log read straight from the JetStream stream, by direct gets (no consumer is made).
+    """The log read straight from the JetStream stream, by batched direct gets (no consumer).
 
-    The stream holds every event, so this needs nothing else: it is what the stages read. One
-    direct get per event, so it suits a project's few dozen events, not bulk reads.
+    The stream holds every event, so this needs nothing else: it is what the stages read, and
+    what the gateway reads beyond the store's high-water mark.
     """
 
-    def __init__(self, js: JetStreamContext, settings: NatsSettings) -> None:
-        self._js = js
+    def __init__(self, nc: Client, settings: NatsSettings) -> None:
+        self._nc = nc
         self._stream = settings.stream
 
     async def scan(self, subject: str, *, after: int = 0, until: int | None = None) -> list[Record]:
         """Every valid event on `subject` (a filter) after `after`, as stored: copies included."""
         records: list[Record] = []
-        seq = after + 1
-        while until is None or seq <= until:
-            try:
-                raw = await self._js.get_msg(
-                    self._stream, seq=seq, subject=subject, direct=True, next=True
-                )
-            except NotFoundError:
+        start = after + 1
+        while until is None or start <= until:
+            found = await next_messages(self._nc, self._stream, subject, start, batch=_DIRECT_BATCH)
+            for stored in found:
+                if until is not None and stored.seq > until:
+                    return records
+                event = readable(stored.seq, stored.subject, stored.data)
+                if event is not None:
+                    records.append((stored.seq, event))
+            if len(found) < _DIRECT_BATCH:
                 break
-            if raw.seq is None or raw.subject is None:
-                break
-            if until is not None and raw.seq > until:
-                break
-            event = readable(raw.seq, raw.subject, raw.data or b"")
-            if event is not None:
-                records.append((raw.seq, event))
-            seq = raw.seq + 1
+            start = found[-1].seq + 1
         return records
 
     async def read(

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from appgen.gateway.access import project_owner
+from appgen.events import Event, ProjectRequested
 from appgen.gateway.auth import Caller
 from appgen.gateway.problems import ProblemError
 from appgen.gateway.runtime import Runtime
@@ -62,14 +62,18 @@ async def start_generation(rt: Runtime, caller: Caller, project_id: str, prompt:
     """`submit` for `caller`: a retry of their own project answers as before; another key's id
     is a 409 that says nothing about that project; a new generation must pass the key's limits
     before anything is published."""
-    exists, owner = await project_owner(rt, project_id)
-    if exists and caller.key_id is not None and owner != caller.key_id:
-        raise ProblemError(409, f"Project id {project_id} is taken; use a new id or key.")
-    if exists:
-        return await _submit(rt, caller, project_id, prompt)
+    first = await rt.log.first(project_id)
+    if first is not None:
+        event = first[1]
+        owner = event.owner if isinstance(event, ProjectRequested) else None
+        if caller.key_id is not None and owner != caller.key_id:
+            raise ProblemError(409, f"Project id {project_id} is taken; use a new id or key.")
+        return await _submit(rt, caller, project_id, prompt, first)
     async with admitted(rt, caller, project_id, request_start_id(project_id)):
-        return await _submit(rt, caller, project_id, prompt)
+        return await _submit(rt, caller, project_id, prompt, None)
 
 
-async def _submit(rt: Runtime, caller: Caller, project_id: str, prompt: str) -> Submission:
-    return await submit(rt.bus, rt.log, project_id=project_id, prompt=prompt, owner=caller.key_id)
+async def _submit(
+    rt: Runtime, caller: Caller, project_id: str, prompt: str, first: tuple[int, Event] | None
+) -> Submission:
+    return await submit(rt.bus, first, project_id=project_id, prompt=prompt, owner=caller.key_id)

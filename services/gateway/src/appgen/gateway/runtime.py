@@ -100,7 +100,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             settings=settings,
             bus=bus,
             store=store,
-            log=StoredLog(store, StreamLog(bus.js, bus.settings)),
+            log=StoredLog(store, StreamLog(bus.nc, bus.settings)),
             blobs=await BlobStore.open(bus),
             items=items,
             hub=hub,

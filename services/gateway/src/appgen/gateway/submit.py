@@ -11,9 +11,9 @@ import uuid
 from dataclasses import dataclass
 
 from appgen.events import (
+    Event,
     EventBus,
     EventMetadata,
-    ProjectLog,
     ProjectRequested,
     new_project_id,
     project_event_id,
@@ -55,10 +55,9 @@ def choose_project_id(
     return new_project_id()
 
 
-async def existing_prompt(log: ProjectLog, project_id: str) -> str | None:
-    """The prompt of an existing project ("" if its first event is no request), or None if
-    there is no such project."""
-    first = await log.first(project_id)
+def existing_prompt(first: tuple[int, Event] | None) -> str | None:
+    """The prompt of a project whose first event is `first` ("" if that is no request), or None
+    if there is no such project (no first event)."""
     if first is None:
         return None
     return first[1].prompt if isinstance(first[1], ProjectRequested) else ""
@@ -66,17 +65,20 @@ async def existing_prompt(log: ProjectLog, project_id: str) -> str | None:
 
 async def submit(
     bus: EventBus,
-    log: ProjectLog,
+    first: tuple[int, Event] | None,
     *,
     project_id: str,
     prompt: str,
     owner: str | None = None,
 ) -> Submission:
-    """Publish the project's ProjectRequested unless the project exists already.
+    """Publish the project's ProjectRequested unless the project exists already (`first` is
+    its first event, as the caller read it from the log).
 
-    A different prompt under an existing id is a conflict: the id names one request.
+    A different prompt under an existing id is a conflict: the id names one request. Two
+    requests that both found no project publish the same event id, which JetStream and the store
+    keep once.
     """
-    existing = await existing_prompt(log, project_id)
+    existing = existing_prompt(first)
     if existing is not None:
         if existing and existing != prompt:
             raise ProblemError(

@@ -15,7 +15,6 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from appgen.stack import NatsServer
 from appgen.stack.ports import free_port, wait_for_port
 from appgen.store.keys import key_id_of
 from appgen.store.migrate import upgrade_to_head
+from bench._gateway import start_gateway
 from bench._servers import own_servers, use_uvloop
 
 
@@ -99,23 +99,6 @@ async def publish_paced(
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def start_gateway(
-    nats: NatsServer, database_url: str, port: int, clients: int
-) -> subprocess.Popen[bytes]:
-    env = dict(
-        os.environ,
-        APPGEN_NATS_URL=nats.url,
-        APPGEN_DATABASE_URL=database_url,
-        APPGEN_GATEWAY_PORT=str(port),
-        APPGEN_WS_BUFFER="1024",
-        # Every client uses the one bench key: let all of them in.
-        APPGEN_MAX_WS_PER_KEY=str(clients),
-        APPGEN_MAX_WS_TOTAL=str(clients),
-        APPGEN_LOG_LEVEL="WARNING",
-    )
-    return subprocess.Popen([sys.executable, "-m", "appgen.gateway"], env=env)
 
 
 async def run(
@@ -212,7 +195,9 @@ def main() -> None:
         database_url = servers.postgres.create_database("bench_ws")
         upgrade_to_head(database_url)
         port = free_port()
-        gateway = start_gateway(servers.nats, database_url, port, args.clients)
+        gateway = start_gateway(
+            servers.nats, database_url, port, sockets=args.clients, WS_BUFFER="1024"
+        )
         try:
             asyncio.run(run(servers.nats, gateway, port, args, database_url))
         finally:

@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import os
 import subprocess
-import sys
 import time
 import urllib.request
 from collections import Counter
@@ -35,6 +34,7 @@ from appgen.stack import NatsServer
 from appgen.stack.ports import free_port, wait_for_port
 from appgen.store.keys import key_id_of
 from appgen.store.migrate import upgrade_to_head
+from bench._gateway import start_gateway
 from bench._servers import own_servers, use_uvloop
 from bench._wsclients import Arrivals, Collect, Plan, Status, memory_mb, raise_nofile, spawn_clients
 from bench.ws_fanout import cpu_s, percentile
@@ -46,23 +46,6 @@ FD_RESERVE = 1000
 COLLECT_TIMEOUT_S = 60.0
 # Two a second: up to two minutes for the gateway to let go of every socket.
 RELEASE_POLLS = 240
-
-
-def start_gateway(
-    nats: NatsServer, database_url: str, port: int, args: argparse.Namespace
-) -> subprocess.Popen[bytes]:
-    env = dict(
-        os.environ,
-        APPGEN_NATS_URL=nats.url,
-        APPGEN_DATABASE_URL=database_url,
-        APPGEN_GATEWAY_PORT=str(port),
-        # Every client uses the one bench key: let all of them in.
-        APPGEN_MAX_WS_PER_KEY=str(args.clients + 100),
-        APPGEN_MAX_WS_TOTAL=str(args.clients + 100),
-        APPGEN_HEARTBEAT_S=str(args.heartbeat_s),
-        APPGEN_LOG_LEVEL="WARNING",
-    )
-    return subprocess.Popen([sys.executable, "-m", "appgen.gateway"], env=env)
 
 
 @dataclass(frozen=True)
@@ -367,7 +350,13 @@ def main() -> None:
         database_url = servers.postgres.create_database("bench_ws_idle")
         upgrade_to_head(database_url)
         port = free_port()
-        gateway = start_gateway(servers.nats, database_url, port, args)
+        gateway = start_gateway(
+            servers.nats,
+            database_url,
+            port,
+            sockets=args.clients + 100,
+            HEARTBEAT_S=str(args.heartbeat_s),
+        )
         try:
             rows = asyncio.run(run(servers.nats, gateway, port, args, database_url))
         finally:

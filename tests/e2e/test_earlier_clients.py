@@ -22,24 +22,11 @@ import websockets
 from appgen.cli.inprocess import running_pipeline
 from appgen.gateway import Settings
 from appgen.gateway.testing import serve_gateway
+from tests.earlier import EARLIER_STAGES
 
 pytestmark = pytest.mark.e2e
 
 PROMPT = "Create a fitness app with workout plans and progress tracking"
-EARLIER_STAGES = {
-    "analyzing",
-    "creating_project",
-    "generating_base",
-    "installing_deps",
-    "starting_server",
-    "creating_tunnel",
-    "preview_ready",
-    "generating_screens",
-    "adding_components",
-    "generating_images",
-    "complete",
-    "error",
-}
 # appgen's steps the earlier generator had no name for; that client shows them as they are.
 WITHOUT_AN_EARLIER_NAME = {"queued", "finalizing"}
 TIMEOUT_S = 60

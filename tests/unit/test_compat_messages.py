@@ -14,25 +14,11 @@ from appgen.gateway.compat import LEGACY_STAGES, LegacyView, legacy_stage
 from appgen.gateway.compat.messages import MAX_NAME, MAX_SCREENS
 from appgen.gateway.messages import FeedItem
 from appgen.store.samples import sample_history
+from tests.earlier import EARLIER_STAGES
 
 pytestmark = pytest.mark.unit
 
 ORIGIN = "http://127.0.0.1:8000"
-# Every stage name the earlier generator's clients know.
-EARLIER_STAGES = {
-    "analyzing",
-    "creating_project",
-    "generating_base",
-    "installing_deps",
-    "starting_server",
-    "creating_tunnel",
-    "preview_ready",
-    "generating_screens",
-    "adding_components",
-    "generating_images",
-    "complete",
-    "error",
-}
 # appgen's stages that step for which the earlier generator had no name.
 WITHOUT_AN_EARLIER_NAME = {Stage.queued, Stage.finalizing}
 SIGNED = "/preview/abc.signature/"

@@ -26,6 +26,7 @@ from appgen.events import (
 )
 from appgen.events.log import first_of_each
 from appgen.events.subjects import subject_for
+from appgen.stack import NatsServer
 from appgen.store import EventStore
 from appgen.store.keys import key_id_of
 from appgen.store.samples import sample_history
@@ -328,3 +329,50 @@ async def test_an_event_in_the_stream_twice_reaches_every_client_once(
         assert positions_and_ids(await live) == [*want, late]
         await wait_for_mark(store, marker_position)
         assert positions_and_ids(await rest_events(client, project_id, limit=1)) == [*want, late]
+
+
+async def test_live_clients_and_the_recorder_carry_on_across_a_nats_server_crash(
+    nats_server: NatsServer | str,
+    bus: EventBus,
+    nats_settings: NatsSettings,
+    database_url: str,
+    store: EventStore,
+) -> None:
+    if not isinstance(nats_server, NatsServer):
+        pytest.skip("restarting needs a nats-server of the test's own")
+    async with (
+        gateway_client(nats_settings, database_url) as client,
+        recorder(nats_settings, database_url),
+    ):
+        history = sample_history(owner=owner_of(client))
+        project_id = history[0].project_id
+        half = len(history) // 2
+        live = asyncio.create_task(ws_events(client, project_id, len(history)))
+        sse = asyncio.create_task(sse_events(client, project_id, len(history)))
+        positions = await publish(bus, history[:half])
+        await wait_for_mark(store, positions[-1])
+        # SIGKILL: the gateway's reader, the recorder and every connection lose the server.
+        await asyncio.to_thread(nats_server.restart, kill=True)
+        positions += await _publish_when_back(bus, history[half:])
+        want = expected(positions, history)
+        # The same sockets, never reconnected, get the rest in order; the store catches up.
+        assert positions_and_ids(await live) == want
+        assert positions_and_ids(await sse) == want
+        await wait_for_mark(store, positions[-1])
+    await _stored_exactly_the_stream(bus, database_url)
+
+
+async def _publish_when_back(bus: EventBus, events: list[Event]) -> list[int]:
+    """Publish in order once the restarted server takes publishes again."""
+    deadline = time.monotonic() + 30
+    positions: list[int] = []
+    for event in events:
+        while True:
+            try:
+                positions.append(await bus.publish(event))
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.1)
+    return positions

@@ -112,12 +112,19 @@ class StreamTail:
 
     async def next_batch(self, most: int) -> list[StreamMessage]:
         """The next messages in stream order (at least one, at most `most`), waiting for one."""
+        if self._task is None:
+            raise RuntimeError("enter the tail first")
         while not self._buffer:
             self._arrived.clear()
-            if self._task is not None and self._task.done():
+            if self._task.done():
                 self._task.result()
                 raise RuntimeError(f"{self._name}: the stream reader stopped")
-            await self._arrived.wait()
+            arrived = asyncio.ensure_future(self._arrived.wait())
+            try:
+                # The reader ending (it never does but by a bug) must not leave this waiting.
+                await asyncio.wait([arrived, self._task], return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                arrived.cancel()
         taken = [self._buffer.popleft() for _ in range(min(most, len(self._buffer)))]
         self._drained.set()
         return taken

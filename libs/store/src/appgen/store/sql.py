@@ -133,9 +133,6 @@ UNREADABLE: TextClause = text(
 PING: TextClause = text("SELECT 1")
 
 
-PROJECT_OWNER: TextClause = text("SELECT owner FROM projects WHERE project_id = :project_id")
-
-
 def _where(*, filtered: bool, owned: bool) -> str:
     """`owned` limits the rows to one key's projects (`owner IS NOT DISTINCT FROM` so that
     `owner = None` means the projects made without a key)."""

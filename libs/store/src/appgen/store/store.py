@@ -200,12 +200,6 @@ class EventStore:
             total = await conn.scalar(sql.count_projects(filtered=filtered, owned=owned), params)
         return summaries, int(total or 0)
 
-    async def project_owner(self, project_id: str) -> tuple[bool, str | None]:
-        """(whether the project is recorded, the key id that created it or None)."""
-        async with self._engine.connect() as conn:
-            row = (await conn.execute(sql.PROJECT_OWNER, {"project_id": project_id})).one_or_none()
-        return (False, None) if row is None else (True, row.owner)
-
     async def stats(
         self, since: datetime, until: datetime, *, owner: str | None = None
     ) -> WindowStats:

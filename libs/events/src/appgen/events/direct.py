@@ -18,10 +18,19 @@ _SEQUENCE = "Nats-Sequence"
 _SUBJECT = "Nats-Subject"
 _END_OF_BATCH = "204"
 _NOT_FOUND = "404"
+_PENDING = "Nats-Num-Pending"
 
 
 class DirectGetFailed(RuntimeError):
     """The server refused the request (a status other than the end of a batch or none found)."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one request returned, and whether the stream holds more on the subject after it."""
+
+    messages: list[Stored]
+    more: bool
 
 
 @dataclass(frozen=True)
@@ -35,8 +44,12 @@ class Stored:
 
 async def next_messages(
     nc: Client, stream: str, subject: str, start: int, *, batch: int, timeout_s: float = 5.0
-) -> list[Stored]:
-    """Up to `batch` messages on `subject` (a filter) from sequence `start` on, in order."""
+) -> Batch:
+    """Up to `batch` messages on `subject` (a filter) from sequence `start` on, in order.
+
+    `more` comes from the server's own count of what is left (`Nats-Num-Pending` on the end of
+    the batch), so a batch the server cut short for any reason is never taken for the end.
+    """
     inbox = nc.new_inbox()
     subscription = await nc.subscribe(inbox, pending_msgs_limit=-1, pending_bytes_limit=-1)
     try:
@@ -50,12 +63,15 @@ async def next_messages(
                 raise DirectGetFailed(f"no answer to a direct get on {stream}") from None
             headers = msg.headers or {}
             status = headers.get(_STATUS)
-            if status in (_END_OF_BATCH, _NOT_FOUND):
-                return found
+            if status == _NOT_FOUND:
+                return Batch(found, more=False)
+            if status == _END_OF_BATCH:
+                pending = headers.get(_PENDING, "")
+                more = int(pending) > 0 if pending.isdigit() else len(found) >= batch
+                return Batch(found, more=more and bool(found))
             if status is not None:
                 raise DirectGetFailed(f"direct get on {stream}: {status} {headers}")
             found.append(Stored(int(headers[_SEQUENCE]), headers[_SUBJECT], msg.data))
-            if len(found) >= batch:
-                return found
+
     finally:
         await subscription.unsubscribe()

@@ -217,15 +217,15 @@ class StreamLog(ProjectLog):
         start = after + 1
         while until is None or start <= until:
             found = await next_messages(self._nc, self._stream, subject, start, batch=_DIRECT_BATCH)
-            for stored in found:
+            for stored in found.messages:
                 if until is not None and stored.seq > until:
                     return records
                 event = readable(stored.seq, stored.subject, stored.data)
                 if event is not None:
                     records.append((stored.seq, event))
-            if len(found) < _DIRECT_BATCH:
+            if not found.more:
                 break
-            start = found[-1].seq + 1
+            start = found.messages[-1].seq + 1
         return records
 
     async def read(

@@ -132,6 +132,9 @@ class ConsumerLoop:
         ) as puller:
             while not stop.is_set():
                 puller.check()
+                # Cleared before looking, so what arrives or finishes from here on wakes us.
+                puller.changed.clear()
+                freed.clear()
                 while arrived:
                     task = asyncio.create_task(self.deliver(arrived.popleft()))
                     in_flight.add(task)
@@ -139,7 +142,6 @@ class ConsumerLoop:
                 free = self.settings.concurrency - len(in_flight) - puller.owed
                 if free > 0:
                     await puller.request(min(free, self.settings.batch))
-                freed.clear()
                 waits: list[asyncio.Future[Any]] = [
                     asyncio.ensure_future(stop.wait()),
                     asyncio.ensure_future(freed.wait()),

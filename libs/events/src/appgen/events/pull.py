@@ -115,8 +115,9 @@ class Puller:
             raise PullFailed(f"no message or heartbeat for {silence:.1f}s")
 
     async def wait(self, within_s: float) -> None:
-        """Until the server owes less, a request fails, or `within_s` passes."""
-        self.changed.clear()
+        """Until the server owes less (since the caller last cleared `changed`), a request
+        fails, or `within_s` passes. The caller clears `changed` before it looks at what
+        arrived, so nothing that arrives while it works is missed."""
         changed: asyncio.Future[Any] = asyncio.ensure_future(self.changed.wait())
         waits: list[asyncio.Future[Any]] = [changed, self.failed]
         try:

@@ -181,10 +181,12 @@ class StreamTail:
         to fill while this reader takes the messages of the one before."""
         while True:
             puller.check()
+            # Cleared before looking, so a request that ends from here on wakes us.
+            puller.changed.clear()
+            self._drained.clear()
             wanted = 2 * self._batch - puller.owed
             if wanted >= self._batch // 2 and self._has_room(puller.owed + wanted):
                 await puller.request(wanted)
-            self._drained.clear()
             waits = [
                 asyncio.ensure_future(self._drained.wait()),
                 asyncio.ensure_future(puller.wait(self._heartbeat_s)),

@@ -19,12 +19,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from pathlib import Path
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from appgen.events import ProjectRequested, ScreenAdded
+from bench._measure import memory_mb
 from bench._servers import use_uvloop
 
 # The gateway's heartbeat message while a socket is idle: counted, not kept.
@@ -36,14 +36,6 @@ def raise_nofile() -> int:
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return hard
-
-
-def memory_mb(pid: int, field: str = "VmRSS") -> float:
-    """A `/proc/<pid>/status` memory field (VmRSS now, VmHWM the peak) in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 @dataclass(frozen=True)

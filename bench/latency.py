@@ -34,6 +34,7 @@ import websockets
 
 from appgen.gateway.testing import bearer, create_key
 from appgen.stack import free_port
+from bench._measure import percentile
 from bench._prompts import PROMPTS
 from bench._servers import own_servers, use_uvloop
 
@@ -157,11 +158,6 @@ async def measure(origin: str, key: str, args: argparse.Namespace, gaps: Gaps) -
 
         await asyncio.gather(*(worker() for _ in range(args.concurrency)))
     return results
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def stats(values: list[float]) -> dict[str, float]:

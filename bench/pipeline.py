@@ -31,6 +31,7 @@ from appgen.events import (
 )
 from appgen.events.subjects import parse_subject, type_filter
 from appgen.store.migrate import upgrade_to_head
+from bench._measure import percentile
 from bench._prompts import PROMPTS
 from bench._servers import own_servers
 
@@ -59,11 +60,6 @@ class Clock:
             await asyncio.wait_for(
                 self.done.wait_for(lambda: all(p in self.complete for p in projects)), 60
             )
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def start_services(env: dict[str, str], logs: Path) -> list[subprocess.Popen[bytes]]:

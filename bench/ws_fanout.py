@@ -12,12 +12,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import subprocess
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import websockets
 
@@ -28,6 +26,7 @@ from appgen.stack.ports import free_port, wait_for_port
 from appgen.store.keys import key_id_of
 from appgen.store.migrate import upgrade_to_head
 from bench._gateway import start_gateway
+from bench._measure import cpu_s, memory_mb, percentile
 from bench._servers import own_servers, use_uvloop
 
 
@@ -39,19 +38,6 @@ class Arrivals:
 
     def record(self, event_id: str) -> None:
         self.times.setdefault(event_id, []).append(time.perf_counter())
-
-
-def cpu_s(pid: int) -> float:
-    """User + system CPU seconds the process has used."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 async def client(
@@ -96,11 +82,6 @@ async def publish_paced(
     return sent
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 async def run(
     nats: NatsServer,
     gateway: subprocess.Popen[bytes],
@@ -117,7 +98,7 @@ async def run(
             await bus.publish(
                 ProjectRequested(project_id=project_id, prompt="A todo app", owner=owner)
             )
-        idle_mb = rss_mb(gateway.pid)
+        idle_mb = memory_mb(gateway.pid)
         arrivals = Arrivals()
         ready = asyncio.Event()
         counter = [0, args.clients]
@@ -136,7 +117,7 @@ async def run(
         ]
         await asyncio.wait_for(ready.wait(), timeout=120)
         connect_s = time.perf_counter() - started
-        connected_mb = rss_mb(gateway.pid)
+        connected_mb = memory_mb(gateway.pid)
         cpu_before, own_before, wall = (
             cpu_s(gateway.pid),
             time.process_time(),
@@ -149,7 +130,7 @@ async def run(
             if time.perf_counter() > deadline:
                 break
             await asyncio.sleep(0.05)
-        peak_mb = rss_mb(gateway.pid)
+        peak_mb = memory_mb(gateway.pid)
         wall = time.perf_counter() - wall
         gateway_cpu = (cpu_s(gateway.pid) - cpu_before) / wall * 100
         clients_cpu = (time.process_time() - own_before) / wall * 100

@@ -35,9 +35,9 @@ from appgen.stack.ports import free_port, wait_for_port
 from appgen.store.keys import key_id_of
 from appgen.store.migrate import upgrade_to_head
 from bench._gateway import start_gateway
+from bench._measure import cpu_s, memory_mb, percentile
 from bench._servers import own_servers, use_uvloop
-from bench._wsclients import Arrivals, Collect, Plan, Status, memory_mb, raise_nofile, spawn_clients
-from bench.ws_fanout import cpu_s, percentile
+from bench._wsclients import Arrivals, Collect, Plan, Status, raise_nofile, spawn_clients
 
 RSS_TARGET_MB = 1024.0
 P99_TARGET_MS = 250.0

@@ -87,7 +87,6 @@ class StreamTail:
         self._arrived = asyncio.Event()
         self._drained = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self.restarts = 0
 
     @property
     def next_position(self) -> int:
@@ -136,10 +135,8 @@ class StreamTail:
             try:
                 await self._consume()
             except PullFailed as why:
-                self.restarts += 1
                 log.info("%s: reading again from %d (%s)", self._name, self._next, why)
             except (nats.errors.Error, JetStreamError, OSError) as error:
-                self.restarts += 1
                 log.warning("%s: stream read failed at %d (%r)", self._name, self._next, error)
             # Again at once after progress; a server that keeps refusing is asked less often.
             delay = 0.0 if self._next > read_from else min(max(delay * 2, 0.05), 1.0)

@@ -41,8 +41,6 @@ class Recorder:
         self._store = store
         self._settings = settings
         self._milestones = Milestones(bus.log)
-        self.batches = 0
-        self.written = 0
 
     async def run(self, stop: asyncio.Event) -> None:
         delay = 0.0
@@ -129,8 +127,6 @@ class Recorder:
         metrics.RECORDER_EVENTS.labels("duplicate").inc(len(batch.records) - len(inserted))
         metrics.RECORDER_EVENTS.labels("unreadable").inc(len(batch.unreadable))
         metrics.RECORDER_HIGH_WATER.set(batch.last)
-        self.batches += 1
-        self.written += len(inserted)
         try:
             await self._milestones.observe(inserted)
         except Exception as error:

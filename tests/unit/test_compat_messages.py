@@ -9,7 +9,7 @@ import pytest
 
 from appgen.events import Event, ProjectCompleted, ScreenAdded
 from appgen.events.projection import fold
-from appgen.events.stages import Stage
+from appgen.events.stages import EDIT_STAGES, Stage
 from appgen.gateway.compat import LEGACY_STAGES, LegacyView, legacy_stage
 from appgen.gateway.compat.messages import MAX_NAME, MAX_SCREENS
 from appgen.gateway.messages import FeedItem
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.unit
 
 ORIGIN = "http://127.0.0.1:8000"
 # appgen's stages that step for which the earlier generator had no name.
-WITHOUT_AN_EARLIER_NAME = {Stage.queued, Stage.finalizing}
+WITHOUT_AN_EARLIER_NAME = {Stage.queued, Stage.finalizing, *EDIT_STAGES}
 SIGNED = "/preview/abc.signature/"
 
 

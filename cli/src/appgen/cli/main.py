@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from appgen.cli import generate, keys, recovery, replay, stats, status, up
+from appgen.cli import edit, generate, keys, recovery, replay, stats, status, up
 
 app = typer.Typer(
     name="appgen",
@@ -18,7 +18,7 @@ app = typer.Typer(
 for register in (up.register, keys.register):
     register(app)
 # Generate, follow and open projects from a terminal (README, "The terminal client").
-for register in (generate.register, status.register):
+for register in (generate.register, edit.register, status.register):
     register(app)
 # Replay, time travel, resume, fork and stats (docs/replay.md).
 for register in (replay.register, recovery.register, stats.register):

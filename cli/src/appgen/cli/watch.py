@@ -47,8 +47,10 @@ async def follow_events(
     since: int = 0,
     on_reconnect: OnReconnect | None = None,
     max_attempts: int = MAX_ATTEMPTS,
+    until: Callable[[Message], bool] | None = None,
 ) -> AsyncIterator[Message]:
-    """Every event of the project after `since`, then live ones, until it completes or fails.
+    """Every event of the project after `since`, then live ones, until it completes or fails
+    (or, given `until`, until the first event it is true of).
 
     `on_reconnect(since, reason, attempt)` hears of each reconnection before it is tried. Raises
     `GatewayError` when the gateway refuses the stream or stays unreachable.
@@ -69,7 +71,7 @@ async def follow_events(
                         continue
                     last = message["position"]
                     yield message
-                    if message.get("event_type") in TERMINAL:
+                    if until(message) if until else message.get("event_type") in TERMINAL:
                         return
             code, why = socket.close_code, socket.close_reason
             if code == POLICY:

@@ -1,15 +1,23 @@
 """appgen's events: the catalog, subjects, the bus, and the one consumer loop every service runs."""
 
-from appgen.events.bus import EventBus, EventTooLarge, connect, open_bus
+from appgen.events.bus import EventBus, EventTooLarge, PositionMoved, connect, open_bus
 from appgen.events.catalog import (
+    MAX_EDIT_LENGTH,
     MAX_PROMPT_LENGTH,
     AnalysisCompleted,
     AnalysisFellBack,
     AnalysisProgressed,
     AnalysisStarted,
     BaseGenerated,
+    BaseRevised,
     BudgetExhausted,
     ComponentsAdded,
+    EditApplied,
+    EditFellBack,
+    EditRejected,
+    EditRequested,
+    EditStarted,
+    EditStep,
     FilesWritten,
     ImageFellBack,
     ImageGenerated,
@@ -25,7 +33,10 @@ from appgen.events.catalog import (
     ProjectResumed,
     ScreenAdded,
     ScreenFellBack,
+    ScreenRemoved,
     ScreensCompleted,
+    ScreenUpdated,
+    SpecRevised,
     StageFailed,
 )
 from appgen.events.codec import InvalidEvent, decode, decode_type, encode
@@ -51,10 +62,13 @@ from appgen.events.ids import (
 from appgen.events.log import MemoryLog, ProjectLog, StreamLog
 from appgen.events.runtime import run_service, serve_worker
 from appgen.events.settings import ConsumerSettings, NatsSettings, ServiceSettings
-from appgen.events.stages import PIPELINE, Stage
+from appgen.events.stages import EDIT_STAGES, PIPELINE, Stage
+from appgen.events.versions import EditQueue, edit_queue, spec_at
 from appgen.events.worker import Worker
 
 __all__ = [
+    "EDIT_STAGES",
+    "MAX_EDIT_LENGTH",
     "MAX_PROMPT_LENGTH",
     "PIPELINE",
     "AnalysisCompleted",
@@ -62,10 +76,18 @@ __all__ = [
     "AnalysisProgressed",
     "AnalysisStarted",
     "BaseGenerated",
+    "BaseRevised",
     "BudgetExhausted",
     "ComponentsAdded",
     "ConsumerLoop",
     "ConsumerSettings",
+    "EditApplied",
+    "EditFellBack",
+    "EditQueue",
+    "EditRejected",
+    "EditRequested",
+    "EditStarted",
+    "EditStep",
     "Event",
     "EventBus",
     "EventMetadata",
@@ -82,6 +104,7 @@ __all__ = [
     "ModelFellBack",
     "NatsSettings",
     "PermanentError",
+    "PositionMoved",
     "PreviewConfigured",
     "PreviewReady",
     "ProjectCompleted",
@@ -94,8 +117,11 @@ __all__ = [
     "ProjectResumed",
     "ScreenAdded",
     "ScreenFellBack",
+    "ScreenRemoved",
+    "ScreenUpdated",
     "ScreensCompleted",
     "ServiceSettings",
+    "SpecRevised",
     "Stage",
     "StageFailed",
     "StreamLog",
@@ -106,6 +132,7 @@ __all__ = [
     "decode",
     "decode_type",
     "derived_event_id",
+    "edit_queue",
     "encode",
     "event_type",
     "event_types",
@@ -115,4 +142,5 @@ __all__ = [
     "project_event_id",
     "run_service",
     "serve_worker",
+    "spec_at",
 ]

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
+from nats.js.errors import APIError
 
 from appgen.events import metrics
 from appgen.events.codec import encode
@@ -22,10 +23,17 @@ from appgen.events.trace import TRACEPARENT, traceparent
 log = logging.getLogger(__name__)
 
 MSG_ID = "Nats-Msg-Id"
+EXPECTED_LAST_SUBJECT_SEQUENCE = "Nats-Expected-Last-Subject-Sequence"
+# JetStream's error code for a publish whose expected last sequence did not hold.
+_WRONG_LAST_SEQUENCE = 10071
 
 
 class EventTooLarge(ValueError):
     pass
+
+
+class PositionMoved(Exception):
+    """A conditional publish found another event of its type and project after the expected one."""
 
 
 class EventBus:
@@ -39,8 +47,13 @@ class EventBus:
         # that also holds the store (the gateway) reads through `appgen.store.StoredLog`.
         self.log: ProjectLog = StreamLog(nc, settings)
 
-    async def publish(self, event: Event) -> int:
-        """Publish and wait for the stream's ack; returns the event's position (stream sequence)."""
+    async def publish(self, event: Event, *, expected_last: int | None = None) -> int:
+        """Publish and wait for the stream's ack; returns the event's position (stream sequence).
+
+        With `expected_last`, publish only if the project's last event of this type stands at
+        that position (0: it has none yet), else raise PositionMoved: an optimistic check that
+        orders writers across processes without a lock.
+        """
         data = encode(event)
         if len(data) > self.settings.max_event_bytes:
             raise EventTooLarge(
@@ -51,7 +64,14 @@ class EventBus:
         parent = traceparent(event)
         if parent is not None:
             headers[TRACEPARENT] = parent
-        ack = await self.js.publish(subject_for(event), data, headers=headers)
+        if expected_last is not None:
+            headers[EXPECTED_LAST_SUBJECT_SEQUENCE] = str(expected_last)
+        try:
+            ack = await self.js.publish(subject_for(event), data, headers=headers)
+        except APIError as error:
+            if error.err_code == _WRONG_LAST_SEQUENCE:
+                raise PositionMoved(str(error.description)) from error
+            raise
         if ack.duplicate:
             metrics.DUPLICATES_DROPPED.labels(event.type).inc()
         else:

@@ -3,6 +3,10 @@
 The flow (see docs/architecture.md): gateway → ProjectRequested → analyzer → AnalysisCompleted →
 scaffolder → PreviewReady → screens; images start from AnalysisCompleted in the background;
 the finisher joins ScreensCompleted and ImagesCompleted into ProjectCompleted.
+
+An edit (docs/edits.md): gateway → EditRequested → finisher, when the project is idle, →
+EditStarted → analyzer → SpecRevised (or EditRejected) → screens → ScreenAdded / ScreenUpdated /
+ScreenRemoved for the screens that changed → EditApplied.
 """
 
 from __future__ import annotations
@@ -12,20 +16,24 @@ from typing import ClassVar
 from pydantic import Field
 
 from appgen.events.envelope import Event
-from appgen.events.files import FileWrite
+from appgen.events.files import FileWrite, RelativePath
 from appgen.events.ids import ProjectId
 from appgen.events.stages import Stage
-from appgen.spec import AppSpec, Screen
+from appgen.spec import AppSpec, Change, Screen
 
 MAX_PROMPT_LENGTH = 4000
+MAX_EDIT_LENGTH = 2000
 
 
 class FilesWritten(Event):
-    """Base for events that write files; the file tree at a position folds over these."""
+    """Base for events that write (or remove) files; the file tree at a position folds over these."""
 
     abstract: ClassVar[bool] = True
     STAGE: ClassVar[Stage] = Stage.generating_base
     files: tuple[FileWrite, ...] = ()
+    removed: tuple[RelativePath, ...] = Field(
+        default=(), description="Paths no longer part of the app from this event on."
+    )
 
 
 class ProjectRequested(Event):
@@ -210,3 +218,78 @@ class ProjectForked(Event):
         description="The chat model the analysis and screens use from here on instead of the "
         "configured one (ignored when none is configured); a fork of a fork keeps its source's.",
     )
+
+
+class EditStep(Event):
+    """Base for the events of one edit: they name it, so a stage that gives up on one rejects the
+    edit (EditRejected) instead of failing a project that is complete."""
+
+    abstract: ClassVar[bool] = True
+    STAGE: ClassVar[Stage] = Stage.editing
+    edit_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+
+
+class EditRequested(EditStep):
+    """A follow-up prompt, or a restore of an earlier version, waiting its turn (edits of a
+    project apply one at a time, in the order they were requested)."""
+
+    prompt: str = Field(min_length=1, max_length=MAX_EDIT_LENGTH)
+    restore: int | None = Field(
+        default=None, ge=1, description="Make a new version equal to this version (an undo)."
+    )
+    expected_version: int = Field(
+        ge=1, description="The version this edit will make if every edit before it applies."
+    )
+
+
+class EditStarted(EditStep):
+    """The project is idle and this edit is next: it is being applied to `base_version`."""
+
+    base_version: int = Field(ge=1)
+
+
+class SpecRevised(EditStep):
+    """The edit's new spec and what changed; the screens follow."""
+
+    version: int = Field(ge=2)
+    spec: AppSpec
+    changes: tuple[Change, ...] = Field(min_length=1)
+    source: str = Field(default="rules", description="'rules', 'model' or 'restore'.")
+
+
+class BaseRevised(FilesWritten, EditStep):
+    """The app-wide files an edit changed (spec module, styles, manifest)."""
+
+    STAGE: ClassVar[Stage] = Stage.editing
+
+
+class ScreenUpdated(FilesWritten, EditStep):
+    STAGE: ClassVar[Stage] = Stage.editing
+    route: str
+    title: str
+    screen: Screen | None = None
+
+
+class ScreenRemoved(FilesWritten, EditStep):
+    STAGE: ClassVar[Stage] = Stage.editing
+    route: str
+    title: str
+
+
+class EditApplied(EditStep):
+    STAGE: ClassVar[Stage] = Stage.edit_applied
+    version: int = Field(ge=2)
+    prompt: str = Field(min_length=1, max_length=MAX_EDIT_LENGTH)
+    changes: tuple[str, ...] = Field(description="What changed, in words.")
+    preview_path: str
+
+
+class EditRejected(EditStep):
+    STAGE: ClassVar[Stage] = Stage.edit_rejected
+    reason: str = Field(max_length=2000)
+
+
+class EditFellBack(ModelFellBack, EditStep):
+    """The model could not make the edit's spec, so the deterministic editor tried instead."""
+
+    STAGE: ClassVar[Stage] = Stage.editing

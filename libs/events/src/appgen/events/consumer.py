@@ -27,7 +27,13 @@ from nats.js.errors import APIError
 
 from appgen.events import metrics
 from appgen.events.bus import EventBus
-from appgen.events.catalog import ProjectFailed, ProjectResumed, StageFailed
+from appgen.events.catalog import (
+    EditRejected,
+    EditStep,
+    ProjectFailed,
+    ProjectResumed,
+    StageFailed,
+)
 from appgen.events.codec import InvalidEvent, decode
 from appgen.events.context import HandlerContext
 from appgen.events.envelope import Event
@@ -290,27 +296,42 @@ class ConsumerLoop:
                 heartbeat=_nothing,
             )
             try:
-                await self.bus.publish_all(
-                    [
-                        context.emit(
-                            StageFailed,
-                            failed_stage=self.worker.stage,
-                            service=self.worker.name,
-                            reason=reason[:2000],
-                            input_type=event.type,
-                            attempts=attempt,
-                        ),
-                        context.emit(
-                            ProjectFailed, failed_stage=self.worker.stage, reason=reason[:2000]
-                        ),
-                    ]
-                )
+                await self.bus.publish_all(self._failure(context, event, attempt, reason))
             except Exception:
                 # The failure could not be recorded; keep the input so the next attempt reports it.
                 log.exception("could not publish the failure; returning the message")
                 await msg.nak(delay=self.settings.backoff_for(attempt))
                 return
         await msg.term()
+
+    def _failure(
+        self, context: HandlerContext, event: Event, attempt: int, reason: str
+    ) -> list[Event]:
+        """What giving up on `event` records: an edit's step rejects the edit (the project
+        itself stays as it was); any other input fails the stage and then the project."""
+        stage = self.worker.stage
+        assert stage is not None
+        if isinstance(event, EditStep):
+            return [
+                context.emit(
+                    EditRejected,
+                    key=f"gave-up:{event.edit_id}",
+                    per_project=True,
+                    edit_id=event.edit_id,
+                    reason=f"The change could not be made: {reason}"[:2000],
+                )
+            ]
+        return [
+            context.emit(
+                StageFailed,
+                failed_stage=stage,
+                service=self.worker.name,
+                reason=reason[:2000],
+                input_type=event.type,
+                attempts=attempt,
+            ),
+            context.emit(ProjectFailed, failed_stage=stage, reason=reason[:2000]),
+        ]
 
     async def _reject(self, msg: Msg, error: InvalidEvent) -> None:
         """A message that is not a valid event can never be handled; say so and drop it."""

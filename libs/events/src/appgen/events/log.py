@@ -32,6 +32,7 @@ from appgen.events.files import FileWrite
 from appgen.events.projection import ProjectState, file_tree, fold
 from appgen.events.settings import NatsSettings
 from appgen.events.subjects import project_filter, subject_of
+from appgen.events.versions import EditQueue, edit_queue
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,10 @@ class ProjectLog(ABC):
         """The project folded up to `at` (now, by default); None if it has no events there."""
         records = await self.everything(project_id, until=at)
         return fold(records) if records else None
+
+    async def edits(self, project_id: str, *, at: int | None = None) -> EditQueue:
+        """The project's versions, spec and edit queue up to `at` (now, by default)."""
+        return edit_queue(await self.everything(project_id, until=at))
 
     async def files(self, project_id: str, *, at: int | None = None) -> FileTree:
         """Each file's latest write at `at` (now, by default).

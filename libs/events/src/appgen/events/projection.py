@@ -4,7 +4,8 @@ Stage semantics: each event belongs to the stage it names. `generating_images` i
 branch beside the main path, so it never moves the project's headline stage or progress (unless
 nothing else has happened yet); `complete` and `failed` are terminal and the first one wins, with
 one exception: `ProjectResumed` brings a failed project back to running (a completed one stays
-complete), after which the next terminal event wins again.
+complete), after which the next terminal event wins again. An edit's events never move the
+headline: its versions and edits are folded beside it (`versions.py`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from appgen.events.catalog import (
 from appgen.events.envelope import Event
 from appgen.events.files import FileWrite
 from appgen.events.stages import PIPELINE, Stage
+from appgen.events.versions import Edit, EditQueue, Version
 
 Status = Literal["running", "complete", "failed"]
 StageStatus = Literal["pending", "active", "done", "failed"]
@@ -68,7 +70,7 @@ class Headline:
             if self.status == "failed":
                 return Headline(event.resume_stage, "running", self.progress)
             return self
-        if self.status != "running":
+        if self.status != "running" or event.current_stage.is_edit:
             return self
         if isinstance(event, ProjectCompleted):
             return Headline(Stage.complete, "complete", 100)
@@ -163,6 +165,9 @@ class ProjectState(BaseModel):
     usage: Usage = Field(default_factory=Usage)
     usage_by_stage: dict[str, Usage] = Field(default_factory=dict)
     fallbacks: list[Fallback] = Field(default_factory=list)
+    version: int = Field(default=1, description="The newest applied version (1: the generation).")
+    versions: list[Version] = Field(default_factory=list)
+    edits: list[Edit] = Field(default_factory=list, description="Follow-up prompts, in order.")
 
 
 def fold(events: Iterable[tuple[int, Event]]) -> ProjectState:
@@ -180,6 +185,8 @@ def file_tree(events: Iterable[tuple[int, Event]]) -> dict[str, FileWrite]:
         if isinstance(event, FilesWritten):
             for write in event.files:
                 tree[write.path] = write
+            for path in event.removed:
+                tree.pop(path, None)
     return tree
 
 
@@ -190,6 +197,7 @@ class _Projector:
         self.seen: set[object] = set()
         self.screens: dict[int, ScreenRef] = {}
         self.paths: set[str] = set()
+        self.versions = EditQueue()
 
     def apply(self, position: int, event: Event) -> None:
         # The same event may appear twice in a raw stream (published again after the
@@ -211,10 +219,12 @@ class _Projector:
         self.headline = self.headline.step(event)
         self._facts(state, event)
         self._usage(state, event)
+        self.versions.apply(position, event)
 
     def _facts(self, state: ProjectState, event: Event) -> None:
         if isinstance(event, FilesWritten):
             self.paths.update(write.path for write in event.files)
+            self.paths.difference_update(event.removed)
         if isinstance(event, ProjectRequested):
             state.prompt = event.prompt
         elif isinstance(event, AnalysisCompleted):
@@ -320,6 +330,14 @@ class _Projector:
         state.progress = self.headline.progress
         state.screens = [self.screens[i] for i in sorted(self.screens)]
         state.files = len(self.paths)
+        versions = self.versions
+        state.version, state.versions = versions.version, versions.versions
+        state.edits = list(versions.edits.values())
+        if versions.version > 1 and versions.spec is not None:
+            # Edited since: the screens are the newest version's.
+            state.screens = [ScreenRef(route=s.route, title=s.title) for s in versions.spec.screens]
+            state.screens_total = len(state.screens)
+            state.name = versions.spec.name
         return state
 
 

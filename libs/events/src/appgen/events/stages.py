@@ -1,4 +1,8 @@
-"""The eleven client-facing stages, plus the terminal `failed`: one enum shared by every service and client."""
+"""The client-facing stages: the generation's eleven plus the terminal `failed`, and an edit's three.
+
+One enum shared by every service and client. An edit's stages are not steps of the generation:
+they never move a project's headline (see `projection.Headline`), and clients draw them apart.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,10 @@ class Stage(StrEnum):
     finalizing = "finalizing"
     complete = "complete"
     failed = "failed"
+    # A follow-up prompt's own path (docs/edits.md).
+    editing = "editing"
+    edit_applied = "edit_applied"
+    edit_rejected = "edit_rejected"
 
     @property
     def order(self) -> int:
@@ -27,7 +35,13 @@ class Stage(StrEnum):
     def is_terminal(self) -> bool:
         return self in (Stage.complete, Stage.failed)
 
+    @property
+    def is_edit(self) -> bool:
+        return self in EDIT_STAGES
 
-# The order clients draw the indicators in; `failed` sorts last so a fold's maximum ends there.
-PIPELINE: tuple[Stage, ...] = tuple(Stage)
-_ORDER = {stage: index for index, stage in enumerate(PIPELINE)}
+
+EDIT_STAGES: frozenset[Stage] = frozenset({Stage.editing, Stage.edit_applied, Stage.edit_rejected})
+# The order clients draw the generation's indicators in; `failed` sorts last so a fold's maximum
+# ends there. An edit's stages come after it and are never part of the generation's pipeline.
+PIPELINE: tuple[Stage, ...] = tuple(s for s in Stage if s not in EDIT_STAGES)
+_ORDER = {stage: index for index, stage in enumerate(Stage)}

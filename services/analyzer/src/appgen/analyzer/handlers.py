@@ -12,6 +12,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+from appgen.analyzer.edit_model import ModelEditor
+from appgen.analyzer.editing import handle_edits
 from appgen.analyzer.engine import Analyzer, RulesAnalyzer
 from appgen.analyzer.model import ModelAnalyzer
 from appgen.analyzer.settings import Settings
@@ -34,11 +36,17 @@ from appgen.spec import AppSpec
 
 
 def make_worker(
-    analyzer: Analyzer, model: ModelAnalyzer | None = None, bus: EventBus | None = None
+    analyzer: Analyzer,
+    model: ModelAnalyzer | None = None,
+    bus: EventBus | None = None,
+    editor: ModelEditor | None = None,
 ) -> Worker:
     """The worker around the rules (always there, the fallback) and an optional model. With
-    `bus`, a forked project's own model (its ProjectForked) replaces the configured one."""
+    `bus`, a forked project's own model (its ProjectForked) replaces the configured one, and the
+    worker also revises specs for edits (`editing.py`), which read the project's log."""
     worker = Worker("analyzer", Stage.analyzing)
+    if bus is not None:
+        handle_edits(worker, bus, editor)
 
     @worker.on(ProjectRequested)
     async def on_requested(event: ProjectRequested, ctx: HandlerContext) -> AsyncIterator[Event]:
@@ -111,7 +119,12 @@ def worker_factory(settings: Settings) -> WorkerFactory:
 
     async def build(bus: EventBus) -> Worker:
         client = await open_client(bus.js, settings.llm, Purpose.analysis)
-        return make_worker(RulesAnalyzer(), ModelAnalyzer(client) if client else None, bus)
+        return make_worker(
+            RulesAnalyzer(),
+            ModelAnalyzer(client) if client else None,
+            bus,
+            ModelEditor(client) if client else None,
+        )
 
     return build
 

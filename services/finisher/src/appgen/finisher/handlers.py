@@ -22,6 +22,7 @@ from appgen.events import (
     Stage,
     Worker,
 )
+from appgen.finisher.edits import schedule_edits
 
 BRANCHES: tuple[type[Event], ...] = (ScreensCompleted, ImagesCompleted)
 
@@ -56,6 +57,7 @@ def finisher_worker(bus: EventBus) -> Worker:
 
     for branch in BRANCHES:
         worker.on(branch)(join)
+    schedule_edits(worker, bus)
     return worker
 
 

@@ -22,6 +22,7 @@ from appgen.gateway.limits import BodyLimits
 from appgen.gateway.problems import PROBLEM_JSON, Problem
 from appgen.gateway.routes import (
     compat,
+    edits,
     files,
     fork,
     health,
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         health.router,
         projects.router,
+        edits.router,
         files.router,
         sse.router,
         ws.router,

@@ -8,28 +8,43 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from appgen.events import MAX_PROMPT_LENGTH, ProjectId
+from appgen.events import MAX_EDIT_LENGTH, MAX_PROMPT_LENGTH, ProjectId
 from appgen.events.projection import ProjectState
 from appgen.store import ProjectSummary
 
 MIN_PROMPT_LENGTH = 3
+MIN_EDIT_LENGTH = 2
 # Line breaks and tabs are how people write; every other control character is rejected.
 _ALLOWED_CONTROLS = frozenset("\n\r\t")
 
 
-def check_prompt(prompt: str) -> str:
+def check_prompt(prompt: str, minimum: int = MIN_PROMPT_LENGTH) -> str:
     for char in prompt:
         if char not in _ALLOWED_CONTROLS and unicodedata.category(char) == "Cc":
             raise ValueError(f"prompt contains a control character (U+{ord(char):04X})")
-    if len(prompt.strip()) < MIN_PROMPT_LENGTH:
-        raise ValueError(f"prompt must have at least {MIN_PROMPT_LENGTH} visible characters")
+    if len(prompt.strip()) < minimum:
+        raise ValueError(f"prompt must have at least {minimum} visible characters")
     return prompt
+
+
+def check_edit_prompt(prompt: str) -> str:
+    return check_prompt(prompt, MIN_EDIT_LENGTH).strip()
 
 
 Prompt = Annotated[
     str,
     Field(min_length=MIN_PROMPT_LENGTH, max_length=MAX_PROMPT_LENGTH, examples=["A todo list app"]),
     AfterValidator(check_prompt),
+]
+
+EditPrompt = Annotated[
+    str,
+    Field(
+        min_length=MIN_EDIT_LENGTH,
+        max_length=MAX_EDIT_LENGTH,
+        examples=["add a due date to tasks", "make it dark"],
+    ),
+    AfterValidator(check_edit_prompt),
 ]
 
 

@@ -21,7 +21,6 @@ from appgen.events import (
     EventBus,
     FileWrite,
     HandlerContext,
-    ModelCall,
     PermanentError,
     PreviewReady,
     ScreenAdded,
@@ -31,10 +30,12 @@ from appgen.events import (
     Worker,
 )
 from appgen.events.runtime import WorkerFactory
-from appgen.llm import BudgetExceeded, LLMError, Purpose, open_client, project_model
+from appgen.llm import BudgetExceeded, Purpose, open_client, project_model
 from appgen.render import render_base, render_components, render_screen
 from appgen.screens.model import ModelScreenWriter, with_screens
+from appgen.screens.revising import handle_revisions
 from appgen.screens.settings import Settings
+from appgen.screens.writing import Written, screen_writer
 from appgen.spec import AppSpec, Screen
 
 # Screens fill the progress bar from the preview (40%) to the components (85%).
@@ -46,28 +47,12 @@ def screen_progress(index: int, total: int) -> int:
     return _FIRST + round((_LAST - _FIRST) * (index + 1) / total)
 
 
-class _Written:
-    """One screen's outcome: the screen to render, what it cost, and why it fell back if it did."""
-
-    def __init__(
-        self, screen: Screen, calls: tuple[ModelCall, ...] = (), fell_back: str | None = None
-    ) -> None:
-        self.screen, self.calls, self.fell_back = screen, calls, fell_back
-
-
 def screens_worker(
     bus: EventBus, writer: ModelScreenWriter | None = None, concurrency: int = 4
 ) -> Worker:
     worker = Worker("screens", Stage.adding_screens)
-
-    async def write(project_id: str, spec: AppSpec, screen: Screen, model: str | None) -> _Written:
-        if writer is None:
-            return _Written(screen)
-        try:
-            result = await writer.write(project_id, spec, screen, model=model)
-        except LLMError as error:
-            return _Written(screen, error.model_calls, str(error))
-        return _Written(result.value, result.model_calls)
+    write = screen_writer(writer)
+    handle_revisions(worker, bus, write, model_backed=writer is not None)
 
     @worker.on(PreviewReady)
     async def add_screens(event: PreviewReady, ctx: HandlerContext) -> AsyncIterator[Event]:
@@ -79,12 +64,12 @@ def screens_worker(
         index = {s.route: i for i, s in enumerate(planned)}
         gate = asyncio.Semaphore(concurrency if writer else 1)
 
-        async def bounded(screen: Screen) -> _Written:
+        async def bounded(screen: Screen) -> Written:
             # Written before a crash or a failure that a resume picks up: the log has it, and
             # writing it again would pay the model twice for the same screen.
             logged = ctx.logged_output(ScreenAdded, key=screen.route)
             if logged is not None and logged.screen is not None:
-                return _Written(logged.screen)
+                return Written(logged.screen)
             async with gate:
                 return await write(event.project_id, spec, screen, own)
 

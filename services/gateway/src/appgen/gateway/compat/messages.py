@@ -56,6 +56,10 @@ LEGACY_STAGES: Mapping[Stage, str] = {
     Stage.finalizing: "finalizing",
     Stage.complete: "complete",
     Stage.failed: "error",
+    # The earlier generator's edits (`POST /chat/edit`) sent no progress; appgen's own names.
+    Stage.editing: "editing",
+    Stage.edit_applied: "edit_applied",
+    Stage.edit_rejected: "edit_rejected",
 }
 
 

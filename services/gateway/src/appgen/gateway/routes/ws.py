@@ -15,7 +15,7 @@ import time
 import uuid
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.websockets import WebSocketState
 
 from appgen.events import is_project_id, metrics
@@ -24,10 +24,11 @@ from appgen.gateway.access import may_see, project_owner
 from appgen.gateway.auth import TOKEN_QUERY, Caller, authenticate
 from appgen.gateway.compat import LegacyView
 from appgen.gateway.deps import RuntimeDep, SocketsDep
+from appgen.gateway.edits import request_edit
 from appgen.gateway.feed import Feed
 from appgen.gateway.generations import start_generation
 from appgen.gateway.hub import SHUTDOWN, TOO_SLOW
-from appgen.gateway.models import Prompt
+from appgen.gateway.models import EditPrompt, Prompt
 from appgen.gateway.problems import ProblemError
 from appgen.gateway.runtime import Runtime
 from appgen.gateway.urls import origin
@@ -50,11 +51,31 @@ NO_CREDENTIAL_DETAIL = (
 )
 
 
-class StartMessage(BaseModel):
+class ClientMessage(BaseModel):
     # The earlier generator's clients also send `user_id`, `template_id` and `fast_mode`.
     model_config = ConfigDict(extra="ignore")
     action: str
-    prompt: Prompt | None = None
+    prompt: str | None = None
+    version: int | None = None
+    expected_version: int | None = None
+
+
+class _Start(BaseModel):
+    prompt: Prompt
+
+
+class _Edit(BaseModel):
+    prompt: EditPrompt
+
+
+class _Revert(BaseModel):
+    version: int = Field(ge=1)
+
+
+USAGE = (
+    'bad message: expected {"action": "start" | "edit", "prompt": "..."}, '
+    '{"action": "revert", "version": N} or {"action": "ping"}'
+)
 
 
 def describe(error: ValidationError) -> str:
@@ -94,22 +115,70 @@ async def exists(rt: Runtime, caller: Caller, project_id: str) -> bool:
 async def handle_message(
     ws: WebSocket, rt: Runtime, caller: Caller, project_id: str, text: str
 ) -> None:
-    """A client message: `start` (idempotent) or `ping`."""
+    """A client message: `start` (idempotent), `edit`, `revert` or `ping`."""
     try:
-        message = StartMessage.model_validate_json(text)
+        message = ClientMessage.model_validate_json(text)
     except ValidationError as error:
         raise Closed(POLICY, f"bad message: {describe(error)}") from None
     if message.action == "ping":
         await ws.send_json({"type": "pong"})
-        return
-    if message.action != "start" or message.prompt is None:
-        raise Closed(POLICY, 'bad message: expected {"action": "start", "prompt": "..."}')
+    elif message.action == "start":
+        await _start(ws, rt, caller, project_id, message)
+    elif message.action in ("edit", "revert"):
+        await _edit(ws, rt, caller, project_id, message)
+    else:
+        raise Closed(POLICY, USAGE)
+
+
+async def _start(
+    ws: WebSocket, rt: Runtime, caller: Caller, project_id: str, message: ClientMessage
+) -> None:
     try:
-        result = await start_generation(rt, caller, project_id, message.prompt)
+        prompt = _Start.model_validate({"prompt": message.prompt}).prompt
+    except ValidationError as error:
+        raise Closed(POLICY, f"bad message: {describe(error)}") from None
+    try:
+        result = await start_generation(rt, caller, project_id, prompt)
     except ProblemError as error:
         code = TRY_AGAIN_LATER if error.status == 429 else POLICY
         raise Closed(code, error.detail) from error
     await ws.send_json({"type": "accepted", "project_id": project_id, "created": result.created})
+
+
+async def _edit(
+    ws: WebSocket, rt: Runtime, caller: Caller, project_id: str, message: ClientMessage
+) -> None:
+    """An edit or a revert. A refusal (an empty prompt, a failed project, a version the app is
+    past) is answered on the socket, which stays open: the person can simply try again."""
+    try:
+        if message.action == "revert":
+            version = _Revert.model_validate({"version": message.version}).version
+            prompt, restore = f"Restore version {version}", version
+        else:
+            prompt, restore = _Edit.model_validate({"prompt": message.prompt}).prompt, None
+        edit = await request_edit(
+            rt,
+            caller,
+            project_id,
+            prompt,
+            restore=restore,
+            expected_version=message.expected_version,
+        )
+    except ValidationError as error:
+        await ws.send_json({"type": "edit_refused", "status": 422, "error": describe(error)})
+        return
+    except ProblemError as error:
+        await ws.send_json({"type": "edit_refused", "status": error.status, "error": error.detail})
+        return
+    await ws.send_json(
+        {
+            "type": "edit_accepted",
+            "project_id": project_id,
+            "edit_id": edit.edit_id,
+            "version": edit.version,
+            "position": edit.position,
+        }
+    )
 
 
 async def receive_loop(ws: WebSocket, rt: Runtime, caller: Caller, project_id: str) -> None:

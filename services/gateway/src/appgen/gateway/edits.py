@@ -1,0 +1,134 @@
+"""Asking for an edit: one EditRequested per edit, in one order per project, never lost.
+
+Edits of a project are serialised by expected position: each request is published only if the
+project's last request is the one this gateway read (`EventBus.publish(expected_last=…)`), so two
+gateways that race re-read and queue one behind the other. Both then apply in turn. A client
+that names the version it was looking at (`expected_version`) is refused with a 409 instead
+when the app moved on, so an edit is never applied to a version its author did not see.
+
+The edit's id comes from the Idempotency-Key when there is one, so a retry answers with the same
+edit instead of asking twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from nats.js.errors import NotFoundError
+
+from appgen.events import (
+    EditQueue,
+    EditRequested,
+    EventMetadata,
+    PositionMoved,
+    edit_queue,
+    project_event_id,
+)
+from appgen.events.subjects import subject_of
+from appgen.events.trace import project_trace_id
+from appgen.gateway.auth import Caller
+from appgen.gateway.problems import ProblemError
+from appgen.gateway.runtime import Runtime
+
+_EDIT_KEYS = uuid.UUID("8f6b1d0e-2c4a-4f7e-b3d9-5a1e0c7f2b64")
+# How often a request re-reads the queue when another one got in first.
+_ATTEMPTS = 20
+
+
+def edit_id_for(project_id: str, key: str | None, owner: str | None) -> str:
+    if key is None:
+        return uuid.uuid4().hex
+    return uuid.uuid5(_EDIT_KEYS, f"{project_id}:{owner or ''}:{key}").hex
+
+
+@dataclass(frozen=True)
+class EditAccepted:
+    edit_id: str
+    version: int
+    position: int
+    created: bool
+
+
+def check_editable(queue: EditQueue, project_id: str) -> None:
+    if queue.generation == "failed":
+        raise ProblemError(
+            409,
+            f"Project {project_id} failed, so there is no app to change; resume it first "
+            f"(POST /api/v1/projects/{project_id}/resume).",
+        )
+
+
+def check_restore(queue: EditQueue, version: int) -> None:
+    if version > queue.head:
+        raise ProblemError(
+            422, f"There is no version {version}: this app has versions 1 to {queue.head}."
+        )
+
+
+async def request_edit(
+    rt: Runtime,
+    caller: Caller,
+    project_id: str,
+    prompt: str,
+    *,
+    restore: int | None = None,
+    expected_version: int | None = None,
+    idempotency_key: str | None = None,
+) -> EditAccepted:
+    edit_id = edit_id_for(project_id, idempotency_key, caller.key_id)
+    for _ in range(_ATTEMPTS):
+        # The last request's position first, then the log (which holds at least that far): a
+        # request published in between makes the conditional publish fail, and we read again.
+        last = await last_request(rt, project_id)
+        records = await rt.log.everything(project_id)
+        if not records:
+            raise ProblemError(404, f"No project {project_id}.")
+        queue = edit_queue(records)
+        existing = queue.edits.get(edit_id)
+        if existing is not None:
+            if existing.prompt != prompt or existing.restore != restore:
+                raise ProblemError(
+                    409, "This Idempotency-Key was used for another edit; use a new key."
+                )
+            return EditAccepted(edit_id, existing.expected_version, existing.position, False)
+        check_editable(queue, project_id)
+        if restore is not None:
+            check_restore(queue, restore)
+        if expected_version is not None and expected_version != queue.head:
+            raise ProblemError(
+                409,
+                f"The app is at version {queue.head} now, not {expected_version}: look at "
+                "the newest version and ask again.",
+            )
+        event = EditRequested(
+            event_id=project_event_id(project_id, f"EditRequested:{edit_id}"),
+            project_id=project_id,
+            edit_id=edit_id,
+            prompt=prompt,
+            restore=restore,
+            expected_version=queue.head + 1,
+            metadata=EventMetadata(service="gateway", trace_id=project_trace_id(project_id)),
+        )
+        try:
+            position = await rt.bus.publish(event, expected_last=last)
+        except PositionMoved:
+            continue
+        return EditAccepted(edit_id, event.expected_version, position, True)
+    raise ProblemError(
+        503,
+        "Too many edits of this project at once; try again in a moment.",
+        headers={"Retry-After": "1"},
+    )
+
+
+async def last_request(rt: Runtime, project_id: str) -> int:
+    """The stream position of the project's last EditRequested (0: none), straight from the
+    stream: the position a conditional publish is checked against."""
+    try:
+        found = await rt.bus.js.get_last_msg(
+            rt.bus.settings.stream, subject_of(project_id, EditRequested)
+        )
+    except NotFoundError:
+        return 0
+    return found.seq or 0

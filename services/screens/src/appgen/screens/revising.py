@@ -1,0 +1,146 @@
+"""The screens' part of an edit: SpecRevised in; only what changed out, then EditApplied.
+
+Each screen the revision added, changed or removed gets its own event (ScreenAdded,
+ScreenUpdated, ScreenRemoved); with a model only those screens are written by it, so an edit
+costs the screens it changes and no more. The app-wide files (spec module, styles, entry page,
+manifest) and the component modules are compared with the project's files as they stand and
+only the ones that differ are written again (BaseRevised, ComponentsAdded). EditApplied closes
+the edit: it is what makes the new version, and what an open preview reloads on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from appgen.events import (
+    BaseRevised,
+    ComponentsAdded,
+    EditApplied,
+    Event,
+    EventBus,
+    FileWrite,
+    HandlerContext,
+    ModelCall,
+    PermanentError,
+    ScreenAdded,
+    ScreenFellBack,
+    ScreenRemoved,
+    ScreenUpdated,
+    SpecRevised,
+    Stage,
+    Worker,
+)
+from appgen.llm import BudgetExceeded, project_model
+from appgen.render import render_base, render_components, render_preview_setup, render_screen
+from appgen.render._web import screen_path
+from appgen.screens.model import with_screens
+from appgen.screens.writing import WriteScreen
+from appgen.spec import Screen
+
+
+def _changed(files: list[FileWrite], tree: dict[str, FileWrite]) -> tuple[FileWrite, ...]:
+    """The files whose content differs from the tree's (or that it does not have)."""
+    return tuple(f for f in files if (old := tree.get(f.path)) is None or old.sha256 != f.sha256)
+
+
+def handle_revisions(
+    worker: Worker, bus: EventBus, write: WriteScreen, *, model_backed: bool
+) -> None:
+    @worker.on(SpecRevised)
+    async def revise_screens(event: SpecRevised, ctx: HandlerContext) -> AsyncIterator[Event]:
+        before = await bus.log.edits(event.project_id, at=ctx.position - 1)
+        old = before.spec
+        if old is None:
+            raise PermanentError("the app's spec before this change is missing from the log")
+        tree = (await bus.log.files(event.project_id, at=ctx.position)).files
+        new = event.spec
+        own = await project_model(bus, event.project_id) if model_backed else None
+        old_routes = {s.route: s for s in old.screens}
+        written: dict[str, Screen] = {}
+        total = len(new.screens)
+        for index, planned in enumerate(new.screens):
+            previous = old_routes.get(planned.route)
+            if previous == planned:
+                continue
+            # Written before a crash: the log has it, and the model is not paid twice.
+            logged: ScreenAdded | ScreenUpdated | None = (
+                ctx.logged_output(ScreenAdded, key=planned.route)
+                if previous is None
+                else ctx.logged_output(ScreenUpdated, key=planned.route)
+            )
+            calls: tuple[ModelCall, ...] = ()
+            if logged is not None and logged.screen is not None:
+                screen, fell_back = logged.screen, None
+            else:
+                try:
+                    outcome = await write(event.project_id, new, planned, own)
+                    screen, calls, fell_back = outcome.screen, outcome.calls, outcome.fell_back
+                except BudgetExceeded as error:
+                    yield error.stopped(ctx, Stage.editing)
+                    raise PermanentError(str(error)) from error
+            if fell_back is not None:
+                yield ctx.emit(
+                    ScreenFellBack,
+                    key=planned.route,
+                    model_calls=calls,
+                    part=planned.route,
+                    reason=fell_back,
+                )
+                calls = ()
+            written[planned.route] = screen
+            files = tuple(render_screen(new, screen))
+            if previous is None:
+                yield ctx.emit(
+                    ScreenAdded,
+                    key=planned.route,
+                    model_calls=calls,
+                    route=screen.route,
+                    title=screen.title,
+                    index=index,
+                    total=total,
+                    screen=screen,
+                    files=files,
+                    progress=100,
+                )
+            else:
+                yield ctx.emit(
+                    ScreenUpdated,
+                    key=planned.route,
+                    model_calls=calls,
+                    edit_id=event.edit_id,
+                    route=screen.route,
+                    title=screen.title,
+                    screen=screen,
+                    files=_changed(list(files), tree),
+                )
+        final = with_screens(new, written) if written else new
+        components = _changed(render_components(final), tree)
+        if components:
+            yield ctx.emit(
+                ComponentsAdded,
+                components=tuple(kind.value for kind in final.component_kinds),
+                files=components,
+                progress=100,
+            )
+        base = _changed(render_base(final) + render_preview_setup(final), tree)
+        if base:
+            yield ctx.emit(BaseRevised, edit_id=event.edit_id, files=base)
+        for screen in old.screens:
+            if screen.route not in {s.route for s in new.screens}:
+                yield ctx.emit(
+                    ScreenRemoved,
+                    key=screen.route,
+                    edit_id=event.edit_id,
+                    route=screen.route,
+                    title=screen.title,
+                    removed=(screen_path(screen),),
+                )
+        prompt = before.edits[event.edit_id].prompt if event.edit_id in before.edits else ""
+        yield ctx.emit(
+            EditApplied,
+            edit_id=event.edit_id,
+            version=event.version,
+            prompt=prompt or f"Version {event.version}",
+            changes=tuple(change.summary for change in event.changes),
+            preview_path=f"/preview/{event.project_id}/",
+        )

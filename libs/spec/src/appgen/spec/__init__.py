@@ -14,6 +14,7 @@ from appgen.spec.vocabulary import ComponentKind, Feature, FieldType, ScreenKind
 __all__ = [
     "SPEC_VERSION",
     "AppSpec",
+    "Change",
     "Component",
     "ComponentKind",
     "Entity",
@@ -23,4 +24,5 @@ __all__ = [
     "Screen",
     "ScreenKind",
     "Theme",
+    "diff",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
 
 from appgen.spec.vocabulary import (
     ComponentKind,
@@ -38,6 +38,14 @@ class EntityField(_Strict):
         default=None, description="Entity name a reference field points to."
     )
     placeholder: Label | None = None
+    stored_as: Identifier | None = Field(
+        default=None,
+        description="The key its values are stored under; set when renamed so existing records stay.",
+    )
+
+    @property
+    def storage_key(self) -> str:
+        return self.stored_as or self.name
 
     @model_validator(mode="after")
     def _type_options(self) -> Self:
@@ -66,6 +74,11 @@ class Entity(_Strict):
         duplicates = {n for n in names if names.count(n) > 1}
         if duplicates:
             raise ValueError(f"entity {self.name!r} repeats fields {sorted(duplicates)}")
+        keys = [f.storage_key for f in self.fields]
+        shared = {k for k in keys if keys.count(k) > 1}
+        if shared:
+            # Two fields under one key would read and overwrite each other's values.
+            raise ValueError(f"entity {self.name!r} stores two fields under {sorted(shared)}")
         if self.title_field not in names:
             raise ValueError(
                 f"entity {self.name!r}: title field {self.title_field!r} is not a field"

@@ -1,5 +1,6 @@
 """The app spec: what the analyzer produces and every renderer consumes."""
 
+from appgen.spec.changes import Change, diff
 from appgen.spec.model import (
     SPEC_VERSION,
     AppSpec,

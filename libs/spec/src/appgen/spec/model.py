@@ -67,6 +67,14 @@ class Entity(_Strict):
     icon: str = Field(default="•", max_length=8, description="An emoji or glyph.")
     fields: tuple[EntityField, ...] = Field(min_length=1, max_length=40)
     title_field: Identifier = Field(description="The field shown as a record's title.")
+    stored_as: Identifier | None = Field(
+        default=None,
+        description="The key its records are stored under; set when renamed so existing records stay.",
+    )
+
+    @property
+    def storage_key(self) -> str:
+        return self.stored_as or self.name
 
     @model_validator(mode="after")
     def _fields_consistent(self) -> Self:
@@ -119,6 +127,10 @@ class Theme(_Strict):
     dark_text: HexColour = "#ececf1"
     icon: str = Field(default="✨", max_length=8, description="The app's glyph, used for its icon.")
     radius: int = Field(default=14, ge=0, le=32)
+    appearance: Literal["auto", "light", "dark"] = Field(
+        default="auto",
+        description="The palette before a person picks one: 'auto' follows the system.",
+    )
 
 
 class AppSpec(_Strict):
@@ -141,6 +153,9 @@ class AppSpec(_Strict):
         entity_names = [e.name for e in self.entities]
         if len(set(entity_names)) != len(entity_names):
             raise ValueError("entity names must be unique")
+        keys = [e.storage_key for e in self.entities]
+        if len(set(keys)) != len(keys):
+            raise ValueError("entities must be stored under different keys")
         known = set(entity_names)
         for entity in self.entities:
             for f in entity.fields:

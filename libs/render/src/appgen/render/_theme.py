@@ -18,7 +18,12 @@ def on_colour(background: str) -> str:
 
 
 def theme_css(theme: Theme) -> str:
-    """`:root` variables for the light theme, and the dark ones under both dark switches."""
+    """`:root` variables for the light theme, and the dark ones under the dark switches.
+
+    The runtime marks the root `data-theme` light, dark or system: a person's pick, else the
+    theme's appearance. Before it runs (no mark) the appearance alone decides: 'auto' follows the
+    system, 'dark' is dark, 'light' is light.
+    """
     shared = (
         f"  --primary: {theme.primary};\n"
         f"  --accent: {theme.accent};\n"
@@ -33,10 +38,19 @@ def theme_css(theme: Theme) -> str:
         f"  --bg: {theme.dark_background};\n  --surface: {theme.dark_surface};\n"
         f"  --text: {theme.dark_text};\n  color-scheme: dark;\n"
     )
+    if theme.appearance == "auto":
+        forced, follows = ':root[data-theme="dark"]', ':root:not([data-theme="light"])'
+    elif theme.appearance == "dark":
+        forced, follows = (
+            ':root[data-theme="dark"],\n:root:not([data-theme])',
+            ':root[data-theme="system"]',
+        )
+    else:
+        forced, follows = ':root[data-theme="dark"]', ':root[data-theme="system"]'
     return (
         f":root {{\n{shared}{light}}}\n"
-        f':root[data-theme="dark"] {{\n{dark}}}\n'
+        f"{forced} {{\n{dark}}}\n"
         "@media (prefers-color-scheme: dark) {\n"
-        f':root:not([data-theme="light"]) {{\n{dark}}}\n'
+        f"{follows} {{\n{dark}}}\n"
         "}\n"
     )

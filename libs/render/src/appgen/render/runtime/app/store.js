@@ -34,6 +34,51 @@ function write(key, value) {
   storage.setItem(PREFIX + key, JSON.stringify(value));
 }
 
+// A renamed entity or field keeps the key its data was first stored under (`stored_as`), so an
+// edit that renames it never loses what a person entered. Records are translated here, at the
+// edge, and every view reads and writes them by the spec's current field names.
+export function storageKey(item) {
+  return item.stored_as ?? item.name;
+}
+
+function entityOf(name) {
+  return spec.entities.find((e) => e.name === name) ?? null;
+}
+
+function recordsKey(name) {
+  const entity = entityOf(name);
+  return `records:${entity ? storageKey(entity) : name}`;
+}
+
+function renamedFields(entity) {
+  return (entity?.fields ?? []).filter((field) => storageKey(field) !== field.name);
+}
+
+// Two passes, so fields that swapped names ("a" stored as "b" and "b" as "a") cannot clobber
+// each other; a value left under a current name by a removed field never shows through.
+function fromStored(entity, raw) {
+  const record = { ...raw };
+  const renamed = renamedFields(entity);
+  for (const field of renamed) {
+    delete record[storageKey(field)];
+    delete record[field.name];
+  }
+  for (const field of renamed) {
+    if (storageKey(field) in raw) record[field.name] = raw[storageKey(field)];
+  }
+  return record;
+}
+
+function toStored(entity, record) {
+  const raw = { ...record };
+  const renamed = renamedFields(entity);
+  for (const field of renamed) delete raw[field.name];
+  for (const field of renamed) {
+    if (field.name in record) raw[storageKey(field)] = record[field.name];
+  }
+  return raw;
+}
+
 function notify(entity) {
   for (const listener of listeners) listener(entity);
 }
@@ -48,8 +93,10 @@ export function newId() {
 
 export const store = {
   all(entity) {
-    const records = read(`records:${entity}`, []);
-    return Array.isArray(records) ? records : [];
+    const records = read(recordsKey(entity), []);
+    if (!Array.isArray(records)) return [];
+    const definition = entityOf(entity);
+    return records.map((raw) => fromStored(definition, raw));
   },
   get(entity, id) {
     return this.all(entity).find((r) => r.id === id) ?? null;
@@ -66,16 +113,19 @@ export const store = {
       record = { ...values, id: newId(), createdAt: now, updatedAt: now };
       records.unshift(record);
     }
-    write(`records:${entity}`, records);
+    const definition = entityOf(entity);
+    write(recordsKey(entity), records.map((r) => toStored(definition, r)));
     notify(entity);
     return record;
   },
   remove(entity, id) {
-    write(`records:${entity}`, this.all(entity).filter((r) => r.id !== id));
+    const definition = entityOf(entity);
+    const kept = this.all(entity).filter((r) => r.id !== id);
+    write(recordsKey(entity), kept.map((r) => toStored(definition, r)));
     notify(entity);
   },
   clearAll() {
-    for (const entity of spec.entities) storage.removeItem(`${PREFIX}records:${entity.name}`);
+    for (const entity of spec.entities) storage.removeItem(`${PREFIX}records:${storageKey(entity)}`);
     notify(null);
   },
   setting(name, fallback) {

@@ -38,11 +38,11 @@ def build_spec(
     theme: Theme,
 ) -> AppSpec:
     """Validate and return the whole spec; the pydantic model checks every cross-reference."""
-    routes = _Routes()
+    routes = Routes()
     home = routes.take("home")
     screens = [_dashboard(home, name, theme.icon, entities, features)]
     for index, entity in enumerate(entities):
-        screens += _entity_screens(entity, features, routes, in_tab_bar=index < MAX_TAB_ENTITIES)
+        screens += entity_screens(entity, features, routes, in_tab_bar=index < MAX_TAB_ENTITIES)
     screens.append(
         Screen(
             route=routes.take("settings"),
@@ -92,11 +92,14 @@ def build_spec(
     )
 
 
-class _Routes:
-    """Hands out unique routes; a clash (an entity called 'settings') gets a suffix."""
+class Routes:
+    """Hands out unique routes; a clash (an entity called 'settings') gets a suffix.
 
-    def __init__(self) -> None:
-        self.used: set[str] = set()
+    `taken`: routes an existing app already has (an edit adding screens to it).
+    """
+
+    def __init__(self, taken: frozenset[str] = frozenset()) -> None:
+        self.used: set[str] = set(taken)
 
     def take(self, wanted: str) -> str:
         route = wanted.replace("_", "-")[:36].strip("-")
@@ -116,12 +119,12 @@ def _dashboard(
         Component(kind=ComponentKind.stat_tiles, title="At a glance"),
     ]
     if Feature.progress_tracking in features:
-        owner, field = _field_of(entities, (FieldType.boolean,))
+        owner, field = field_of(entities, (FieldType.boolean,))
         components.append(
             Component(kind=ComponentKind.progress_ring, entity=owner, field=field, title="Progress")
         )
     if Feature.charts in features:
-        owner, field = _field_of(
+        owner, field = field_of(
             entities, (FieldType.money, FieldType.number, FieldType.rating, FieldType.choice)
         )
         charted = _entity(entities, owner) if owner else primary
@@ -131,7 +134,7 @@ def _dashboard(
             )
         )
     if Feature.calendar in features:
-        owner, field = _field_of(entities, (FieldType.date, FieldType.datetime))
+        owner, field = field_of(entities, (FieldType.date, FieldType.datetime))
         components.append(
             Component(kind=ComponentKind.calendar, entity=owner, field=field, title="Calendar")
         )
@@ -156,7 +159,7 @@ def _entity(entities: tuple[Entity, ...], name: str) -> Entity:
     return next(e for e in entities if e.name == name)
 
 
-def _field_of(
+def field_of(
     entities: tuple[Entity, ...], types: tuple[FieldType, ...]
 ) -> tuple[str | None, str | None]:
     """The first field of the most preferred type, searching entities in order."""
@@ -168,9 +171,10 @@ def _field_of(
     return None, None
 
 
-def _entity_screens(
-    entity: Entity, features: frozenset[Feature], routes: _Routes, *, in_tab_bar: bool
+def entity_screens(
+    entity: Entity, features: frozenset[Feature], routes: Routes, *, in_tab_bar: bool
 ) -> list[Screen]:
+    """The list, detail and form screens of one entity (also used by edits that add one)."""
     singular = entity.name.replace("_", "-")
     list_route = routes.take(_plural_route(entity))
     detail_route = routes.take(singular)

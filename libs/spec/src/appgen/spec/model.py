@@ -148,6 +148,12 @@ class AppSpec(_Strict):
     screens: tuple[Screen, ...] = Field(min_length=1, max_length=40)
     home: Route
 
+    @field_serializer("features")
+    def _sorted_features(self, features: frozenset[Feature]) -> list[Feature]:
+        # A set's order differs between processes; the spec's JSON (and every file rendered
+        # from it) must not, or the same spec would look changed.
+        return sorted(features)
+
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         entity_names = [e.name for e in self.entities]

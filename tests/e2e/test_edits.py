@@ -257,3 +257,36 @@ async def test_the_socket_edits_and_bad_input_is_refused(nats_url: str, database
         assert unknown.status_code == 404
         # Nothing of the above changed the app.
         assert (await http.get(f"/api/v1/projects/{pid}")).json()["version"] == 2
+
+
+async def test_a_fork_at_a_version_is_that_version_and_edits_on(
+    nats_url: str, database_url: str
+) -> None:
+    async with gateway(nats_url, database_url) as (http, key):
+        project = await generate(http, key)
+        pid = project["project_id"]
+        await edit(http, key, project, "edits", {"prompt": "add a photo to tasks"})
+        await edit(http, key, project, "edits", {"prompt": "make it dark"})
+        versions = (await http.get(f"/api/v1/projects/{pid}")).json()["versions"]
+        at = versions[1]["position"]
+        second = await spec_of(http, pid, at=at)
+
+        forked = await http.post(f"/api/v1/projects/{pid}/fork?at={at}", json={})
+        assert forked.status_code == 202, forked.text
+        fork_id = forked.json()["project_id"]
+        state = (await http.get(f"/api/v1/projects/{fork_id}")).json()
+        assert state["status"] == "complete"
+        assert state["version"] == 2
+        assert (await spec_of(http, fork_id))["spec"] == second["spec"]
+
+        fork = {
+            **project,
+            "project_id": fork_id,
+            "websocket_url": project["websocket_url"].replace(pid, fork_id),
+        }
+        more = await edit(http, key, fork, "edits", {"prompt": "use a green accent"})
+        assert more["outcome"]["event_type"] == "EditApplied"
+        assert more["outcome"]["data"]["version"] == 3
+        # The source is untouched by its fork's edits.
+        assert (await http.get(f"/api/v1/projects/{pid}")).json()["version"] == 3
+        assert (await spec_of(http, pid))["spec"]["theme"]["appearance"] == "dark"

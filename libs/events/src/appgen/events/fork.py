@@ -18,6 +18,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from appgen.events.catalog import (
+    EditRejected,
+    EditRequested,
+    EditStarted,
     PreviewReady,
     ProjectCompleted,
     ProjectForked,
@@ -27,6 +30,7 @@ from appgen.events.catalog import (
 from appgen.events.envelope import Event, EventMetadata
 from appgen.events.ids import derived_event_id, project_event_id
 from appgen.events.resume import NothingToResume, plan
+from appgen.events.versions import edit_queue
 
 # Far more outputs of one type for one input than any stage writes; beyond it a copy gets a
 # fresh id (still unique, merely not one a stage would reproduce).
@@ -88,6 +92,9 @@ def fork_events(
     """Everything a fork publishes: the copies, `ProjectForked`, and the resume that continues it
     (none when the copied history is already complete). Without `model`, a fork of a fork keeps
     the model its source was forked with."""
+    source = list(source)
+    unfinished = unfinished_edits(source)
+    source = without_running_edit(source)
     copies = copy_history(source, project_id, prompt=prompt, owner=owner, trace_id=trace_id)
     if not copies or not isinstance(copies[0], ProjectRequested):
         raise NothingToResume("a fork needs the source's request in the copied history")
@@ -111,11 +118,52 @@ def fork_events(
             metadata=metadata,
         ),
     ]
+    # The source's unfinished edits are its own: the fork starts with none waiting.
+    events += [
+        EditRejected(
+            event_id=project_event_id(project_id, f"EditRejected:forked:{edit_id}"),
+            project_id=project_id,
+            edit_id=edit_id,
+            reason=FORKED_BEFORE_EDIT,
+            metadata=metadata,
+        )
+        for edit_id in unfinished
+    ]
     try:
         resume = resume_event(copies, reason="forked", metadata=metadata)
     except NothingToResume:
         return events
     return [*events, resume]
+
+
+FORKED_BEFORE_EDIT = (
+    "The project was forked before this change was made; ask for it again in the fork if you "
+    "want it there."
+)
+
+
+def unfinished_edits(source: list[tuple[int, Event]]) -> list[str]:
+    """The ids of the edits the source had asked for but not applied or rejected by its end."""
+    queue = edit_queue(source)
+    return [e.edit_id for e in queue.edits.values() if e.status in ("queued", "running")]
+
+
+def without_running_edit(source: list[tuple[int, Event]]) -> list[tuple[int, Event]]:
+    """The source without the steps of an edit that was half made at its end (its files and
+    spec would be neither the old version nor the new one); the request itself stays."""
+    running = edit_queue(source).running
+    if running is None:
+        return source
+    started = min(
+        position
+        for position, event in source
+        if isinstance(event, EditStarted) and event.edit_id == running.edit_id
+    )
+    return [
+        (position, event)
+        for position, event in source
+        if position < started or isinstance(event, EditRequested)
+    ]
 
 
 def resume_event(

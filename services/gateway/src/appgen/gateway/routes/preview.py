@@ -23,6 +23,7 @@ from fastapi.responses import RedirectResponse
 from sse_starlette import EventSourceResponse
 
 from appgen.events import (
+    EditApplied,
     FilesWritten,
     FileWrite,
     ProjectCompleted,
@@ -142,9 +143,13 @@ async def preview_events(
 
 
 def reload_signal(item: FeedItem) -> str:
-    wrote = isinstance(item.event, FilesWritten) and bool(item.event.files)
-    done = isinstance(item.event, ProjectCompleted | ProjectFailed)
-    return json.dumps({"reload": wrote or done, "done": done})
+    """Reload on files written, on the end of the generation and on an applied edit. The signal
+    never says `done` any more: a complete app can still be edited, and an open preview (or a
+    phone that scanned the QR code) follows each new version."""
+    event = item.event
+    wrote = isinstance(event, FilesWritten) and bool(event.files or event.removed)
+    landed = isinstance(event, ProjectCompleted | ProjectFailed | EditApplied)
+    return json.dumps({"reload": wrote or landed, "done": False})
 
 
 @router.get("/{token}/{path:path}", response_class=Response, responses=RESPONSES)

@@ -1,4 +1,5 @@
-// Reloads an open preview when a later event writes files (a screen, components, an image).
+// Reloads an open preview when a later event writes files (a screen, components, an image) or an
+// edit lands; it listens for as long as the preview is open, since a finished app can still change.
 // It follows the preview's own reload signal (`__events`), which needs no key and says nothing
 // about the project beyond "reload".
 (() => {

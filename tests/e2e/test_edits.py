@@ -290,3 +290,47 @@ async def test_a_fork_at_a_version_is_that_version_and_edits_on(
         # The source is untouched by its fork's edits.
         assert (await http.get(f"/api/v1/projects/{pid}")).json()["version"] == 3
         assert (await spec_of(http, pid))["spec"]["theme"]["appearance"] == "dark"
+
+
+async def test_an_edit_survives_its_stage_being_down_and_the_gateway_restarting(
+    nats_url: str, database_url: str
+) -> None:
+    settings = Settings(nats_url=nats_url, database_url=database_url, gateway_port=0)
+    key = await create_key(database_url)
+    async with (
+        serve_gateway(settings) as origin,
+        httpx.AsyncClient(base_url=origin, timeout=30, headers=bearer(key)) as http,
+    ):
+        async with running_pipeline(nats_url, database_url):
+            project = await generate(http, key)
+        pid = project["project_id"]
+        # The screens service is down: the spec is revised, and the edit waits for it.
+        async with running_pipeline(nats_url, database_url, scale={"screens": 0}):
+            answer = await http.post(
+                f"/api/v1/projects/{pid}/edits", json={"prompt": "add a photo to tasks"}
+            )
+            receipt = answer.json()
+            seen = await messages_until(
+                project["websocket_url"],
+                key,
+                lambda m: m.get("event_type") == "SpecRevised",
+                since=receipt["position"] - 1,
+            )
+            assert "EditApplied" not in [m.get("event_type") for m in seen]
+            state = (await http.get(f"/api/v1/projects/{pid}")).json()
+            assert state["version"] == 1
+            assert state["edits"][0]["status"] == "running"
+    # A new gateway, and the screens service back: the edit lands once, as version 2.
+    async with (
+        serve_gateway(settings) as origin,
+        httpx.AsyncClient(base_url=origin, timeout=30, headers=bearer(key)) as http,
+        running_pipeline(nats_url, database_url),
+    ):
+        project = (await http.get(f"/api/v1/projects/{pid}")).json()
+        url = project["links"]["websocket_url"]
+        seen = await messages_until(url, key, applied(receipt["edit_id"]))
+        outcomes = [m for m in seen if m.get("event_type") in ("EditApplied", "EditRejected")]
+        assert [m["event_type"] for m in outcomes] == ["EditApplied"]
+        ids = [m["event_id"] for m in seen if "event_id" in m]
+        assert len(ids) == len(set(ids))
+        assert (await http.get(f"/api/v1/projects/{pid}")).json()["version"] == 2

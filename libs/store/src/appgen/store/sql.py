@@ -29,6 +29,14 @@ INSERT_EVENTS: TextClause = text(
     """
 )
 
+# The columns the recorder copies, in the order of its rows (`recorded_at` takes its default).
+EVENT_COLUMNS: tuple[str, ...] = (*(c.strip() for c in _EVENT_COLUMNS.split(",")), "data")
+
+# Which of a batch's ids are stored already: the recorder leaves them out of its copy.
+STORED_IDS: TextClause = text(
+    "SELECT event_id FROM events WHERE event_id = ANY(CAST(:ids AS uuid[]))"
+)
+
 _PROJECT_COLUMNS = (
     "project_id, prompt, name, stage, progress, status, failure_reason, preview_path, "
     "created_at, updated_at, last_position, event_count, owner"

@@ -98,9 +98,8 @@ class EventStore:
         if position < expected:
             raise ValueError(f"the mark cannot go back from {expected} to {position}")
         async with self._engine.begin() as conn:
-            inserted = await _insert(conn, records, raw)
-            if unreadable:
-                await conn.execute(sql.INSERT_UNREADABLE, _unreadable_columns(unreadable))
+            # The mark moves first: its row stays locked until this commits, so no other
+            # tracked writer can store an event between the look for stored ids and the copy.
             moved = await conn.execute(
                 sql.ADVANCE_TRACKING, {"name": name, "expected": expected, "position": position}
             )
@@ -109,6 +108,9 @@ class EventStore:
                 raise CheckpointMoved(
                     f"the {name} mark is at {current}, not {expected}: another writer moved it"
                 )
+            inserted = await _copy_new(conn, records, raw or {})
+            if unreadable:
+                await conn.execute(sql.INSERT_UNREADABLE, _unreadable_columns(unreadable))
         return inserted
 
     async def high_water(self, name: str = RECORDER) -> int:
@@ -262,6 +264,47 @@ async def _insert(
     if inserted:
         await _fold_into_projects(conn, inserted)
     return inserted
+
+
+async def _copy_new(
+    conn: AsyncConnection, records: Sequence[tuple[int, Event]], raw: Mapping[int, bytes]
+) -> list[tuple[int, Event]]:
+    """Copy the events not stored yet straight into `events` (COPY, not INSERT: the server
+    parses no statement per row and plans nothing), fold them into `projects`; returns them.
+
+    An id already stored is left out before the copy, so it never conflicts; a row that still
+    conflicts (a writer without the mark stored it meanwhile) fails the transaction, and the
+    recorder's retry finds it stored. A new id at a taken position fails it too, on purpose.
+    """
+    rows = _first_of_each(records)
+    if not rows:
+        return []
+    found = await conn.execute(sql.STORED_IDS, {"ids": [event.event_id for _, event in rows]})
+    stored = {row[0] for row in found}
+    new = [record for record in rows if record[1].event_id not in stored] if stored else rows
+    if new:
+        driver = (await conn.get_raw_connection()).driver_connection
+        assert driver is not None
+        await driver.copy_records_to_table(
+            "events", records=_event_rows(new, raw), columns=sql.EVENT_COLUMNS
+        )
+        await _fold_into_projects(conn, new)
+    return new
+
+
+def _event_rows(
+    rows: list[tuple[int, Event]], raw: Mapping[int, bytes]
+) -> Iterator[tuple[Any, ...]]:
+    """One tuple per event in `sql.EVENT_COLUMNS` order; the JSON as published where known."""
+    for position, event in rows:
+        meta = event.metadata
+        published = raw.get(position)
+        yield (
+            position, event.event_id, event.project_id, event.type, event.current_stage.value,
+            event.progress, event.occurred_at, meta.service, meta.attempt, meta.causation_id,
+            meta.correlation_id,
+            published.decode() if published is not None else event.model_dump_json(),
+        )  # fmt: skip
 
 
 def _unreadable_columns(rows: Sequence[Unreadable]) -> dict[str, list[Any]]:

@@ -27,8 +27,10 @@ TIMEOUT_S = 60
 
 
 @asynccontextmanager
-async def gateway(nats_url: str, database_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
-    settings = Settings(nats_url=nats_url, database_url=database_url, gateway_port=0)
+async def gateway(
+    nats_url: str, database_url: str, **overrides: Any
+) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+    settings = Settings(nats_url=nats_url, database_url=database_url, gateway_port=0, **overrides)
     key = await create_key(database_url)
     async with (
         running_pipeline(nats_url, database_url),

@@ -6,6 +6,10 @@ costs the screens it changes and no more. The app-wide files (spec module, style
 manifest) and the component modules are compared with the project's files as they stand and
 only the ones that differ are written again (BaseRevised, ComponentsAdded). EditApplied closes
 the edit: it is what makes the new version, and what an open preview reloads on.
+
+The screens' events are published together once every screen is written: a stop on the way
+(the budget, a failure) rejects the edit, and a rejected edit must leave the project's files as
+they were, which a screen published before the stop would not.
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ def handle_revisions(
         own = await project_model(bus, event.project_id) if model_backed else None
         old_routes = {s.route: s for s in old.screens}
         written: dict[str, Screen] = {}
+        screens: list[Event] = []
         total = len(new.screens)
         for index, planned in enumerate(new.screens):
             previous = old_routes.get(planned.route)
@@ -76,43 +81,56 @@ def handle_revisions(
                     outcome = await write(event.project_id, new, planned, own)
                     screen, calls, fell_back = outcome.screen, outcome.calls, outcome.fell_back
                 except BudgetExceeded as error:
-                    yield error.stopped(ctx, Stage.editing)
+                    # The screens written so far are paid for: their calls go with the stop.
+                    paid = [c for e in screens for c in e.metadata.model_calls]
+                    stop = BudgetExceeded(
+                        error.spent_usd, error.budget_usd, [*paid, *error.model_calls]
+                    )
+                    yield stop.stopped(ctx, Stage.editing)
                     raise PermanentError(str(error)) from error
             if fell_back is not None:
-                yield ctx.emit(
-                    ScreenFellBack,
-                    key=planned.route,
-                    model_calls=calls,
-                    part=planned.route,
-                    reason=fell_back,
+                screens.append(
+                    ctx.emit(
+                        ScreenFellBack,
+                        key=planned.route,
+                        model_calls=calls,
+                        part=planned.route,
+                        reason=fell_back,
+                    )
                 )
                 calls = ()
             written[planned.route] = screen
             files = tuple(render_screen(new, screen))
             if previous is None:
-                yield ctx.emit(
-                    ScreenAdded,
-                    key=planned.route,
-                    model_calls=calls,
-                    route=screen.route,
-                    title=screen.title,
-                    index=index,
-                    total=total,
-                    screen=screen,
-                    files=files,
-                    progress=100,
+                screens.append(
+                    ctx.emit(
+                        ScreenAdded,
+                        key=planned.route,
+                        model_calls=calls,
+                        route=screen.route,
+                        title=screen.title,
+                        index=index,
+                        total=total,
+                        screen=screen,
+                        files=files,
+                        progress=100,
+                    )
                 )
             else:
-                yield ctx.emit(
-                    ScreenUpdated,
-                    key=planned.route,
-                    model_calls=calls,
-                    edit_id=event.edit_id,
-                    route=screen.route,
-                    title=screen.title,
-                    screen=screen,
-                    files=_changed(list(files), tree),
+                screens.append(
+                    ctx.emit(
+                        ScreenUpdated,
+                        key=planned.route,
+                        model_calls=calls,
+                        edit_id=event.edit_id,
+                        route=screen.route,
+                        title=screen.title,
+                        screen=screen,
+                        files=_changed(list(files), tree),
+                    )
                 )
+        for output in screens:
+            yield output
         final = with_screens(new, written) if written else new
         components = _changed(render_components(final), tree)
         if components:

@@ -2,7 +2,8 @@
 
 It serves `/v1/chat/completions` (streaming or not; `json_schema`, `json_object` or no response
 format) and `/v1/images/generations`. By default it answers like a good model would: the spec
-for an analysis (from the deterministic generator, so it fits any prompt), the planned
+for an analysis (from the deterministic generator, so it fits any prompt), the revised spec for
+an edit (from the deterministic editor; the spec unchanged when it refuses), the planned
 components for a screen, a small PNG for an image. A test queues its own replies per kind
 (429 with Retry-After, slow, truncated or malformed answers, ...) and reads what was asked.
 """
@@ -28,8 +29,10 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from appgen.analyzer import analyze
+from appgen.analyzer.edits import Revision, revise
+from appgen.spec import AppSpec
 
-Kind = Literal["analysis", "screen", "other", "image"]
+Kind = Literal["analysis", "edit", "screen", "other", "image"]
 
 
 @dataclass
@@ -78,6 +81,8 @@ class ChatRequest:
     @property
     def kind(self) -> Kind:
         system = self.system
+        if "You change small mobile apps" in system:
+            return "edit"
         if "app specs" in system:
             return "analysis"
         if "one screen" in system:
@@ -96,6 +101,8 @@ def good_answer(request: ChatRequest) -> str:
         for ours in ("prompt", "version"):
             spec.pop(ours)
         return json.dumps(spec)
+    if request.kind == "edit":
+        return json.dumps(edited(request.user["spec"], request.user["request"]))
     if request.kind == "screen":
         user = request.user
         route = user["screen"]["route"]
@@ -103,6 +110,14 @@ def good_answer(request: ChatRequest) -> str:
         components = screen["components"] or [{"kind": "header", "title": screen["title"]}]
         return json.dumps({"components": components})
     return "{}"
+
+
+def edited(current: dict[str, Any], request: str) -> dict[str, Any]:
+    """The spec (as the editor sends it: no prompt, no version) as the offline editor revises it."""
+    spec = AppSpec.model_validate({**current, "prompt": "edited", "version": 1})
+    outcome = revise(spec, request)
+    revised = outcome.spec if isinstance(outcome, Revision) else spec
+    return revised.model_dump(mode="json", exclude={"prompt", "version"})
 
 
 def tiny_png(rgb: tuple[int, int, int] = (90, 120, 220), size: int = 4) -> bytes:
@@ -129,7 +144,7 @@ class FakeOpenAI:
         self.delay_s = delay_s  # before every answer, on top of a reply's own
         self.json_schema = json_schema  # False: reject json_schema like a JSON-mode-only server
         self.scripts: dict[Kind, deque[Reply]] = {
-            k: deque() for k in ("analysis", "screen", "other", "image")
+            k: deque() for k in ("analysis", "edit", "screen", "other", "image")
         }
         self.requests: list[ChatRequest] = []
         self.image_requests: list[dict[str, Any]] = []

@@ -27,6 +27,11 @@ ESCAPES = [
     "screens/%2e%2e/x.js",
     "screens/x.js\x00.png",
     "~/x.js",
+    "app/(tabs",
+    "app/()/x.tsx",
+    "app/(../x)/y",
+    "app/(Tabs)/x.tsx",
+    "app/(tabs)x/y.tsx",
 ]
 
 
@@ -36,6 +41,11 @@ def test_unsafe_file_paths_are_rejected(path: str) -> None:
         check_relative_path(path)
     with pytest.raises(ValidationError):
         FileWrite.of_text(path, "x", "text/plain")
+
+
+@pytest.mark.parametrize("path", ["app/(tabs)/_layout.tsx", "app/(tabs)/home.tsx"])
+def test_an_expo_router_group_folder_is_a_safe_segment(path: str) -> None:
+    assert check_relative_path(path) == path
 
 
 @pytest.mark.parametrize("route", ["../x", "a/b", "/abs", "x\\y", "..", "a.b", "A", "%2e%2e"])

@@ -9,6 +9,8 @@ from typing import Annotated, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$")
+# An Expo Router group folder, such as `(tabs)`: a folder that adds no segment to a route.
+_GROUP = re.compile(r"^\([a-z][a-z0-9_-]{0,39}\)$")
 MAX_PATH_LENGTH = 240
 
 
@@ -19,7 +21,9 @@ def check_relative_path(path: str) -> str:
     if path.startswith("/") or "\\" in path:
         raise ValueError(f"file path {path!r} must be relative and use '/'")
     for segment in path.split("/"):
-        if segment in ("", ".", "..") or not _SEGMENT.fullmatch(segment):
+        if segment in ("", ".", "..") or not (
+            _SEGMENT.fullmatch(segment) or _GROUP.fullmatch(segment)
+        ):
             raise ValueError(f"file path {path!r} has an unsafe segment {segment!r}")
     return path
 

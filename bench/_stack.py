@@ -1,0 +1,65 @@
+"""The whole stack as a user runs it (`appgen up`, every service its own process), for the
+benchmarks that time a real client against it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from appgen.stack import free_port
+
+
+def ready(origin: str) -> bool:
+    try:
+        return httpx.get(f"{origin}/readyz").status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@contextmanager
+def running_stack(
+    nats_url: str, database_url: str, folder: Path, *, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`appgen up` on a free port against our servers; yields the gateway's origin. `env` is
+    added to (and overrides) the environment the services get."""
+    port = free_port()
+    environment = dict(
+        os.environ,
+        APPGEN_NATS_URL=nats_url,
+        APPGEN_DATABASE_URL=database_url,
+        # One bench key makes every generation: lift its limits out of the way.
+        APPGEN_MAX_GENERATIONS_PER_HOUR="1000000",
+        APPGEN_MAX_CONCURRENT_GENERATIONS="1000",
+        APPGEN_MAX_WS_PER_KEY="1000",
+        APPGEN_LOG_LEVEL="WARNING",
+        **(env or {}),
+    )
+    appgen = Path(sys.executable).parent / "appgen"
+    command = [str(appgen), "up", "--port", str(port), "--data-dir", str(folder / "stack")]
+    with (folder / "stack.log").open("wb") as log:
+        process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        origin = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while not ready(origin):
+            if time.monotonic() > deadline or process.poll() is not None:
+                tail = (folder / "stack.log").read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"the stack did not become ready:\n{tail}")
+            time.sleep(0.1)
+        yield origin
+    finally:
+        # SIGINT: `appgen up` stops every service gracefully, then exits.
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

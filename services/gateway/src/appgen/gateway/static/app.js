@@ -1,10 +1,11 @@
 // The gateway's page: start a project or reopen one, follow its events, show the app as it grows.
 // The URL names the open project (#/p/<id>), so a reload resumes it from its history.
 import { api, refused } from "./api.js";
+import { Conversation } from "./edits.js";
 import { Preview } from "./preview.js";
 import { ProjectList } from "./projects.js";
 import { SignIn } from "./signin.js";
-import { StageList, stageLabel } from "./stages.js";
+import { EDIT_STAGES, StageList, stageLabel } from "./stages.js";
 import { follow } from "./stream.js";
 import { Timeline } from "./timeline.js";
 
@@ -55,7 +56,17 @@ const timeline = new Timeline({
   scrubber: $("scrub"),
   label: $("scrub-label"),
   liveButton: $("live"),
+  marks: $("version-marks"),
   onPin: (event) => preview.show(event),
+});
+const conversation = new Conversation({
+  section: $("edits"),
+  list: $("conversation"),
+  form: $("edit-form"),
+  input: $("edit-prompt"),
+  button: $("edit-go"),
+  error: $("edit-error"),
+  onVersions: (versions) => timeline.setVersions(versions),
 });
 const projects = new ProjectList({ list: $("projects"), empty: $("projects-empty"), more: $("more") });
 
@@ -68,6 +79,8 @@ class Session {
     this.images = new Map();
     this.progress = 0;
     this.stage = null;
+    this.completed = false;
+    this.home = null;
     this.fetching = false;
     this.dirty = false;
     this.stream = null;
@@ -91,13 +104,25 @@ class Session {
     timeline.add(event);
     $("log-count").textContent = `(${timeline.events.length})`;
     if (preview.saw(event) && timeline.pinned === null) preview.show(null);
+    conversation.onEvent(event);
+    // An edit's events (and, once the app is complete, the screens and components it writes) are
+    // not steps of the generation: the conversation shows them, the indicators stay as they are.
+    const editing = EDIT_STAGES.has(event.stage) || (this.completed && event.event_type !== "ImageGenerated");
+    if (event.event_type === "ProjectCompleted") this.completed = true;
+    const spec = event.data.spec;
+    if (spec && spec.home) this.home = spec.home;
+    if (editing) {
+      if (["ScreenAdded", "ScreenUpdated", "ScreenRemoved"].includes(event.event_type)) this.editScreen(event);
+      this.refreshState();
+      return;
+    }
     const data = event.data;
     if (event.event_type === "ProjectRequested" && data.prompt) $("project-prompt").textContent = data.prompt;
     if (event.event_type === "ProjectCreated" && data.name) $("project-title").textContent = data.name;
     if (event.event_type === "AnalysisCompleted" && data.spec && data.spec.name) {
       $("project-title").textContent = data.spec.name;
     }
-    if (event.event_type === "ScreenAdded") this.badge(this.screens, $("screens"), data.index, data.title, data.total);
+    if (event.event_type === "ScreenAdded") this.badge(this.screens, $("screens"), data.route, data.title, data.total);
     if (event.event_type === "ImageGenerated") this.badge(this.images, $("images"), data.name, data.name, data.total);
     this.progress = event.type === "complete" ? 100 : Math.max(this.progress, data.progress ?? event.progress);
     $("bar-fill").style.width = `${this.progress}%`;
@@ -130,6 +155,23 @@ class Session {
     heading.textContent = total ? `${word} (${map.size}/${total})` : `${word} (${map.size})`;
   }
 
+  /** An edit's screen: added, renamed or removed; once per route, and never the home screen,
+   * which comes with the base (as during the generation). */
+  editScreen(event) {
+    const { route, title } = event.data;
+    if (route === this.home) return;
+    const item = this.screens.get(route);
+    if (item && event.event_type === "ScreenRemoved") {
+      item.remove();
+      this.screens.delete(route);
+      $("screens-title").textContent = `Screens (${this.screens.size})`;
+    } else if (item) {
+      item.textContent = title;
+    } else if (event.event_type === "ScreenAdded") {
+      this.badge(this.screens, $("screens"), route, title, null);
+    }
+  }
+
   onStatus(status) {
     if (this.closed) return;
     const line = $("connection");
@@ -148,6 +190,10 @@ class Session {
         line.textContent =
           `Connection lost. Reconnecting from position ${status.since}` +
           (status.delay ? ` in ${(status.delay / 1000).toFixed(1)} s (attempt ${status.attempt})…` : "…");
+        break;
+      case "complete":
+        line.textContent =
+          `Finished: ${timeline.events.length} events. Still following: changes you ask for appear here.`;
         break;
       case "done":
         line.textContent = `Finished: ${timeline.events.length} events.`;
@@ -186,6 +232,9 @@ class Session {
         if (this.closed) return;
         stages.show(state);
         projects.update(state);
+        conversation.fromState(state);
+        // An edit may rename the app.
+        if (state.version > 1 && state.name) $("project-title").textContent = state.name;
       } while (this.dirty);
     } catch {
       // The stream's own status says when the server is unreachable; the next event retries.
@@ -200,6 +249,7 @@ let session = null;
 function resetViews(projectId) {
   stages.reset();
   timeline.reset();
+  conversation.reset(projectId);
   preview.reset(projectId);
   $("project").hidden = true;
   for (const id of ["screens", "images", "stage-line", "message-line", "project-prompt", "connection", "log-count"]) {
@@ -228,6 +278,8 @@ async function openProject(projectId) {
     $("project").hidden = false;
     if (state.name) $("project-title").textContent = state.name;
     if (state.prompt) $("project-prompt").textContent = state.prompt;
+    // The conversation as it stands; the stream's replay and live events keep it current.
+    conversation.fromState(state);
   } catch (error) {
     if (mine.closed) return;
     $("project").hidden = true;
@@ -247,6 +299,7 @@ function closeProject() {
   $("project").hidden = true;
   preview.reset(null);
   timeline.reset();
+  conversation.reset(null);
   projects.select(null);
 }
 

@@ -17,7 +17,14 @@ export const STAGES = [
   ["complete", "Complete"],
   ["failed", "Failed"],
 ];
-const LABELS = Object.fromEntries(STAGES);
+// An edit's stages are not steps of the generation: they have labels, never indicators.
+export const EDIT_STAGES = new Set(["editing", "edit_applied", "edit_rejected"]);
+const LABELS = {
+  ...Object.fromEntries(STAGES),
+  editing: "Editing",
+  edit_applied: "Edit applied",
+  edit_rejected: "Edit rejected",
+};
 const STATUS_WORDS = { pending: "pending", active: "in progress", done: "done", failed: "failed" };
 
 export function stageLabel(stage) {

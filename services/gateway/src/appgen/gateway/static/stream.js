@@ -1,16 +1,17 @@
 // Follows one project's events over the WebSocket. A dropped connection reconnects by itself with
 // `since` = the last position seen, so nothing is missed and nothing arrives twice
-// (docs/protocol.md, "Cursor rules").
+// (docs/protocol.md, "Cursor rules"). A completed project is still followed: its edits arrive on
+// the same socket; a failed one is not (nothing happens to it until it is resumed).
 import { socketUrl } from "./api.js";
 
-const TERMINAL = new Set(["ProjectCompleted", "ProjectFailed"]);
 const POLICY = 1008; // the request itself is wrong: reconnecting cannot help
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
 
 /**
  * Stream the events of `projectId` after `since`.
  * `onEvent(message)` gets each event once, in position order; `onStatus({state, ...})` hears
- * "connecting", "live", "reconnecting" (with `since` and `attempt`), "done" and "error".
+ * "connecting", "live", "reconnecting" (with `since` and `attempt`), "complete" (the generation
+ * finished; the socket stays open for edits), "done" (it failed: the socket closes) and "error".
  * Returns `{ close() }`.
  */
 export function follow(projectId, { since = 0, onEvent, onStatus }) {
@@ -41,7 +42,9 @@ export function follow(projectId, { since = 0, onEvent, onStatus }) {
       if (message.position <= last) return;
       last = message.position;
       onEvent(message);
-      if (TERMINAL.has(message.event_type)) {
+      if (message.event_type === "ProjectCompleted") {
+        onStatus({ state: "complete", since: last });
+      } else if (message.event_type === "ProjectFailed") {
         finished = true;
         onStatus({ state: "done", since: last });
         socket.close(1000);

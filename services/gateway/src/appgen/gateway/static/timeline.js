@@ -1,5 +1,7 @@
 // The event log and the timeline scrubber. Every event received is a point on the timeline; the
 // scrubber's right end is "live", any other point pins the preview to that event's position.
+// Each version of the app (the generation, then every applied edit) is marked under the scrubber
+// where it was complete; a mark shows the app as that version.
 import { clock, duration } from "./format.js";
 import { stageLabel } from "./stages.js";
 
@@ -7,14 +9,17 @@ export class Timeline {
   /**
    * `onPin(event | null)` is told which event to show the app at (null: live).
    */
-  constructor({ log, scrubber, label, liveButton, onPin }) {
+  constructor({ log, scrubber, label, liveButton, marks, onPin }) {
     this.log = log;
+    this.marks = marks;
     this.scrubber = scrubber;
     this.label = label;
     this.liveButton = liveButton;
     this.onPin = onPin;
     this.events = [];
     this.pinned = null;
+    this.versions = [];
+    this.markButtons = new Map();
     scrubber.addEventListener("input", () => this.pinIndex(Number(scrubber.value)));
     liveButton.addEventListener("click", () => this.pinIndex(this.events.length - 1));
     this.reset();
@@ -23,6 +28,10 @@ export class Timeline {
   reset() {
     this.events = [];
     this.pinned = null;
+    this.versions = [];
+    this.markButtons.clear();
+    this.marks.replaceChildren();
+    this.marks.hidden = true;
     this.log.replaceChildren();
     this.scrubber.min = "0";
     this.scrubber.max = "0";
@@ -39,7 +48,68 @@ export class Timeline {
     this.scrubber.disabled = last === 0;
     if (this.pinned === null) this.scrubber.value = String(last);
     this.log.append(this.row(event, last));
+    this.drawMarks();
     this.describe();
+  }
+
+  /** The app's versions, `[{number, position}]`: where each was complete in the log. */
+  setVersions(versions) {
+    this.versions = versions;
+    this.drawMarks();
+    this.describe();
+  }
+
+  /** The index of the last event at or before `position`. */
+  indexAt(position) {
+    let low = 0;
+    let high = this.events.length - 1;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (this.events[middle].position <= position) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  /** The newest version complete at `position`, or null before the first one. */
+  versionAt(position) {
+    let found = null;
+    for (const version of this.versions) if (version.position <= position) found = version.number;
+    return found;
+  }
+
+  drawMarks() {
+    const count = this.events.length;
+    const newest = count ? this.events[count - 1].position : -1;
+    // A version is marked once its event has arrived here (a state read may know it earlier).
+    const shown = this.versions.filter((version) => version.position <= newest);
+    const numbers = new Set(shown.map((version) => version.number));
+    for (const [number, button] of this.markButtons) {
+      if (!numbers.has(number)) {
+        button.remove();
+        this.markButtons.delete(number);
+      }
+    }
+    for (const version of shown) {
+      let button = this.markButtons.get(version.number);
+      if (!button) {
+        button = document.createElement("button");
+        button.type = "button";
+        button.className = "version-mark";
+        button.textContent = `v${version.number}`;
+        button.setAttribute("aria-label", `v${version.number}: show version ${version.number} of the app`);
+        button.addEventListener("click", () => this.pinIndex(Number(button.dataset.index)));
+        this.markButtons.set(version.number, button);
+        this.marks.append(button);
+      }
+      const index = this.indexAt(version.position);
+      button.dataset.index = String(index);
+      button.dataset.position = String(version.position);
+      // Under the range's thumb at that index: the track runs from half a thumb in at each end.
+      const fraction = count > 1 ? index / (count - 1) : 1;
+      button.style.left = `calc(8px + (100% - 16px) * ${fraction})`;
+    }
+    this.marks.hidden = shown.length === 0;
   }
 
   /** Move to the event at `index`; the last one means live. */
@@ -67,7 +137,12 @@ export class Timeline {
     const index = this.pinned === null ? count - 1 : this.pinned;
     const event = this.events[index];
     const where = this.pinned === null ? "Live" : `Event ${index + 1} of ${count}`;
-    this.label.textContent = `${where} · ${event.event_type} · ${stageLabel(event.stage)}`;
+    const version = this.versionAt(event.position);
+    const which = version === null ? "" : ` · version ${version}`;
+    this.label.textContent = `${where}${which} · ${event.event_type} · ${stageLabel(event.stage)}`;
+    for (const button of this.markButtons.values()) {
+      button.setAttribute("aria-pressed", String(Number(button.dataset.index) === index));
+    }
     this.scrubber.setAttribute("aria-valuetext", this.label.textContent);
   }
 

@@ -7,6 +7,7 @@ processes admitting at the same instant cannot both take the last place.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -50,7 +51,16 @@ _OPEN = text(
     "VALUES (:connection_id, :key_id, :gateway_id)"
 )
 _CLOSE = text("DELETE FROM ws_connections WHERE connection_id = :connection_id")
-_REFRESH = text("UPDATE ws_connections SET seen_at = now() WHERE gateway_id = :gateway_id")
+# A process refreshes only the sockets it holds open and deletes its other rows: those of sockets
+# whose close could not be written down (the database was away) free their places here.
+_REFRESH = text(
+    "UPDATE ws_connections SET seen_at = now() "
+    "WHERE gateway_id = :gateway_id AND connection_id = ANY(CAST(:open AS uuid[]))"
+)
+_CLOSED = text(
+    "DELETE FROM ws_connections "
+    "WHERE gateway_id = :gateway_id AND connection_id <> ALL(CAST(:open AS uuid[]))"
+)
 _SWEEP = text("DELETE FROM ws_connections WHERE seen_at < now() - make_interval(secs => :stale_s)")
 
 
@@ -133,8 +143,21 @@ class QuotaStore:
         async with self._engine.begin() as conn:
             await conn.execute(_CLOSE, {"connection_id": connection_id})
 
-    async def refresh_sockets(self, gateway_id: str, *, stale_s: float) -> None:
-        """Mark this process's sockets alive and drop those of processes that stopped doing so."""
+    async def refresh_sockets(
+        self,
+        gateway_id: str,
+        open_now: Callable[[], Collection[uuid.UUID]],
+        *,
+        stale_s: float,
+    ) -> None:
+        """Mark alive the sockets `open_now()` names (this process's open ones), delete this
+        process's other rows, and drop the rows of processes that stopped refreshing theirs.
+
+        `open_now` is asked under the lock `open_socket` takes, so a socket opening meanwhile is
+        either named or inserts its row after this transaction: never deleted while open."""
         async with self._engine.begin() as conn:
-            await conn.execute(_REFRESH, {"gateway_id": gateway_id})
+            await conn.execute(_LOCK, {"name": "ws_connections"})
+            params = {"gateway_id": gateway_id, "open": list(open_now())}
+            await conn.execute(_REFRESH, params)
+            await conn.execute(_CLOSED, params)
             await conn.execute(_SWEEP, {"stale_s": stale_s})

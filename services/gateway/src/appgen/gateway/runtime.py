@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -16,10 +15,10 @@ from appgen.gateway.feed import Feed
 from appgen.gateway.hub import Hub
 from appgen.gateway.messages import FeedItem, ItemMaker
 from appgen.gateway.settings import Settings
+from appgen.gateway.slots import SocketSlots
 from appgen.gateway.tokens import Signer
 from appgen.store import EventStore, KeyStore, QuotaStore, StoredLog
 
-log = logging.getLogger(__name__)
 SIGNING_SECRET = "signing"
 
 
@@ -39,6 +38,8 @@ class Runtime:
     signer: Signer
     # Names this process's rows in the shared WebSocket count.
     gateway_id: str
+    # This process's WebSockets in that count.
+    ws_slots: SocketSlots
 
     def feed(self, project_id: str, since: int, *, idle_s: float | None = None) -> Feed:
         """One client's feed of the project's events after `since` (see `Feed`)."""
@@ -63,16 +64,6 @@ class _Items:
         return FeedItem(position, event, preview_path=self.signer.preview_path(event.project_id))
 
 
-async def _refresh_sockets(quotas: QuotaStore, gateway_id: str, every_s: float) -> None:
-    while True:
-        await asyncio.sleep(every_s)
-        try:
-            await quotas.refresh_sockets(gateway_id, stale_s=every_s * 3)
-        except Exception as error:
-            # The database may be away for a moment; the next round tries again.
-            log.warning("could not refresh this gateway's WebSocket rows: %r", error)
-
-
 @asynccontextmanager
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     """Connect to NATS and PostgreSQL and start the hub's one live subscription."""
@@ -88,7 +79,14 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         await hub.start()
         stack.push_async_callback(hub.stop)
         gateway_id = uuid.uuid4().hex
-        refresher = asyncio.create_task(_refresh_sockets(quotas, gateway_id, settings.ws_refresh_s))
+        ws_slots = SocketSlots(
+            quotas,
+            gateway_id,
+            per_key=settings.max_ws_per_key,
+            total=settings.max_ws_total,
+            refresh_s=settings.ws_refresh_s,
+        )
+        refresher = asyncio.create_task(ws_slots.keep_fresh())
 
         async def stop_refreshing() -> None:
             refresher.cancel()
@@ -108,4 +106,5 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             quotas=quotas,
             signer=signer,
             gateway_id=gateway_id,
+            ws_slots=ws_slots,
         )

@@ -32,6 +32,7 @@ from appgen.gateway.models import EditPrompt, Prompt
 from appgen.gateway.problems import ProblemError
 from appgen.gateway.runtime import Runtime
 from appgen.gateway.urls import origin
+from appgen.store import Refusal
 
 router = APIRouter(prefix="/api/v1")
 
@@ -279,9 +280,7 @@ async def generate_socket(
     finally:
         metrics.WS_CONNECTIONS.dec()
         if counted is not None:
-            # A failure here is harmless: the row goes stale and stops counting.
-            with contextlib.suppress(Exception):
-                await rt.quotas.close_socket(counted)
+            await rt.ws_slots.give_back(counted)
 
 
 async def _caller(ws: WebSocket, rt: Runtime) -> Caller:
@@ -295,18 +294,10 @@ async def _caller(ws: WebSocket, rt: Runtime) -> Caller:
 
 async def _count(rt: Runtime, caller: Caller) -> uuid.UUID:
     """Count this socket in the limits every gateway process shares, or close 1013."""
-    connection_id = uuid.uuid4()
-    refusal = await rt.quotas.open_socket(
-        connection_id,
-        caller.key_id or "-",
-        rt.gateway_id,
-        per_key=rt.settings.max_ws_per_key,
-        total=rt.settings.max_ws_total,
-        stale_s=rt.settings.ws_refresh_s * 3,
-    )
-    if refusal is not None:
-        raise Closed(TRY_AGAIN_LATER, f"{refusal.limit}: {refusal.detail}; retry later")
-    return connection_id
+    taken = await rt.ws_slots.take(caller.key_id or "-")
+    if isinstance(taken, Refusal):
+        raise Closed(TRY_AGAIN_LATER, f"{taken.limit}: {taken.detail}; retry later")
+    return taken
 
 
 def _open(ws: WebSocket) -> bool:

@@ -1,0 +1,183 @@
+"""What the gateway must survive: a database outage under open sockets, and requests that race
+for the same project id, against real NATS, real PostgreSQL and the real recorder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+import websockets
+
+from appgen.events import (
+    Event,
+    EventBus,
+    NatsSettings,
+    project_event_id,
+)
+from appgen.events.log import StreamLog
+from appgen.gateway import Settings
+from appgen.gateway.testing import bearer, create_key, serve_gateway
+from appgen.store import EventStore
+from appgen.store.keys import key_id_of
+from appgen.store.samples import sample_history
+from tests.harness import PostgresSource
+from tests.running import publish, recorder, stored
+
+pytestmark = pytest.mark.integration
+
+WAIT_S = 30.0
+# Rounds of each race: one round may happen not to overlap; several in a row all missing is
+# what a fix must make impossible, and what the code before it did not survive.
+ROUNDS = 4
+PER_KEY = 2
+
+
+@dataclass
+class Site:
+    url: str
+    bus: EventBus
+    store: EventStore
+    keys: tuple[str, str]
+
+    def ws(self, path: str) -> str:
+        return "ws" + self.url.removeprefix("http") + path
+
+    def client(self, key: str) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.url, timeout=WAIT_S, headers=bearer(key))
+
+
+@pytest.fixture
+async def site(
+    bus: EventBus, nats_settings: NatsSettings, database_url: str
+) -> AsyncIterator[Site]:
+    settings = Settings(
+        nats_url=nats_settings.nats_url,
+        database_url=database_url,
+        gateway_port=0,
+        heartbeat_s=5,
+        max_ws_per_key=PER_KEY,
+        max_concurrent_generations=2 * ROUNDS,
+        # Fast rounds, so a leaked row would be kept fresh many times over within the test.
+        ws_refresh_s=0.3,
+    )
+    store = await EventStore.open(database_url)
+    keys = (await create_key(database_url, "alice"), await create_key(database_url, "bob"))
+    try:
+        async with AsyncExitStack() as stack:
+            await stack.enter_async_context(recorder(nats_settings, database_url))
+            url = await stack.enter_async_context(serve_gateway(settings))
+            yield Site(url, bus, store, keys)
+    finally:
+        await store.close()
+
+
+def owner_of(key: str) -> str:
+    key_id = key_id_of(key)
+    assert key_id is not None
+    return key_id
+
+
+async def owned_project(site: Site, key: str, *, derived_request_id: bool = True) -> list[Event]:
+    """A finished project of `key`, published and stored. A request the gateway made has the
+    id derived from its project id, as every copy of it in a fork of that id does too."""
+    history = sample_history(owner=owner_of(key), images=0)
+    if derived_request_id:
+        request = history[0]
+        history[0] = request.model_copy(
+            update={"event_id": project_event_id(request.project_id, "ProjectRequested")}
+        )
+    await publish(site.bus, history)
+    await stored(site.store, history[0].project_id, len(history))
+    return history
+
+
+async def stream_of(bus: EventBus, project_id: str) -> list[Event]:
+    return [event for _, event in await StreamLog(bus.nc, bus.settings).everything(project_id)]
+
+
+# --- 5. a WebSocket slot does not leak when PostgreSQL is away as the socket closes ---------
+
+
+async def first_message(url: str, key: str) -> dict[str, Any]:
+    async with websockets.connect(url, additional_headers=bearer(key)) as socket:
+        message: dict[str, Any] = json.loads(await asyncio.wait_for(socket.recv(), WAIT_S))
+        return message
+
+
+async def open_sockets(site: Site, path: str, key: str, count: int) -> list[Any] | None:
+    """`count` open sockets, each past the limits (its first message is the project's history),
+    or None (and none left open) when the gateway refuses one."""
+    opened: list[Any] = []
+    try:
+        for _ in range(count):
+            socket = await websockets.connect(site.ws(path), additional_headers=bearer(key))
+            opened.append(socket)
+            message = json.loads(await asyncio.wait_for(socket.recv(), WAIT_S))
+            if message.get("type") == "error":
+                break
+        else:
+            return opened
+    except websockets.ConnectionClosed:
+        pass
+    for socket in opened:
+        await socket.close()
+    return None
+
+
+async def cut_off(postgres: PostgresSource, database: str) -> None:
+    await postgres.execute(f'ALTER DATABASE "{database}" WITH ALLOW_CONNECTIONS false')
+    await postgres.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        f"WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+    )
+
+
+async def test_websocket_places_freed_during_a_database_outage_come_back_after_it(
+    site: Site, postgres: PostgresSource, database_url: str
+) -> None:
+    key = site.keys[0]
+    project_id = (await owned_project(site, key))[0].project_id
+    path = f"/api/v1/ws/generate/{project_id}"
+    database = database_url.split("?")[0].rsplit("/", 1)[1]
+    opened = await open_sockets(site, path, key, PER_KEY)
+    assert opened is not None
+    await cut_off(postgres, database)
+    try:
+        # Every socket of the key closes while the gateway cannot write down that it did.
+        for socket in opened:
+            await socket.close()
+        # The gateway's refresh runs a few times against the closed database meanwhile.
+        await asyncio.sleep(1.5)
+    finally:
+        await postgres.execute(f'ALTER DATABASE "{database}" WITH ALLOW_CONNECTIONS true')
+    # The first refresh that reaches the database frees their places; a gateway that kept
+    # refreshing its closed sockets' rows would refuse the key for ever.
+    deadline = time.monotonic() + 10
+    while (reopened := await open_sockets(site, path, key, PER_KEY)) is None:
+        assert time.monotonic() < deadline, "the places freed in the outage never came back"
+        await asyncio.sleep(0.2)
+    try:
+        # And the limit itself still holds.
+        message = await first_message(site.ws(path), key)
+        assert message["type"] == "error"
+        assert message["error"].startswith("websockets_per_key"), message
+    finally:
+        for socket in reopened:
+            await socket.close()
+    # With every socket closed and the database up, no row is left counting against the key.
+    conn = await asyncpg.connect(database_url)
+    try:
+        while rows := await conn.fetchval("SELECT count(*) FROM ws_connections"):
+            assert time.monotonic() < deadline + WAIT_S, f"{rows} rows of closed sockets left"
+            await asyncio.sleep(0.2)
+    finally:
+        await conn.close()

@@ -358,8 +358,5 @@ async def test_records_survive_edits_in_the_open_app(
         await page.screenshot(path=str(SCREENSHOTS / "edits-record-kept-phone.png"))
         # Away from the app before the gateway stops, so its reload stream ends with the page.
         await page.goto("about:blank")
-    # Known gap, left to the runtime's owners: the renamed entity's illustration is asked for
-    # under its new name (images.js uses `name`, the images service drew it under `task`); the
-    # app shows its icon instead.
-    known = "/assets/illustrations/todo.svg"
-    assert [p for p in watched.problems() if not ("404" in p and known in p)] == []
+    # Nothing missing, not even the renamed list's illustration (drawn under its first name).
+    assert watched.problems() == []

@@ -334,8 +334,12 @@ class _Projector:
         state.version, state.versions = versions.version, versions.versions
         state.edits = list(versions.edits.values())
         if versions.version > 1 and versions.spec is not None:
-            # Edited since: the screens are the newest version's.
-            state.screens = [ScreenRef(route=s.route, title=s.title) for s in versions.spec.screens]
+            # Edited since: the screens are the newest version's (the home screen aside, as
+            # during the generation, where it comes with the base).
+            spec = versions.spec
+            state.screens = [
+                ScreenRef(route=s.route, title=s.title) for s in spec.screens if s.route != spec.home
+            ]
             state.screens_total = len(state.screens)
             state.name = versions.spec.name
         return state

@@ -18,7 +18,9 @@ export function artwork(path, glyph, className = "art") {
 }
 
 export function entityArt(entity, className = "art") {
-  return artwork(`assets/illustrations/${entity.name}.svg`, entity.icon, className);
+  // Drawn under the entity's first name; a rename keeps that name as its storage key.
+  const drawnAs = entity.stored_as ?? entity.name;
+  return artwork(`assets/illustrations/${drawnAs}.svg`, entity.icon, className);
 }
 
 export function appIcon(spec, className = "app-icon") {

@@ -336,3 +336,33 @@ async def test_an_edit_survives_its_stage_being_down_and_the_gateway_restarting(
         ids = [m["event_id"] for m in seen if "event_id" in m]
         assert len(ids) == len(set(ids))
         assert (await http.get(f"/api/v1/projects/{pid}")).json()["version"] == 2
+
+
+async def test_a_list_added_by_an_edit_gets_its_screens_and_its_picture(
+    nats_url: str, database_url: str
+) -> None:
+    async with gateway(nats_url, database_url) as (http, key):
+        project = await generate(http, key)
+        pid = project["project_id"]
+        answer = await http.post(
+            f"/api/v1/projects/{pid}/edits", json={"prompt": "add a clients list"}
+        )
+        receipt = answer.json()
+        landed = applied(receipt["edit_id"])
+        seen: list[dict[str, Any]] = []
+
+        def applied_and_drawn(message: dict[str, Any]) -> bool:
+            seen.append(message)
+            types = [m.get("event_type") for m in seen]
+            return any(landed(m) for m in seen) and "ImageGenerated" in types
+
+        await messages_until(
+            project["websocket_url"], key, applied_and_drawn, since=receipt["position"] - 1
+        )
+        types = [m.get("event_type") for m in seen]
+        assert types.count("ScreenAdded") == 3
+        # Only the new list is drawn; nothing of the first generation is drawn again.
+        drawn = [m["data"]["name"] for m in seen if m.get("event_type") == "ImageGenerated"]
+        assert drawn == ["client"]
+        files = (await http.get(f"/api/v1/projects/{pid}/files")).json()["files"]
+        assert "assets/illustrations/client.svg" in {f["path"] for f in files}

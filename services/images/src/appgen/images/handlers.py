@@ -1,4 +1,8 @@
-"""AnalysisCompleted in; one ImageGenerated per image, then ImagesCompleted, out."""
+"""AnalysisCompleted in; one ImageGenerated per image, then ImagesCompleted, out.
+
+An edit that adds a list (SpecRevised) gets that list's illustration too, so the app never asks
+for a picture nobody drew; nothing else is drawn again for an edit.
+"""
 
 from __future__ import annotations
 
@@ -13,15 +17,17 @@ from appgen.events import (
     ImageGenerated,
     ImagesCompleted,
     PermanentError,
+    SpecRevised,
     Stage,
     Worker,
 )
 from appgen.events.blobs import BlobStore
 from appgen.events.runtime import WorkerFactory
-from appgen.images.art import plan
+from appgen.images.art import illustration_path, plan
 from appgen.images.generator import ArtGenerator, ImageGenerator
 from appgen.images.model import ModelImageGenerator
 from appgen.images.settings import Settings
+from appgen.images.types import Purpose as ImagePurpose
 from appgen.llm import BudgetExceeded, Purpose, open_client
 
 # Images run beside the screens; their events move the bar across this band.
@@ -34,9 +40,14 @@ def progress(index: int, total: int) -> int:
     return FIRST_PROGRESS + (LAST_PROGRESS - FIRST_PROGRESS) * (index + 1) // total
 
 
-def images_worker(blobs: BlobStore, generator: ImageGenerator) -> Worker:
-    """The images stage over a given blob store and generator (tests pass their own)."""
+def images_worker(
+    blobs: BlobStore, generator: ImageGenerator, bus: EventBus | None = None
+) -> Worker:
+    """The images stage over a given blob store and generator (tests pass their own); with
+    `bus`, it also draws the lists an edit adds."""
     worker = Worker("images", Stage.generating_images)
+    if bus is not None:
+        draw_added_lists(worker, bus, blobs, generator)
 
     @worker.on(AnalysisCompleted)
     async def make_images(event: AnalysisCompleted, ctx: HandlerContext) -> AsyncIterator[Event]:
@@ -86,6 +97,38 @@ def images_worker(blobs: BlobStore, generator: ImageGenerator) -> Worker:
     return worker
 
 
+def draw_added_lists(
+    worker: Worker, bus: EventBus, blobs: BlobStore, generator: ImageGenerator
+) -> None:
+    @worker.on(SpecRevised)
+    async def illustrate(event: SpecRevised, ctx: HandlerContext) -> AsyncIterator[Event]:
+        tree = (await bus.log.files(event.project_id, at=ctx.position)).files
+        requests = [
+            r
+            for r in plan(event.spec)
+            if r.purpose is ImagePurpose.illustration and illustration_path(r.name) not in tree
+        ]
+        for index, request in enumerate(requests):
+            try:
+                image = await generator.generate(event.spec, request, project_id=event.project_id)
+            except BudgetExceeded as error:
+                yield error.stopped(ctx, Stage.editing)
+                raise PermanentError(str(error)) from error
+            for rendition in image.renditions:
+                await blobs.put(rendition.data)
+            yield ctx.emit(
+                ImageGenerated,
+                key=request.name,
+                model_calls=image.model_calls,
+                name=request.name,
+                purpose=request.purpose.value,
+                index=index,
+                total=len(requests),
+                files=tuple(r.file_write() for r in image.renditions),
+                progress=100,
+            )
+
+
 def worker_factory(settings: Settings) -> WorkerFactory:
     """The images worker: pictures from the images API with APPGEN_IMAGE_MODEL, else drawn."""
 
@@ -100,4 +143,4 @@ def worker_factory(settings: Settings) -> WorkerFactory:
 async def build_worker(bus: EventBus, generator: ImageGenerator | None = None) -> Worker:
     """The images worker on `bus`: opens the blob store once; draws with the built-in art by default."""
     blobs = await BlobStore.open(bus)
-    return images_worker(blobs, generator or ArtGenerator())
+    return images_worker(blobs, generator or ArtGenerator(), bus)

@@ -21,6 +21,8 @@ from appgen.events import (
     Event,
     EventBus,
     NatsSettings,
+    ProjectRequested,
+    new_project_id,
     project_event_id,
 )
 from appgen.events.log import StreamLog
@@ -181,3 +183,36 @@ async def test_websocket_places_freed_during_a_database_outage_come_back_after_i
             await asyncio.sleep(0.2)
     finally:
         await conn.close()
+
+
+# --- 6. one Idempotency-Key names one request, even for two that race -----------------------
+
+
+async def test_two_requests_racing_with_one_idempotency_key_and_two_prompts_get_202_and_409(
+    site: Site,
+) -> None:
+    async with site.client(site.keys[0]) as http:
+        for round_ in range(ROUNDS):
+            headers = {"Idempotency-Key": f"race-{round_}-{new_project_id()}"}
+            prompts = ("A plant watering tracker", "A recipe box for the family")
+            answers = await asyncio.gather(
+                *(
+                    http.post("/api/v1/projects", json={"prompt": p}, headers=headers)
+                    for p in prompts
+                )
+            )
+            statuses = sorted(answer.status_code for answer in answers)
+            assert statuses == [202, 409], [answer.text for answer in answers]
+            won = next(answer for answer in answers if answer.status_code == 202)
+            assert won.json()["created"] is True
+            project_id = won.json()["project_id"]
+            winner = prompts[answers.index(won)]
+            events = await stream_of(site.bus, project_id)
+            requests = [e for e in events if isinstance(e, ProjectRequested)]
+            assert [r.prompt for r in requests] == [winner]
+            # A retry of either afterwards is answered the same way.
+            again = await http.post("/api/v1/projects", json={"prompt": winner}, headers=headers)
+            assert (again.status_code, again.json()["created"]) == (200, False)
+            other = prompts[1 - answers.index(won)]
+            refused = await http.post("/api/v1/projects", json={"prompt": other}, headers=headers)
+            assert refused.status_code == 409

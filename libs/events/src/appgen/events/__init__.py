@@ -1,6 +1,13 @@
 """appgen's events: the catalog, subjects, the bus, and the one consumer loop every service runs."""
 
-from appgen.events.bus import EventBus, EventTooLarge, PositionMoved, connect, open_bus
+from appgen.events.bus import (
+    EventBus,
+    EventTooLarge,
+    PositionMoved,
+    Published,
+    connect,
+    open_bus,
+)
 from appgen.events.catalog import (
     MAX_EDIT_LENGTH,
     MAX_PROMPT_LENGTH,
@@ -115,6 +122,7 @@ __all__ = [
     "ProjectLog",
     "ProjectRequested",
     "ProjectResumed",
+    "Published",
     "ScreenAdded",
     "ScreenFellBack",
     "ScreenRemoved",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 import nats
 from nats.aio.client import Client
@@ -36,6 +37,17 @@ class PositionMoved(Exception):
     """A conditional publish found another event of its type and project after the expected one."""
 
 
+@dataclass(frozen=True)
+class Published:
+    """The stream's ack of a publish."""
+
+    position: int
+    # The stream held this event id already (JetStream's `Nats-Msg-Id` window): nothing was
+    # written, and `position` is where the earlier copy stands. That copy may be another
+    # writer's event that happens to share the id.
+    duplicate: bool
+
+
 class EventBus:
     """Publishes events to JetStream, deduplicated by event id."""
 
@@ -54,6 +66,12 @@ class EventBus:
         that position (0: it has none yet), else raise PositionMoved: an optimistic check that
         orders writers across processes without a lock.
         """
+        return (await self.publish_acked(event, expected_last=expected_last)).position
+
+    async def publish_acked(self, event: Event, *, expected_last: int | None = None) -> Published:
+        """`publish`, answering with the whole ack: whether the stream wrote this event or
+        already held its id. JetStream judges the id before `expected_last`, so a duplicate is
+        answered as one (never as PositionMoved) while the id is in its window."""
         data = encode(event)
         if len(data) > self.settings.max_event_bytes:
             raise EventTooLarge(
@@ -76,7 +94,7 @@ class EventBus:
             metrics.DUPLICATES_DROPPED.labels(event.type).inc()
         else:
             metrics.count_published(event)
-        return ack.seq
+        return Published(ack.seq, bool(ack.duplicate))
 
     async def publish_all(self, events: Sequence[Event]) -> list[int]:
         return [await self.publish(event) for event in events]

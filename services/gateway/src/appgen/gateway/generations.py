@@ -10,11 +10,11 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from appgen.events import Event, ProjectRequested
+from appgen.events import ProjectRequested
 from appgen.gateway.auth import Caller
 from appgen.gateway.problems import ProblemError
 from appgen.gateway.runtime import Runtime
-from appgen.gateway.submit import Submission, submit
+from appgen.gateway.submit import Submission, answer, submit
 
 LIMIT_TYPE = "urn:appgen:limit:"
 # Requests (and forks, which are new projects) count once per project id, however often retried.
@@ -61,19 +61,23 @@ async def admitted(
 async def start_generation(rt: Runtime, caller: Caller, project_id: str, prompt: str) -> Submission:
     """`submit` for `caller`: a retry of their own project answers as before; another key's id
     is a 409 that says nothing about that project; a new generation must pass the key's limits
-    before anything is published."""
+    before anything is published. Two requests that race for one id are judged the same way,
+    after the stream has picked the one that claims it."""
     first = await rt.log.first(project_id)
-    if first is not None:
-        event = first[1]
-        owner = event.owner if isinstance(event, ProjectRequested) else None
-        if caller.key_id is not None and owner != caller.key_id:
-            raise ProblemError(409, f"Project id {project_id} is taken; use a new id or key.")
-        return await _submit(rt, caller, project_id, prompt, first)
-    async with admitted(rt, caller, project_id, request_start_id(project_id)):
-        return await _submit(rt, caller, project_id, prompt, None)
-
-
-async def _submit(
-    rt: Runtime, caller: Caller, project_id: str, prompt: str, first: tuple[int, Event] | None
-) -> Submission:
-    return await submit(rt.bus, first, project_id=project_id, prompt=prompt, owner=caller.key_id)
+    if first is None:
+        async with admitted(rt, caller, project_id, request_start_id(project_id)):
+            submitted = await submit(
+                rt.bus, project_id=project_id, prompt=prompt, owner=caller.key_id
+            )
+        if submitted is not None:
+            return submitted
+        # Another request claimed the id first (its start is the one counted, so the block
+        # above ended without un-counting it); this one is judged against it.
+        first = await rt.log.first(project_id)
+        if first is None:
+            raise ProblemError(503, f"Project {project_id} is being created; try again.")
+    event = first[1]
+    owner = event.owner if isinstance(event, ProjectRequested) else None
+    if caller.key_id is not None and owner != caller.key_id:
+        raise ProblemError(409, f"Project id {project_id} is taken; use a new id or key.")
+    return answer(first, project_id=project_id, prompt=prompt)

@@ -1,8 +1,10 @@
 """Starting a generation, safely repeatable: one project id, one ProjectRequested, ever.
 
-The request's event id is a function of the project id, so a retry publishes the same id:
-JetStream drops it by `Nats-Msg-Id`, the store by its unique key. Before publishing, the stream
-is asked whether the project already exists, so a retry answers with the existing project.
+The request's event id is a function of the project id, and it is published only onto an empty
+subject (`expected_last=0`): the first request under an id claims it. Any other (a retry, or a
+request that raced it) finds the id taken, by JetStream's duplicate ack or by PositionMoved, and
+is answered from the request that was stored: the same prompt is that project again, another is
+a conflict.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from appgen.events import (
     Event,
     EventBus,
     EventMetadata,
+    PositionMoved,
     ProjectRequested,
     new_project_id,
     project_event_id,
@@ -63,28 +66,33 @@ def existing_prompt(first: tuple[int, Event] | None) -> str | None:
     return first[1].prompt if isinstance(first[1], ProjectRequested) else ""
 
 
-async def submit(
-    bus: EventBus,
-    first: tuple[int, Event] | None,
-    *,
-    project_id: str,
-    prompt: str,
-    owner: str | None = None,
-) -> Submission:
-    """Publish the project's ProjectRequested unless the project exists already (`first` is
-    its first event, as the caller read it from the log).
-
-    A different prompt under an existing id is a conflict: the id names one request. Two
-    requests that both found no project publish the same event id, which JetStream and the store
-    keep once.
-    """
+def answer(first: tuple[int, Event], *, project_id: str, prompt: str) -> Submission:
+    """A request under an id whose project exists (its first event is `first`): the same
+    prompt is that project again; a different prompt is a conflict, as the id names one
+    request."""
     existing = existing_prompt(first)
-    if existing is not None:
-        if existing and existing != prompt:
-            raise ProblemError(
-                409, f"Project {project_id} exists with a different prompt; use a new id or key."
-            )
-        return Submission(project_id, created=False, prompt=existing or prompt)
+    if existing and existing != prompt:
+        raise ProblemError(
+            409, f"Project {project_id} exists with a different prompt; use a new id or key."
+        )
+    return Submission(project_id, created=False, prompt=existing or prompt)
+
+
+async def claim(bus: EventBus, event: Event) -> bool:
+    """Publish a project's first event of its type, unless the stream holds one already: True
+    if this call wrote it; False if the id was taken (by this very event, or by another that
+    shares its id or its subject), when the caller reads what is there and judges."""
+    try:
+        return not (await bus.publish_acked(event, expected_last=0)).duplicate
+    except PositionMoved:
+        return False
+
+
+async def submit(
+    bus: EventBus, *, project_id: str, prompt: str, owner: str | None = None
+) -> Submission | None:
+    """Publish the project's ProjectRequested if no request holds the id yet: the submission,
+    or None when the id was taken (read its first event and `answer`)."""
     event = ProjectRequested(
         event_id=project_event_id(project_id, ProjectRequested.__name__),
         project_id=project_id,
@@ -92,5 +100,6 @@ async def submit(
         owner=owner,
         metadata=EventMetadata(service="gateway"),
     )
-    await bus.publish(event)
+    if not await claim(bus, event):
+        return None
     return Submission(project_id, created=True, prompt=prompt)

@@ -21,11 +21,14 @@ from appgen.events import (
     Event,
     EventBus,
     NatsSettings,
+    ProjectForked,
     ProjectRequested,
     new_project_id,
     project_event_id,
 )
+from appgen.events.fork import fork_events
 from appgen.events.log import StreamLog
+from appgen.events.trace import project_trace_id
 from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.store import EventStore
@@ -216,3 +219,75 @@ async def test_two_requests_racing_with_one_idempotency_key_and_two_prompts_get_
             other = prompts[1 - answers.index(won)]
             refused = await http.post("/api/v1/projects", json={"prompt": other}, headers=headers)
             assert refused.status_code == 409
+
+
+# --- 7. a fork into an id that is taken is refused, even by a fork that races it ------------
+
+
+@pytest.mark.parametrize("derived_request_id", [True, False])
+async def test_two_keys_forking_into_one_id_at_once_one_gets_409_and_the_fork_is_whole(
+    site: Site, derived_request_id: bool
+) -> None:
+    alice, bob = site.keys
+    sources = [
+        await owned_project(site, key, derived_request_id=derived_request_id)
+        for key in (alice, bob)
+    ]
+    async with site.client(alice) as one, site.client(bob) as two:
+        for _ in range(ROUNDS):
+            fork_id = new_project_id()
+            answers = await asyncio.gather(
+                *(
+                    http.post(
+                        f"/api/v1/projects/{source[0].project_id}/fork",
+                        json={"project_id": fork_id},
+                    )
+                    for http, source in zip((one, two), sources, strict=True)
+                )
+            )
+            statuses = [answer.status_code for answer in answers]
+            assert sorted(statuses) == [202, 409], [answer.text for answer in answers]
+            won = statuses.index(202)
+            source, key = sources[won], (alice, bob)[won]
+            copied = {event.event_id for event in source}
+            events = await stream_of(site.bus, fork_id)
+            copies = [e for e in events if e.metadata.copied_from is not None]
+            # The fork holds the winner's copy, whole and once, and nothing of the loser's.
+            assert [e.metadata.copied_from for e in copies] == [e.event_id for e in source]
+            assert all(e.metadata.copied_from in copied for e in copies)
+            requests = [e for e in events if isinstance(e, ProjectRequested)]
+            assert [r.owner for r in requests] == [owner_of(key)]
+            forked = [e.source_project_id for e in events if isinstance(e, ProjectForked)]
+            assert forked == [source[0].project_id]
+            # The winner's retry still answers 200; the loser's is still refused.
+            http, loser = ((one, two), (two, one))[won]
+            path = f"/api/v1/projects/{source[0].project_id}/fork"
+            retry = await http.post(path, json={"project_id": fork_id})
+            assert (retry.status_code, retry.json()["created"]) == (200, False)
+            other = sources[1 - won][0].project_id
+            refused = await loser.post(
+                f"/api/v1/projects/{other}/fork", json={"project_id": fork_id}
+            )
+            assert refused.status_code == 409
+
+
+async def test_a_retry_finishes_a_fork_that_was_cut_short_after_its_claim(site: Site) -> None:
+    alice = site.keys[0]
+    source_events = await owned_project(site, alice)
+    source_id = source_events[0].project_id
+    source = await StreamLog(site.bus.nc, site.bus.settings).everything(source_id)
+    fork_id = new_project_id()
+    events = fork_events(
+        source,
+        fork_id,
+        source_project_id=source_id,
+        source_position=source[-1][0],
+        owner=owner_of(alice),
+        trace_id=project_trace_id(fork_id),
+    )
+    # The gateway that forked died after the claim and two more copies.
+    await publish(site.bus, events[:3])
+    async with site.client(alice) as http:
+        retry = await http.post(f"/api/v1/projects/{source_id}/fork", json={"project_id": fork_id})
+    assert (retry.status_code, retry.json()["created"]) == (200, False), retry.text
+    assert [e.event_id for e in await stream_of(site.bus, fork_id)] == [e.event_id for e in events]

@@ -12,13 +12,14 @@ from appgen.events.fork import fork_events
 from appgen.events.resume import NothingToResume
 from appgen.events.trace import project_trace_id
 from appgen.gateway.access import OwnedProjectId
-from appgen.gateway.auth import CallerDep
+from appgen.gateway.auth import Caller, CallerDep
 from appgen.gateway.deps import MAX_POSITION, RuntimeDep
 from appgen.gateway.generations import admitted, request_start_id
 from appgen.gateway.models import Prompt
 from appgen.gateway.problems import Problem, ProblemError
 from appgen.gateway.queries import events_up_to
 from appgen.gateway.runtime import Runtime
+from appgen.gateway.submit import claim
 from appgen.gateway.urls import API
 
 router = APIRouter(prefix=API, tags=["replay"])
@@ -90,12 +91,8 @@ async def fork(
     source = await _source(rt, project_id, at)
     position = source[-1][0]
     existing = await rt.log.first(new_id)
-    created = existing is None
     if existing is not None:
-        # A retry of the same fork answers as before; any other project under the id conflicts.
-        if existing[1].metadata.copied_from != source[0][1].event_id:
-            raise ProblemError(409, f"Project {new_id} exists already; use a new id.")
-        response.status_code = 200
+        _same_fork(existing, source, caller, new_id)
     try:
         events = fork_events(
             source,
@@ -109,13 +106,30 @@ async def fork(
         )
     except NothingToResume as error:
         raise ProblemError(422, f"Cannot fork {project_id} at {position}: {error}.") from None
-    # In order, each acknowledged before the next: the fork's log has the source's order. A retry
-    # finishes a fork that was cut short; what it already published has the same ids, which
-    # JetStream and the store drop.
-    if created or await rt.log.latest(new_id, ProjectForked) is None:
+    # In order, each acknowledged before the next: the fork's log has the source's order. The
+    # first copy (the fork's request) claims the id: it is published only onto an empty subject,
+    # and only the fork that wrote it publishes the rest, so two forks racing for one id never
+    # mix their copies (which may share derived ids).
+    created = False
+    if existing is None:
         # A fork is a new project that runs its remaining stages: it counts as a start.
         async with admitted(rt, caller, new_id, request_start_id(new_id)):
-            await rt.bus.publish_all(events)
+            created = await claim(rt.bus, events[0])
+            if created:
+                await rt.bus.publish_all(events[1:])
+        if not created:
+            # Judged outside the block: a lost claim leaves the winner's start counted.
+            existing = await rt.log.first(new_id)
+            if existing is None:
+                raise ProblemError(503, f"Project {new_id} is being created; try again.")
+            _same_fork(existing, source, caller, new_id)
+    if not created:
+        response.status_code = 200
+        # A retry finishes a fork that was cut short; what it already published has the same
+        # ids, which JetStream and the store drop.
+        if await rt.log.latest(new_id, ProjectForked) is None:
+            async with admitted(rt, caller, new_id, request_start_id(new_id)):
+                await rt.bus.publish_all(events[1:])
     return Forked(
         project_id=new_id,
         source_project_id=project_id,
@@ -123,6 +137,17 @@ async def fork(
         copied=len(source),
         created=created,
     )
+
+
+def _same_fork(
+    first: tuple[int, Event], source: list[tuple[int, Event]], caller: Caller, new_id: str
+) -> None:
+    """A project under the fork's id is this fork (a retry: the same key's copy of the same
+    source's request), or the id is taken: 409."""
+    event = first[1]
+    mine = isinstance(event, ProjectRequested) and event.owner == caller.key_id
+    if not mine or event.metadata.copied_from != source[0][1].event_id:
+        raise ProblemError(409, f"Project {new_id} exists already; use a new id.")
 
 
 def _check_model(rt: Runtime, model: str | None) -> None:

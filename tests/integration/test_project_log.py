@@ -208,3 +208,27 @@ async def test_an_unreadable_message_is_skipped_by_the_stream_log(bus: EventBus)
     records = await log.read(project_id)
     assert [event for _, event in records] == history[:2]
     assert records[-1][0] == position
+
+
+async def test_a_log_that_read_a_project_before_reads_what_came_after(bus: EventBus) -> None:
+    """A StreamLog keeps what it read of a project; later events, a copy published past the
+    duplicate window, and a bound beyond the newest position must not fool it."""
+    history = sample_history()
+    project_id = history[0].project_id
+    log = StreamLog(bus.nc, bus.settings)
+    first = await bus.publish(history[0])
+    # A bound far beyond the newest: nothing later may be taken as read already.
+    assert [e for _, e in await log.read(project_id, until=first + 1000)] == history[:1]
+    positions = [await bus.publish(event) for event in history[1:4]]
+    assert [e for _, e in await log.read(project_id)] == history[:4]
+    # The same fact again past the duplicate window: still read once, at its first position.
+    await bus.js.publish(subject_for(history[2]), encode(history[2]))
+    await bus.publish(history[4])
+    records = await log.read(project_id)
+    assert [e for _, e in records] == history[:5]
+    assert records[2][0] == positions[1]
+    assert await log.latest(project_id, type(history[4])) == (records[4][0], history[4])
+    # Reads into the past are answered from what was read, the same as a fresh log's.
+    fresh = StreamLog(bus.nc, bus.settings)
+    for until in (first, positions[0], positions[2]):
+        assert await log.read(project_id, until=until) == await fresh.read(project_id, until=until)

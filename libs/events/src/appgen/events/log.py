@@ -15,8 +15,10 @@ Implementations: `StreamLog` (the stream alone, what a stage holds), `MemoryLog`
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
+from collections import OrderedDict
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -42,6 +44,8 @@ Record = tuple[int, Event]
 PAGE = 5000
 # How many messages one direct get returns at most.
 _DIRECT_BATCH = 256
+# How many projects' decoded histories a StreamLog keeps (the most recently read).
+CACHED_PROJECTS = 64
 
 
 @dataclass(frozen=True)
@@ -205,33 +209,82 @@ class MemoryLog(ProjectLog):
         return position, event
 
 
+@dataclass
+class _Known:
+    """What this process has read of one project: its events through `through`, each id once."""
+
+    records: list[Record]
+    ids: set[uuid.UUID]
+    through: int
+    lock: asyncio.Lock
+
+
 class StreamLog(ProjectLog):
     """The log read straight from the JetStream stream, by batched direct gets (no consumer).
 
     The stream holds every event, so this needs nothing else: it is what the stages read, and
     what the gateway reads beyond the store's high-water mark.
+
+    A project's history only grows, so what was read of it stays true: the events of the last
+    projects read are kept, decoded, and a later read asks the stream only for what came after
+    (an edit reads its project's whole history several times; without this, each read would
+    decode every version's spec and files again). Positions are claimed complete only up to the
+    last message actually seen, never up to a bound a caller named.
     """
 
-    def __init__(self, nc: Client, settings: NatsSettings) -> None:
+    def __init__(
+        self, nc: Client, settings: NatsSettings, *, cached_projects: int = CACHED_PROJECTS
+    ) -> None:
         self._nc = nc
         self._stream = settings.stream
+        self._known: OrderedDict[str, _Known] = OrderedDict()
+        self._cached_projects = cached_projects
 
     async def scan(self, subject: str, *, after: int = 0, until: int | None = None) -> list[Record]:
         """Every valid event on `subject` (a filter) after `after`, as stored: copies included."""
+        return (await self._scan(subject, after=after, until=until))[0]
+
+    async def _scan(
+        self, subject: str, *, after: int = 0, until: int | None = None
+    ) -> tuple[list[Record], int]:
+        """`scan`, and the position of the last message seen (valid or not), else `after`."""
         records: list[Record] = []
         start = after + 1
+        seen = after
         while until is None or start <= until:
             found = await next_messages(self._nc, self._stream, subject, start, batch=_DIRECT_BATCH)
             for stored in found.messages:
                 if until is not None and stored.seq > until:
-                    return records
+                    return records, seen
+                seen = stored.seq
                 event = readable(stored.seq, stored.subject, stored.data)
                 if event is not None:
                     records.append((stored.seq, event))
             if not found.more:
                 break
             start = found.messages[-1].seq + 1
-        return records
+        return records, seen
+
+    async def _history(self, project_id: str, until: int | None) -> list[Record]:
+        """The project's events (each id once) through at least `until`, or through the newest
+        when `until` is None: from what was read before, plus what the stream holds after it."""
+        known = self._known.get(project_id)
+        if known is None:
+            known = _Known([], set(), 0, asyncio.Lock())
+            self._known[project_id] = known
+            while len(self._known) > self._cached_projects:
+                self._known.popitem(last=False)
+        self._known.move_to_end(project_id)
+        async with known.lock:
+            if until is None or until > known.through:
+                fresh, seen = await self._scan(
+                    project_filter(project_id), after=known.through, until=until
+                )
+                for record in first_of_each(fresh, known=known.ids):
+                    known.records.append(record)
+                    known.ids.add(record[1].event_id)
+                known.through = max(known.through, seen)
+            return known.records
 
     async def read(
         self,
@@ -244,13 +297,17 @@ class StreamLog(ProjectLog):
     ) -> list[Record]:
         # From the start whatever `after` is: a copy past `after` is dropped only by knowing
         # the first one.
-        records = first_of_each(await self.scan(project_filter(project_id), until=until))
+        records = await self._history(project_id, until)
         return cut(records, after=after, until=until, limit=limit, types=types)
 
     async def latest(
         self, project_id: str, event_type: type[E], *, until: int | None = None
     ) -> tuple[int, E] | None:
-        found = first_of_each(await self.scan(subject_of(project_id, event_type), until=until))
+        if project_id in self._known:
+            found = cut(await self._history(project_id, until), until=until, types=[event_type])
+        else:
+            # One type of a project not read yet: only that subject, not the whole history.
+            found = first_of_each(await self.scan(subject_of(project_id, event_type), until=until))
         if not found:
             return None
         position, event = found[-1]

@@ -52,7 +52,7 @@ def screens_worker(
 ) -> Worker:
     worker = Worker("screens", Stage.adding_screens)
     write = screen_writer(writer)
-    handle_revisions(worker, bus, write, model_backed=writer is not None)
+    handle_revisions(worker, bus, write, model_backed=writer is not None, concurrency=concurrency)
 
     @worker.on(PreviewReady)
     async def add_screens(event: PreviewReady, ctx: HandlerContext) -> AsyncIterator[Event]:

@@ -7,14 +7,17 @@ manifest) and the component modules are compared with the project's files as the
 only the ones that differ are written again (BaseRevised, ComponentsAdded). EditApplied closes
 the edit: it is what makes the new version, and what an open preview reloads on.
 
-The screens' events are published together once every screen is written: a stop on the way
-(the budget, a failure) rejects the edit, and a rejected edit must leave the project's files as
-they were, which a screen published before the stop would not.
+The screens are written in parallel (a bounded number at once, as in the first generation) and
+their events are published together once every screen is written: a stop on the way (the
+budget, a failure) rejects the edit, and a rejected edit must leave the project's files as they
+were, which a screen published before the stop would not.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
 
 from appgen.events import (
     BaseRevised,
@@ -24,7 +27,6 @@ from appgen.events import (
     EventBus,
     FileWrite,
     HandlerContext,
-    ModelCall,
     PermanentError,
     ScreenAdded,
     ScreenFellBack,
@@ -38,7 +40,7 @@ from appgen.llm import BudgetExceeded, project_model
 from appgen.render import render_base, render_components, render_preview_setup, render_screen
 from appgen.render._web import screen_path
 from appgen.screens.model import with_screens
-from appgen.screens.writing import WriteScreen
+from appgen.screens.writing import WriteScreen, Written
 from appgen.spec import Screen
 
 
@@ -47,8 +49,35 @@ def _changed(files: list[FileWrite], tree: dict[str, FileWrite]) -> tuple[FileWr
     return tuple(f for f in files if (old := tree.get(f.path)) is None or old.sha256 != f.sha256)
 
 
+async def _all_or_stop(writes: list[Coroutine[Any, Any, Written]]) -> list[Written]:
+    """Every write's outcome, in order; when the budget stops one, the rest are cancelled and
+    the stop carries every call already paid for (the writes that finished, and its own)."""
+    tasks = [asyncio.ensure_future(w) for w in writes]
+    if not tasks:
+        return []
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        stops = [e for t in tasks if t.done() and (e := t.exception()) is not None]
+        if stops:
+            first = stops[0]
+            if not isinstance(first, BudgetExceeded):
+                raise first
+            paid = [c for t in tasks if t.done() and not t.exception() for c in t.result().calls]
+            raise BudgetExceeded(first.spent_usd, first.budget_usd, [*paid, *first.model_calls])
+        return [t.result() for t in tasks]
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
 def handle_revisions(
-    worker: Worker, bus: EventBus, write: WriteScreen, *, model_backed: bool
+    worker: Worker,
+    bus: EventBus,
+    write: WriteScreen,
+    *,
+    model_backed: bool,
+    concurrency: int = 4,
 ) -> None:
     @worker.on(SpecRevised)
     async def revise_screens(event: SpecRevised, ctx: HandlerContext) -> AsyncIterator[Event]:
@@ -60,42 +89,44 @@ def handle_revisions(
         new = event.spec
         own = await project_model(bus, event.project_id) if model_backed else None
         old_routes = {s.route: s for s in old.screens}
-        written: dict[str, Screen] = {}
-        screens: list[Event] = []
-        total = len(new.screens)
-        for index, planned in enumerate(new.screens):
-            previous = old_routes.get(planned.route)
-            if previous == planned:
-                continue
+        # The screens to write: new ones and those whose definition changed, in spec order.
+        work = [
+            (index, planned, old_routes.get(planned.route))
+            for index, planned in enumerate(new.screens)
+            if old_routes.get(planned.route) != planned
+        ]
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(planned: Screen, previous: Screen | None) -> Written:
             # Written before a crash: the log has it, and the model is not paid twice.
             logged: ScreenAdded | ScreenUpdated | None = (
                 ctx.logged_output(ScreenAdded, key=planned.route)
                 if previous is None
                 else ctx.logged_output(ScreenUpdated, key=planned.route)
             )
-            calls: tuple[ModelCall, ...] = ()
             if logged is not None and logged.screen is not None:
-                screen, fell_back = logged.screen, None
-            else:
-                try:
-                    outcome = await write(event.project_id, new, planned, own)
-                    screen, calls, fell_back = outcome.screen, outcome.calls, outcome.fell_back
-                except BudgetExceeded as error:
-                    # The screens written so far are paid for: their calls go with the stop.
-                    paid = [c for e in screens for c in e.metadata.model_calls]
-                    stop = BudgetExceeded(
-                        error.spent_usd, error.budget_usd, [*paid, *error.model_calls]
-                    )
-                    yield stop.stopped(ctx, Stage.editing)
-                    raise PermanentError(str(error)) from error
-            if fell_back is not None:
+                return Written(logged.screen)
+            async with gate:
+                return await write(event.project_id, new, planned, own)
+
+        try:
+            outcomes = await _all_or_stop([one(planned, previous) for _, planned, previous in work])
+        except BudgetExceeded as stop:
+            yield stop.stopped(ctx, Stage.editing)
+            raise PermanentError(str(stop)) from stop
+        written: dict[str, Screen] = {}
+        screens: list[Event] = []
+        total = len(new.screens)
+        for (index, planned, previous), outcome in zip(work, outcomes, strict=True):
+            screen, calls = outcome.screen, outcome.calls
+            if outcome.fell_back is not None:
                 screens.append(
                     ctx.emit(
                         ScreenFellBack,
                         key=planned.route,
                         model_calls=calls,
                         part=planned.route,
-                        reason=fell_back,
+                        reason=outcome.fell_back,
                     )
                 )
                 calls = ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from appgen.cli import edit, generate, keys, recovery, replay, stats, status, up
+from appgen.cli import edit, export, generate, keys, recovery, replay, stats, status, up
 
 app = typer.Typer(
     name="appgen",
@@ -20,8 +20,8 @@ for register in (up.register, keys.register):
 # Generate, follow and open projects from a terminal (README, "The terminal client").
 for register in (generate.register, edit.register, status.register):
     register(app)
-# Replay, time travel, resume, fork and stats (docs/replay.md).
-for register in (replay.register, recovery.register, stats.register):
+# Replay, time travel, resume, fork and stats (docs/replay.md); export (docs/expo.md).
+for register in (replay.register, recovery.register, stats.register, export.register):
     register(app)
 
 

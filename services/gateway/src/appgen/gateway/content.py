@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 
 from appgen.events import FileWrite
 from appgen.events.blobs import BlobStore
@@ -21,10 +22,15 @@ async def file_bytes(blobs: BlobStore, write: FileWrite) -> bytes:
 
 async def zip_files(blobs: BlobStore, files: dict[str, FileWrite], *, folder: str) -> bytes:
     """A zip of the files under one top folder, in path order (the same tree, the same bytes)."""
+    return zip_contents({path: await file_bytes(blobs, w) for path, w in files.items()}, folder)
+
+
+def zip_contents(contents: Mapping[str, bytes], folder: str) -> bytes:
+    """A zip of `contents` (bytes by path) under one top folder, in path order, fixed times."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(files):
+        for path in sorted(contents):
             info = zipfile.ZipInfo(f"{folder}/{path}", date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, await file_bytes(blobs, files[path]))
+            archive.writestr(info, contents[path])
     return buffer.getvalue()

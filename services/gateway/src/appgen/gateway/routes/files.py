@@ -12,6 +12,7 @@ from appgen.gateway import queries
 from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.content import zip_files
 from appgen.gateway.deps import MAX_POSITION, RuntimeDep
+from appgen.gateway.expo_export import expo_zip
 from appgen.gateway.models import FileEntry, FileTree
 from appgen.gateway.problems import Problem
 from appgen.gateway.urls import API, origin, phone_origin, preview_path
@@ -56,17 +57,27 @@ async def list_files(
     responses={
         200: {"content": {"application/zip": {}}, "description": "The app's files as a zip."},
         **NOT_FOUND,
+        409: {"model": Problem, "description": "`expo`: the project has no spec yet there."},
     },
 )
 async def export(
     project_id: OwnedProjectId,
     rt: RuntimeDep,
-    format: Literal["web"] = "web",
+    format: Annotated[
+        Literal["web", "expo"],
+        Query(
+            description="`web`: the files as the preview serves them; `expo`: an Expo "
+            "Router TypeScript project for Expo SDK 54, rendered from the spec at that position."
+        ),
+    ] = "web",
     at: At = None,
 ) -> Response:
-    """The app as a zip: the web app exactly as the preview serves it."""
-    tree = await queries.file_tree(rt, project_id, at=at)
-    data = await zip_files(rt.blobs, tree.files, folder=project_id)
+    """The app as a zip: the web app exactly as the preview serves it, or the Expo project."""
+    if format == "expo":
+        data = await expo_zip(rt, project_id, at=at)
+    else:
+        tree = await queries.file_tree(rt, project_id, at=at)
+        data = await zip_files(rt.blobs, tree.files, folder=project_id)
     return Response(
         data,
         media_type="application/zip",

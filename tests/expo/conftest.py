@@ -1,0 +1,111 @@
+"""Fixtures of the Expo export tests: the SDK's dependency tree installed once (cached between
+runs under ~/.cache/appgen/expo-sdk54, or $APPGEN_EXPO_CACHE), a static server that answers
+unknown paths with index.html (the web export is a single-page app), and a phone-sized page."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, ConsoleMessage, Dialog, async_playwright
+
+from appgen.render.expo_toolchain import ToolchainError, dependency_tree, missing_tools
+from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS, PHONE, WatchedPage
+
+REGISTRY_TIMEOUT_S = 30
+
+
+def _registry_reachable() -> str | None:
+    try:
+        done = subprocess.run(
+            ["npm", "ping"], capture_output=True, text=True, timeout=REGISTRY_TIMEOUT_S, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return f"npm ping timed out after {REGISTRY_TIMEOUT_S} s"
+    return None if done.returncode == 0 else f"npm ping failed: {done.stderr.strip()[-300:]}"
+
+
+@pytest.fixture(scope="session")
+def expo_tree() -> Path:
+    """The installed dependency tree every rendered project links to (skips without npm)."""
+    reason = missing_tools()
+    if reason:
+        pytest.skip(f"Expo builds need Node.js: {reason}")
+    try:
+        started = time.monotonic()
+        tree = dependency_tree()
+    except ToolchainError as error:
+        unreachable = _registry_reachable()
+        if unreachable:
+            pytest.skip(f"the npm registry is unreachable ({unreachable}); cannot install Expo")
+        raise AssertionError(f"installing the Expo SDK dependencies failed: {error}") from None
+    print(f"\nExpo dependency tree ready in {time.monotonic() - started:.1f} s: {tree}")
+    return tree
+
+
+class _SinglePage(SimpleHTTPRequestHandler):
+    def send_head(self) -> Any:
+        if not Path(self.translate_path(self.path)).is_file():
+            self.path = "/index.html"
+        return super().send_head()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: a test's output is its assertions."""
+
+
+@contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """`root` over HTTP on a free port; any path that is not a file gets index.html."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_SinglePage, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+async def expo_browser() -> AsyncIterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: run `make browser` (scripts/ensure-chromium.sh)")
+    async with async_playwright() as playwright:
+        instance = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield instance
+        finally:
+            await instance.close()
+
+
+@pytest.fixture
+async def phone(expo_browser: Browser) -> AsyncIterator[WatchedPage]:
+    """A phone-sized page recording console errors, page errors and dialogs."""
+    context = await expo_browser.new_context(viewport=PHONE, device_scale_factor=2, has_touch=True)
+    page = await context.new_page()
+    result = WatchedPage(page)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            result.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
+
+    async def on_dialog(dialog: Dialog) -> None:
+        result.dialogs.append(f"{dialog.type}: {dialog.message}")
+        await dialog.dismiss()
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: result.page_errors.append(str(error)))
+    page.on("dialog", on_dialog)
+    try:
+        yield result
+    finally:
+        await context.close()

@@ -10,6 +10,7 @@ Then images are released, the project completes, and the scrubber shows the app 
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -178,6 +179,15 @@ async def test_generate_watch_reload_reconnect_and_scrub(
             ).path
             await expect(page.locator("#open")).to_have_attribute("href", link)
             await screenshots(page, "page-complete")
+
+            # The same app as an Expo project, from the button beside the web download.
+            async with page.expect_download() as downloading:
+                await page.get_by_role("button", name="Download Expo project").click()
+            download = await downloading.value
+            assert download.suggested_filename == f"{project_id}-expo.zip"
+            with zipfile.ZipFile(await download.path()) as archive:
+                assert f"{project_id}/package.json" in archive.namelist()
+                assert f"{project_id}/app/_layout.tsx" in archive.namelist()
 
             # Back in time: between the first preview and the first screen, screens are
             # still placeholders.

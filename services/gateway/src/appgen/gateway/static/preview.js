@@ -3,7 +3,10 @@
 import { api } from "./api.js";
 
 export class Preview {
-  constructor({ frame, empty, link, qr, exportButton, share, onError }) {
+  constructor({
+    frame, empty, link, qr, exportButton, share, onError,
+    expoButton = document.getElementById("export-expo"),
+  }) {
     this.onError = onError;
     this.frame = frame;
     this.empty = empty;
@@ -16,7 +19,10 @@ export class Preview {
     this.showing = null;
     this.qrUrl = null;
     this.livePath = null;
-    exportButton.addEventListener("click", () => this.download());
+    exportButton.addEventListener("click", () => this.download("web"));
+    // The same app as an Expo Router project (SDK 54), rendered from the spec by the gateway.
+    this.expoButton = expoButton;
+    expoButton?.addEventListener("click", () => this.download("expo"));
   }
 
   /** Start over for `projectId`, whose live preview is at `previewUrl` (the gateway's link). */
@@ -86,23 +92,24 @@ export class Preview {
     }
   }
 
-  async download() {
+  async download(format = "web") {
     const projectId = this.projectId;
-    this.exportButton.disabled = true;
+    const button = format === "expo" ? this.expoButton : this.exportButton;
+    button.disabled = true;
     try {
-      const zip = await api(`/projects/${encodeURIComponent(projectId)}/export?format=web`, {
+      const zip = await api(`/projects/${encodeURIComponent(projectId)}/export?format=${format}`, {
         as: "blob",
       });
       const url = URL.createObjectURL(zip);
       const anchor = document.createElement("a");
       anchor.href = url;
-      anchor.download = `${projectId}.zip`;
+      anchor.download = format === "expo" ? `${projectId}-expo.zip` : `${projectId}.zip`;
       anchor.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (error) {
-      this.onError(error, () => this.download());
+      this.onError(error, () => this.download(format));
     } finally {
-      this.exportButton.disabled = false;
+      button.disabled = false;
     }
   }
 }

@@ -156,7 +156,8 @@ class ImageFellBack(ModelFellBack):
 
 
 class BudgetExhausted(Event):
-    """The project's model budget is spent: `stopped_stage` stops and ProjectFailed follows.
+    """The project's model budget is spent: `stopped_stage` stops, and ProjectFailed follows (or,
+    for an edit's step, EditRejected: the app stays at the version it was).
 
     Its metadata holds the calls made on the way to the stop, so the spend stays complete."""
 

@@ -27,14 +27,15 @@ class InvalidAnswer(LLMError):
 
 
 class BudgetExceeded(Exception):
-    """The project's budget is spent: generation stops (the caller fails the project)."""
+    """The project's budget is spent: the work stops (a generation fails, an edit is rejected)."""
 
     def __init__(
         self, spent_usd: float, budget_usd: float, model_calls: Sequence[ModelCall] = ()
     ) -> None:
         super().__init__(
             f"the project's LLM budget of ${budget_usd:.4f} is spent (${spent_usd:.4f} so far); "
-            "generation stopped and what was made is kept. Raise APPGEN_LLM_BUDGET_USD to allow more."
+            "the work stopped and what was made before is kept. Raise APPGEN_LLM_BUDGET_USD to "
+            "allow more."
         )
         self.spent_usd = spent_usd
         self.budget_usd = budget_usd

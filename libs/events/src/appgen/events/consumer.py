@@ -28,6 +28,7 @@ from nats.js.errors import APIError
 from appgen.events import metrics
 from appgen.events.bus import EventBus
 from appgen.events.catalog import (
+    EditApplied,
     EditRejected,
     EditStep,
     ProjectFailed,
@@ -311,6 +312,18 @@ class ConsumerLoop:
         itself stays as it was); any other input fails the stage and then the project."""
         stage = self.worker.stage
         assert stage is not None
+        if isinstance(event, EditApplied | EditRejected):
+            # The edit's outcome is a fact already; what failed is only work after it.
+            return [
+                context.emit(
+                    StageFailed,
+                    failed_stage=stage,
+                    service=self.worker.name,
+                    reason=reason[:2000],
+                    input_type=event.type,
+                    attempts=attempt,
+                )
+            ]
         if isinstance(event, EditStep):
             return [
                 context.emit(

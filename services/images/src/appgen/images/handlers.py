@@ -1,7 +1,7 @@
 """AnalysisCompleted in; one ImageGenerated per image, then ImagesCompleted, out.
 
-An edit that adds a list (SpecRevised) gets that list's illustration too, so the app never asks
-for a picture nobody drew; nothing else is drawn again for an edit.
+An applied edit that added a list (EditApplied) gets that list's illustration too, so the app
+never asks for a picture nobody drew; nothing else is drawn again for an edit.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 
 from appgen.events import (
     AnalysisCompleted,
+    EditApplied,
     Event,
     EventBus,
     HandlerContext,
@@ -17,7 +18,6 @@ from appgen.events import (
     ImageGenerated,
     ImagesCompleted,
     PermanentError,
-    SpecRevised,
     Stage,
     Worker,
 )
@@ -100,20 +100,24 @@ def images_worker(
 def draw_added_lists(
     worker: Worker, bus: EventBus, blobs: BlobStore, generator: ImageGenerator
 ) -> None:
-    @worker.on(SpecRevised)
-    async def illustrate(event: SpecRevised, ctx: HandlerContext) -> AsyncIterator[Event]:
+    @worker.on(EditApplied)
+    async def illustrate(event: EditApplied, ctx: HandlerContext) -> AsyncIterator[Event]:
+        # Once the edit is applied, never before: a rejected edit leaves the files as they were.
+        spec = (await bus.log.edits(event.project_id, at=ctx.position)).spec
+        if spec is None:
+            return
         tree = (await bus.log.files(event.project_id, at=ctx.position)).files
         requests = [
             r
-            for r in plan(event.spec)
+            for r in plan(spec)
             if r.purpose is ImagePurpose.illustration and illustration_path(r.name) not in tree
         ]
         for index, request in enumerate(requests):
             try:
-                image = await generator.generate(event.spec, request, project_id=event.project_id)
-            except BudgetExceeded as error:
-                yield error.stopped(ctx, Stage.editing)
-                raise PermanentError(str(error)) from error
+                image = await generator.generate(spec, request, project_id=event.project_id)
+            except BudgetExceeded:
+                # The edit is applied already; its new list gets the drawn art instead.
+                image = await ArtGenerator().generate(spec, request, project_id=event.project_id)
             for rendition in image.renditions:
                 await blobs.put(rendition.data)
             yield ctx.emit(

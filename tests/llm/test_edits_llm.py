@@ -63,7 +63,9 @@ class EditOutcome:
 
     @property
     def last(self) -> Event:
-        return self.events[-1]
+        """The edit's outcome (a picture of a new list may land after it)."""
+        outcomes = [e for e in self.events if isinstance(e, EditApplied | EditRejected)]
+        return outcomes[-1] if outcomes else self.events[-1]
 
 
 @asynccontextmanager

@@ -21,6 +21,9 @@ function Navigation() {
     <ThemeProvider value={theme}>
       <Stack screenOptions={{ headerTintColor: palette.primary, headerTitleStyle: { color: palette.text } }}>
         <Stack.Screen name="(tabs)" options={{ headerShown: false, title: spec.name }} />
+        {spec.screens.some((s) => s.route === "index") ? null : <Stack.Screen name="index" options={{ headerShown: false }} />}
+        <Stack.Screen name="record_view" options={{ title: "" }} />
+        <Stack.Screen name="record_edit" options={{ title: "" }} />
         {spec.screens
           .filter((s) => !s.in_tab_bar)
           .map((s) => (

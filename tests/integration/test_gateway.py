@@ -443,8 +443,11 @@ async def test_rest_state_history_and_problems(gateway: Gateway) -> None:
     assert home.status_code == 200
     assert "Generate" in home.text
     assert (await gateway.http.get("/static/app.js")).status_code == 200
-    ready = await gateway.http.get("/readyz")
-    assert ready.json() == {"status": "ready", "checks": {"nats": "ok", "postgres": "ok"}}
+    ready = (await gateway.http.get("/readyz")).json()
+    assert ready["checks"] == {"nats": "ok", "stream": "ok", "postgres": "ok"}
+    assert ready["stream"]["messages"] >= 1
+    assert ready["stream"]["max_bytes"] == -1
+    assert ready["stream"]["fill"] is None
     qr = await gateway.http.get(f"/api/v1/projects/{project_id}/qr")
     assert qr.headers["content-type"] == "image/svg+xml"
     assert qr.content.lstrip().startswith(b"<svg")

@@ -45,6 +45,15 @@ class NatsSettings(BaseSettings):
     # JetStream drops a repeated Nats-Msg-Id inside this window; the store's unique key covers the rest.
     duplicate_window_s: float = Field(default=600.0, gt=0)
     max_event_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # How the stream is made when it does not exist yet. An existing stream's replicas and
+    # limits are the operator's: no process start changes them (`stream.ensure_stream`).
+    stream_replicas: int = Field(default=1, ge=1, le=5, description="Copies of every event.")
+    stream_max_bytes: int = Field(
+        default=-1, ge=-1, description="The stream's size limit in bytes (-1: none)."
+    )
+    stream_max_age_s: float = Field(
+        default=0, ge=0, description="How long events are kept (0: for ever)."
+    )
 
 
 class ServiceSettings(NatsSettings):

@@ -1,6 +1,17 @@
-"""The one JetStream stream, created or updated idempotently when any process starts."""
+"""The one JetStream stream: made from configuration when missing, never reverted when present.
+
+A process that starts finds the stream as an operator left it (replicas, size and age limits
+set by hand or by `nats stream edit`) and keeps it so: it changes only what appgen cannot run
+without (its subjects, direct gets, a duplicate window and a message size at least as large as
+configured), and says so in the log when it does. A new stream takes its replicas and limits
+from `NatsSettings` (`APPGEN_STREAM_REPLICAS`, `APPGEN_STREAM_MAX_BYTES`, `APPGEN_STREAM_MAX_AGE_S`).
+"""
 
 from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
 
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
@@ -9,8 +20,11 @@ from nats.js.errors import NotFoundError
 from appgen.events.settings import NatsSettings
 from appgen.events.subjects import all_events
 
+log = logging.getLogger(__name__)
+
 
 def stream_config(settings: NatsSettings) -> StreamConfig:
+    """The stream as a new one is made."""
     return StreamConfig(
         name=settings.stream,
         subjects=[all_events()],
@@ -22,14 +36,41 @@ def stream_config(settings: NatsSettings) -> StreamConfig:
         duplicate_window=settings.duplicate_window_s,
         max_msg_size=settings.max_event_bytes,
         allow_direct=True,
+        num_replicas=settings.stream_replicas,
+        max_bytes=settings.stream_max_bytes,
+        max_age=settings.stream_max_age_s,
     )
 
 
+def required_changes(current: StreamConfig, settings: NatsSettings) -> dict[str, Any]:
+    """What an existing stream lacks that appgen needs to run, as config fields to set; the rest
+    of its configuration is the operator's and is left as it is."""
+    changes: dict[str, Any] = {}
+    subjects = list(current.subjects or [])
+    if all_events() not in subjects:
+        changes["subjects"] = [*subjects, all_events()]
+    if not current.allow_direct:
+        # The read port reads a project's history with direct gets (events/direct.py).
+        changes["allow_direct"] = True
+    if (current.duplicate_window or 0) < settings.duplicate_window_s:
+        changes["duplicate_window"] = settings.duplicate_window_s
+    limit = current.max_msg_size
+    if limit is not None and 0 < limit < settings.max_event_bytes:
+        changes["max_msg_size"] = settings.max_event_bytes
+    return changes
+
+
 async def ensure_stream(js: JetStreamContext, settings: NatsSettings) -> None:
-    config = stream_config(settings)
     try:
-        await js.stream_info(settings.stream)
+        info = await js.stream_info(settings.stream)
     except NotFoundError:
-        await js.add_stream(config)
-    else:
-        await js.update_stream(config)
+        await js.add_stream(stream_config(settings))
+        return
+    changes = required_changes(info.config, settings)
+    if changes:
+        log.warning(
+            "stream %s lacks what appgen needs; setting %s (its other settings stay as they are)",
+            settings.stream,
+            ", ".join(sorted(changes)),
+        )
+        await js.update_stream(dataclasses.replace(info.config, **changes))

@@ -136,9 +136,20 @@ class Health(BaseModel):
     status: Literal["ok"] = "ok"
 
 
+class StreamFill(BaseModel):
+    """How full the event stream is (JetStream refuses publishes at its limits)."""
+
+    messages: int
+    bytes: int
+    max_bytes: int = Field(description="The stream's byte limit; -1 for none.")
+    fill: float | None = Field(description="bytes / max_bytes, when there is a limit.")
+    replicas: int
+
+
 class Readiness(BaseModel):
     status: Literal["ready"] = "ready"
     checks: dict[str, str]
+    stream: StreamFill | None = None
 
 
 class LegacyGenerate(BaseModel):

@@ -338,7 +338,9 @@ class _Projector:
             # during the generation, where it comes with the base).
             spec = versions.spec
             state.screens = [
-                ScreenRef(route=s.route, title=s.title) for s in spec.screens if s.route != spec.home
+                ScreenRef(route=s.route, title=s.title)
+                for s in spec.screens
+                if s.route != spec.home
             ]
             state.screens_total = len(state.screens)
             state.name = versions.spec.name

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from appgen.events import Event, decode
+from appgen.events import Event, InvalidEvent, decode
 from appgen.events.subjects import all_events
 
 
 async def read_events(
     js: JetStreamContext, subject: str = all_events(), *, stream: str = "APPGEN"
 ) -> list[tuple[int, Event]]:
-    """Every event stored on `subject`, in stream order, as (position, event)."""
+    """Every event stored on `subject`, in stream order, as (position, event); messages that
+    are no readable event are left out."""
     info = await js.stream_info(stream)
     if info.state.messages == 0:
         return []
@@ -33,7 +35,11 @@ async def read_events(
                 batch = await sub.fetch(256, timeout=0.3)
             except TimeoutError:
                 break
-            found.extend((m.metadata.sequence.stream, decode(m.subject, m.data)) for m in batch)
+            for m in batch:
+                # A message that is no event (or one of a newer version) is not an event to
+                # compare against: tests that plant one look at its effects instead.
+                with contextlib.suppress(InvalidEvent):
+                    found.append((m.metadata.sequence.stream, decode(m.subject, m.data)))
     finally:
         await sub.unsubscribe()
     return found

@@ -8,12 +8,21 @@ an exception naks with backoff; past the delivery cap the stage gives up visibly
 Every stage also takes part in resumes (`ProjectResumed`, see `resumer.py`) and ignores the
 events a fork copied (their work is done); the trace context travels from each input to its
 outputs (W3C `traceparent` header and `metadata.trace_id`) and into every log line.
+
+Old and new versions side by side (a rolling deploy): an event this process cannot read because
+a newer version wrote it is parked (offered again later, for a newer process) and said so, and
+fails its project visibly only after `park_limit` offers; an event nobody can read fails its
+project at once. The durable consumer is made once: a process only ever widens its filter,
+never narrows what a newer process set. A graceful stop hands work back without using up an
+attempt (`handbacks.py`), and the delivery cap first looks at what the log holds: an attempt
+that published its outputs and died before its ack is finished, not failed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 import uuid
@@ -23,7 +32,7 @@ from typing import Any
 import nats.errors
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from nats.js.errors import APIError
+from nats.js.errors import APIError, NotFoundError
 
 from appgen.events import metrics
 from appgen.events.bus import EventBus
@@ -35,15 +44,17 @@ from appgen.events.catalog import (
     ProjectResumed,
     StageFailed,
 )
-from appgen.events.codec import InvalidEvent, decode
+from appgen.events.codec import InvalidEvent, NewerEvent, decode
 from appgen.events.context import HandlerContext
-from appgen.events.envelope import Event
+from appgen.events.envelope import Event, EventMetadata
 from appgen.events.errors import PermanentError
+from appgen.events.handbacks import HandBacks
+from appgen.events.ids import is_project_id
 from appgen.events.logs import bound_to, event_logger
 from appgen.events.pull import Puller, PullFailed
 from appgen.events.resumer import resume_handler
 from appgen.events.settings import ConsumerSettings
-from appgen.events.subjects import all_events, type_filters
+from appgen.events.subjects import all_events, parse_subject, type_filters
 from appgen.events.trace import trace_id_of
 from appgen.events.worker import Handler, Worker
 
@@ -68,6 +79,7 @@ class ConsumerLoop:
         self.max_deliver: int | None = settings.max_deliver if override == -1 else override
         # A stage (a worker that can fail a project) takes part in resumes unless it handles
         # ProjectResumed itself; the recorder (no stage) records it like any event.
+        self._handbacks: HandBacks | None = None
         self._resume: Handler[ProjectResumed] | None = (
             resume_handler(worker, bus)
             if worker.stage is not None and ProjectResumed not in worker.consumes
@@ -93,11 +105,39 @@ class ConsumerLoop:
         )
 
     async def _ensure_consumer(self) -> None:
-        # JetStream's create is create-or-update: a deploy that changes settings takes effect here.
-        await self.bus.js.add_consumer(self.bus.settings.stream, self.consumer_config())
+        """Make the durable consumer if it is missing. An existing one keeps its settings; its
+        filter is only ever widened by the types this process handles and it lacks, so an older
+        process starting beside a newer one never takes the newer one's types away."""
+        wanted = self.consumer_config()
+        stream = self.bus.settings.stream
+        try:
+            info = await self.bus.js.consumer_info(stream, self.worker.name)
+        except NotFoundError:
+            await self.bus.js.add_consumer(stream, wanted)
+            return
+        have = set(_filters(info.config))
+        missing = set(_filters(wanted)) - have
+        if not missing or all_events() in have:
+            return
+        merged = sorted(have | missing)
+        log.info("%s: widening its consumer's filter by %s", self.worker.name, sorted(missing))
+        await self.bus.js.add_consumer(
+            stream,
+            dataclasses.replace(
+                info.config,
+                filter_subject=merged[0] if len(merged) == 1 else None,
+                filter_subjects=merged if len(merged) > 1 else None,
+            ),
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         await self._ensure_consumer()
+        try:
+            self._handbacks = await HandBacks.open(self.bus.js, self.bus.settings)
+        except _TRANSIENT_ERRORS as error:
+            log.warning(
+                "%s: hand-backs unavailable (%s); stops will count", self.worker.name, error
+            )
         in_flight: set[asyncio.Task[None]] = set()
         arrived: deque[Msg] = deque()
         log.info("%s consuming %s", self.worker.name, [t.__name__ for t in self.worker.consumes])
@@ -115,7 +155,7 @@ class ConsumerLoop:
             # Delivered to this process but not started: straight back to the consumer.
             for msg in arrived:
                 with contextlib.suppress(Exception):
-                    await msg.nak()
+                    await self._hand_back(msg)
             await self._finish(in_flight)
 
     async def _pull(
@@ -172,14 +212,19 @@ class ConsumerLoop:
             log.info("%s returned %d unfinished messages", self.worker.name, len(pending))
 
     async def deliver(self, msg: Msg) -> None:
-        attempt = msg.metadata.num_delivered or 1
+        delivered = msg.metadata.num_delivered or 1
         position = msg.metadata.sequence.stream if msg.metadata.sequence else 0
-        if attempt > 1:
+        attempt = delivered
+        if delivered > 1:
             metrics.REDELIVERIES.labels(self.worker.name).inc()
+            attempt = max(1, delivered - await self._handed_back(position))
         try:
             event = decode(msg.subject, msg.data)
+        except NewerEvent as error:
+            await self._park(msg, error, delivered, position)
+            return
         except InvalidEvent as error:
-            await self._reject(msg, error)
+            await self._reject(msg, error, position)
             return
         trace_id = trace_id_of(event, msg.headers)
         with bound_to(event, trace_id=trace_id, service=self.worker.name):
@@ -204,13 +249,18 @@ class ConsumerLoop:
             await msg.ack()
             return
         elog = event_logger(log, event)
+        logged = await self._logged_since(event, attempt, position)
         if self.max_deliver is not None and attempt > self.max_deliver:
-            reason = (
-                f"{self.worker.name} did not finish {event.type}: the worker stopped or timed out "
-                f"on each of {attempt - 1} attempts"
-            )
-            await self._give_up(msg, event, attempt, position, reason, kind="worker_lost")
-            return
+            # An attempt that published outputs of this input and died before its ack may have
+            # finished: one more run (which reuses what the log holds) decides, within bounds.
+            progressed = any(e.metadata.causation_id == event.event_id for e in logged.values())
+            if not progressed or attempt > 2 * self.max_deliver:
+                reason = (
+                    f"{self.worker.name} did not finish {event.type}: the worker stopped or "
+                    f"timed out on each of {attempt - 1} attempts"
+                )
+                await self._give_up(msg, event, attempt, position, reason, kind="worker_lost")
+                return
         heartbeat = asyncio.create_task(self._keep_alive(msg))
         started = time.perf_counter()
         try:
@@ -221,7 +271,7 @@ class ConsumerLoop:
                 position=position,
                 heartbeat=msg.in_progress,
                 trace_id=trace_id,
-                logged=await self._logged_since(event, attempt, position),
+                logged=logged,
             )
             async for output in handler(event, context):
                 # What an earlier attempt published stays as it is, even past JetStream's
@@ -229,8 +279,9 @@ class ConsumerLoop:
                 if output.event_id not in context.logged:
                     await self.bus.publish(output)
         except asyncio.CancelledError:
+            # Only a stopping process cancels a handler: the message goes back, no attempt used.
             with contextlib.suppress(Exception):
-                await msg.nak()
+                await self._hand_back(msg)
             raise
         except PermanentError as error:
             metrics.HANDLER_ERRORS.labels(event.type, self.worker.name).inc()
@@ -346,14 +397,97 @@ class ConsumerLoop:
             context.emit(ProjectFailed, failed_stage=stage, reason=reason[:2000]),
         ]
 
-    async def _reject(self, msg: Msg, error: InvalidEvent) -> None:
-        """A message that is not a valid event can never be handled; say so and drop it."""
+    async def _hand_back(self, msg: Msg, *, delay: float | None = None) -> None:
+        """Return an unfinished (or unreadable) message without counting it as an attempt."""
+        if self._handbacks is not None and msg.metadata.sequence is not None:
+            with contextlib.suppress(*_TRANSIENT_ERRORS):
+                await self._handbacks.record(self.worker.name, msg.metadata.sequence.stream)
+        await msg.nak(delay=delay)
+
+    async def _handed_back(self, position: int) -> int:
+        if self._handbacks is None or position <= 0:
+            return 0
+        try:
+            return await self._handbacks.count(self.worker.name, position)
+        except _TRANSIENT_ERRORS:
+            return 0
+
+    async def _park(self, msg: Msg, error: NewerEvent, delivered: int, position: int) -> None:
+        """An event a newer version wrote: offered again later, for a newer process to take;
+        past `park_limit` offers its project fails visibly instead of waiting for ever."""
+        stage = self.worker.stage.value if self.worker.stage is not None else "none"
+        if delivered <= self.settings.park_limit:
+            metrics.EVENTS_PARKED.labels(self.worker.name).inc()
+            log.warning(
+                "%s cannot read the event at %d (%s); parked for a newer version, offer %d of %d",
+                self.worker.name,
+                position,
+                error,
+                delivered,
+                self.settings.park_limit,
+            )
+            # Offered, not attempted: a newer process that takes it starts at attempt 1.
+            await self._hand_back(msg, delay=self.settings.park_delay_s)
+            return
+        metrics.STAGE_FAILURES.labels(stage, self.worker.name, "unreadable").inc()
+        reason = (
+            f"{self.worker.name} cannot read an event of this project ({error}) and no newer "
+            f"version took it in {delivered} offers; deploy the version that wrote it"
+        )
+        await self._fail_unreadable(msg, reason)
+
+    async def _reject(self, msg: Msg, error: InvalidEvent, position: int) -> None:
+        """A message that is not a valid event can never be handled: its project fails visibly
+        (when the subject names one), and the message is dropped."""
         stage = self.worker.stage.value if self.worker.stage is not None else "none"
         metrics.STAGE_FAILURES.labels(stage, self.worker.name, "invalid").inc()
         log.error(
-            "%s terminating an invalid message on %s: %s", self.worker.name, msg.subject, error
+            "%s: the message at %d on %s is not a valid event: %s",
+            self.worker.name,
+            position,
+            msg.subject,
+            error,
         )
+        await self._fail_unreadable(msg, f"an event of this project is not valid: {error}")
+
+    async def _fail_unreadable(self, msg: Msg, reason: str) -> None:
+        stage = self.worker.stage
+        try:
+            project_id, type_name = parse_subject(msg.subject)
+        except ValueError:
+            project_id = type_name = ""
+        if stage is not None and is_project_id(project_id):
+            metadata = EventMetadata(service=self.worker.name)
+            failure: list[Event] = [
+                StageFailed(
+                    project_id=project_id,
+                    failed_stage=stage,
+                    service=self.worker.name,
+                    reason=reason[:2000],
+                    input_type=type_name[:200] or "unknown",
+                    attempts=msg.metadata.num_delivered or 1,
+                    metadata=metadata,
+                ),
+                ProjectFailed(
+                    project_id=project_id,
+                    failed_stage=stage,
+                    reason=reason[:2000],
+                    metadata=metadata,
+                ),
+            ]
+            try:
+                await self.bus.publish_all(failure)
+            except Exception:
+                log.exception("could not publish the failure; returning the message")
+                await msg.nak(delay=self.settings.park_delay_s)
+                return
         await msg.term()
+
+
+def _filters(config: ConsumerConfig) -> list[str]:
+    if config.filter_subjects:
+        return list(config.filter_subjects)
+    return [config.filter_subject] if config.filter_subject else []
 
 
 async def _nothing() -> None:

@@ -45,7 +45,16 @@ class EventMetadata(BaseModel):
 
 _REGISTRY: dict[str, type[Event]] = {}
 ENVELOPE_FIELDS = frozenset(
-    {"event_id", "project_id", "type", "occurred_at", "stage", "progress", "metadata"}
+    {
+        "event_id",
+        "project_id",
+        "type",
+        "schema_version",
+        "occurred_at",
+        "stage",
+        "progress",
+        "metadata",
+    }
 )
 
 
@@ -60,12 +69,18 @@ class Event(BaseModel):
 
     STAGE: ClassVar[Stage]
     default_progress: ClassVar[int] = 0
+    # The shape of this type's data. Any change to its fields bumps it, with an upcaster from
+    # the version before (upcasting.py); see docs/architecture.md, "Changing an event".
+    SCHEMA: ClassVar[int] = 1
     # Set in a class body to keep a base class (such as FilesWritten) out of the registry.
     abstract: ClassVar[bool] = False
 
     event_id: uuid.UUID = Field(default_factory=uuid.uuid4)
     project_id: ProjectId
     type: str = ""
+    schema_version: int = Field(
+        default=0, ge=0, description="The type's SCHEMA it was written with (0 means 1)."
+    )
     stage: Stage | None = None
     occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     progress: int = Field(default=-1, ge=-1, le=100)
@@ -84,6 +99,13 @@ class Event(BaseModel):
         if self.type and self.type != type(self).__name__:
             raise ValueError(f"type {self.type!r} does not match {type(self).__name__}")
         object.__setattr__(self, "type", type(self).__name__)
+        if self.schema_version == 0:
+            object.__setattr__(self, "schema_version", self.SCHEMA)
+        elif self.schema_version != self.SCHEMA:
+            raise ValueError(
+                f"{self.type} is at schema {self.SCHEMA}, not {self.schema_version} "
+                "(an older one is upcast before it gets here)"
+            )
         if self.stage is None:
             object.__setattr__(self, "stage", self.STAGE)
         elif self.stage is not self.STAGE:

@@ -22,6 +22,11 @@ EVENTS_CONSUMED = Counter(
 REDELIVERIES = Counter(
     "appgen_redeliveries_total", "Messages handled again after a failure or crash", ["service"]
 )
+EVENTS_PARKED = Counter(
+    "appgen_events_parked_total",
+    "Offers of an event this process cannot read (a newer version wrote it), put back for later",
+    ["service"],
+)
 HANDLER_ERRORS = Counter(
     "appgen_handler_errors_total", "Handler attempts that raised", ["type", "service"]
 )

@@ -26,6 +26,17 @@ class ConsumerSettings(BaseModel):
         default=(0.5, 2.0, 5.0, 15.0), description="Delay before attempt 2, 3, …; the last repeats."
     )
     shutdown_grace_s: float = Field(default=10.0, ge=0)
+    park_delay_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long an event this process cannot read (written by a newer version) "
+        "waits before it is offered again, for a newer process to take.",
+    )
+    park_limit: int = Field(
+        default=120,
+        ge=1,
+        description="Offers of such an event before the stage fails its project visibly.",
+    )
 
     def backoff_for(self, attempt: int) -> float:
         index = min(max(attempt - 1, 0), len(self.backoff_s) - 1)

@@ -22,7 +22,13 @@ class BlobStore:
             store = await bus.js.object_store(bucket)
         except (BucketNotFoundError, NotFoundError):
             store = await bus.js.create_object_store(
-                bucket, ObjectStoreConfig(bucket=bucket, storage=StorageType.FILE)
+                bucket,
+                # As many copies as the events that name the blobs.
+                ObjectStoreConfig(
+                    bucket=bucket,
+                    storage=StorageType.FILE,
+                    replicas=bus.settings.stream_replicas,
+                ),
             )
         return cls(store)
 

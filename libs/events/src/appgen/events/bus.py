@@ -100,6 +100,12 @@ class EventBus:
         return [await self.publish(event) for event in events]
 
 
+def server_urls(nats_url: str) -> list[str]:
+    """The servers `APPGEN_NATS_URL` names: one URL, or a cluster's URLs separated by commas
+    (the client fails over between them)."""
+    return [url.strip() for url in nats_url.split(",") if url.strip()]
+
+
 async def connect(settings: NatsSettings, *, name: str) -> Client:
     client: Client | None = None
 
@@ -118,7 +124,7 @@ async def connect(settings: NatsSettings, *, name: str) -> Client:
 
     # nats-py gives up reconnecting after about two minutes by default; a service must not.
     client = await nats.connect(
-        settings.nats_url,
+        server_urls(settings.nats_url),
         name=name,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.5,

@@ -19,39 +19,83 @@ def nats_server_binary() -> Path:
     return binary
 
 
-def server_config(store_dir: Path, port: int, *, sync: str) -> str:
+@dataclass(frozen=True)
+class ClusterRoutes:
+    """A node's place in a JetStream cluster: its own route port and every node's."""
+
+    name: str
+    port: int
+    routes: tuple[int, ...]
+
+    def config(self) -> str:
+        routes = ", ".join(f"nats-route://{HOST}:{port}" for port in self.routes)
+        return (
+            "cluster {\n"
+            f"  name: {self.name}\n"
+            f"  listen: {HOST}:{self.port}\n"
+            f"  routes: [{routes}]\n"
+            "}\n"
+        )
+
+
+def server_config(
+    store_dir: Path,
+    port: int,
+    *,
+    sync: str,
+    name: str | None = None,
+    cluster: ClusterRoutes | None = None,
+) -> str:
     # sync_interval "always" fsyncs every write before the publish is acknowledged: an
     # acknowledged event survives a crash of the whole machine (see docs/architecture.md).
     return (
         f"listen: {HOST}:{port}\n"
-        f"server_name: appgen_{port}\n"
+        f"server_name: {name or f'appgen_{port}'}\n"
         "max_payload: 8MB\n"
         "jetstream {\n"
         f'  store_dir: "{store_dir}"\n'
         f"  sync_interval: {sync}\n"
         "}\n"
-    )
+    ) + (cluster.config() if cluster is not None else "")
 
 
 @dataclass
 class NatsServer:
-    """One nats-server process. `start()` returns once it accepts connections."""
+    """One nats-server process. `start()` returns once it accepts connections.
+
+    A cluster node has a `name` that outlives its ports (JetStream knows its peers by name) and
+    the `cluster` routes to its peers.
+    """
 
     data_dir: Path
     port: int = 0
     sync: str = "always"
+    name: str | None = None
+    cluster: ClusterRoutes | None = None
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
         return f"nats://{HOST}:{self.port}"
 
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
     def start(self) -> NatsServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if not self.port:
             self.port = free_port()
         config = self.data_dir / "nats-server.conf"
-        config.write_text(server_config(self.data_dir / "jetstream", self.port, sync=self.sync))
+        config.write_text(
+            server_config(
+                self.data_dir / "jetstream",
+                self.port,
+                sync=self.sync,
+                name=self.name,
+                cluster=self.cluster,
+            )
+        )
         log = (self.data_dir / "nats-server.log").open("ab")
         self.process = subprocess.Popen(
             [str(nats_server_binary()), "-c", str(config)],

@@ -76,6 +76,15 @@ WS_CONNECTIONS = Gauge("appgen_ws_connections", "Open progress WebSockets")
 WS_SEND_SECONDS = Histogram(
     "appgen_ws_send_seconds", "Time to hand one message to a WebSocket", buckets=_SECONDS
 )
+WS_DIRECT_FRAMES = Counter(
+    "appgen_ws_direct_frames_total",
+    "Messages the hub wrote straight to caught-up WebSockets (the direct path)",
+)
+WS_FANOUT_SECONDS = Histogram(
+    "appgen_ws_fanout_seconds",
+    "Time to write one event to every caught-up WebSocket of its project",
+    buckets=_SECONDS,
+)
 
 
 def count_published(event: Event) -> None:

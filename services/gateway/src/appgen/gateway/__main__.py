@@ -41,6 +41,9 @@ def main() -> None:
         # Progress messages are a few KB of JSON: per-message deflate would cost each socket
         # about 45 KB of zlib state and each delivery a compression of its own.
         ws_per_message_deflate=False,
+        # The one implementation the hub can write ready-made frames beside (gateway/frames.py);
+        # `auto` picks it too while `websockets` is installed.
+        ws="websockets-sansio",
         proxy_headers=True,
         log_config=None,
         timeout_graceful_shutdown=5,

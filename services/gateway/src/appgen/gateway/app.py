@@ -17,6 +17,7 @@ from appgen.gateway import problems
 from appgen.gateway.access import guard
 from appgen.gateway.auth import check_exposure
 from appgen.gateway.compat import OpenSockets
+from appgen.gateway.frames import RawFrames
 from appgen.gateway.headers import SecurityHeaders
 from appgen.gateway.limits import BodyLimits
 from appgen.gateway.problems import PROBLEM_JSON, Problem
@@ -27,6 +28,7 @@ from appgen.gateway.routes import (
     fork,
     health,
     metrics,
+    native,
     page,
     preview,
     projects,
@@ -90,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         projects.router,
         edits.router,
         files.router,
+        native.router,
         sse.router,
         ws.router,
         preview.router,
@@ -108,4 +111,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
         )
+    # Added last, so outermost: it must see uvicorn's own `send` (appgen.gateway.frames).
+    app.add_middleware(RawFrames)
     return app

@@ -9,16 +9,20 @@ The order of the steps is what makes the seam safe:
    project's log already held: an event the stream holds twice (published again past the
    duplicate window) reaches a client once, even one that resumed with `since` past its first
    copy.
+4. once nothing is queued (everything the hub dispatched to it has been handed to the socket), a
+   WebSocket given a `FrameWriter` joins the hub's direct path (`appgen.gateway.direct`): the hub
+   writes later events to it itself, under the same cursor, so the checks above still hold. It
+   comes back to the queue when its transport falls behind.
 """
 
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from types import TracebackType
 
 from appgen.events import ProjectLog
+from appgen.gateway.direct import Cursor, Member, View, Writer
 from appgen.gateway.hub import Hub, Subscription
 from appgen.gateway.messages import FeedItem, ItemMaker
 
@@ -44,12 +48,23 @@ class Feed:
         self._page = page
         self._idle_s = idle_s
         self._sub: Subscription | None = None
-        self._seen: set[uuid.UUID] = set()
+        self._cursor = Cursor(since)
         self._since = since
-        self.last = since
+        self._member: Member | None = None
+
+    @property
+    def last(self) -> int:
+        """The position of the last event handed to the client (or `since`)."""
+        return self._cursor.last
+
+    def go_direct_with(self, writer: Writer, view: View) -> None:
+        """Let the hub write live events to the socket itself once it has caught up; `view`,
+        the one the caller renders with, is kept as the socket's own meanwhile."""
+        self._member = Member(writer, view, self._cursor)
 
     async def __aenter__(self) -> Feed:
         self._sub = self._hub.subscribe(self._project_id)
+        self._sub.member = self._member
         return self
 
     async def __aexit__(
@@ -73,18 +88,14 @@ class Feed:
         return self._sub.reason or ""
 
     def _fresh(self, item: FeedItem) -> bool:
-        if item.position <= self.last or item.event.event_id in self._seen:
-            return False
-        self.last = item.position
-        self._seen.add(item.event.event_id)
-        return True
+        return self._cursor.take(item)
 
     async def backlog(self) -> AsyncIterator[FeedItem]:
         """Step 2: what happened after `since` up to now."""
         if self._since > 0:
             # The ids at or before `since` were sent on an earlier connection; a live copy of
             # one of them must not be sent again.
-            self._seen |= await self._log.event_ids(self._project_id, until=self._since)
+            self._cursor.seen |= await self._log.event_ids(self._project_id, until=self._since)
         while True:
             page = await self._log.read(self._project_id, after=self.last, limit=self._page)
             for position, event in page:
@@ -104,12 +115,17 @@ class Feed:
         async for item in self.backlog():
             yield item
         while True:
+            # Between two awaits: the client has been handed every item yielded so far.
+            self._hub.go_direct(self._sub)
+            before = self._cursor.last
             try:
                 # A timeout scope, not `wait_for`: no task per event or per idle ping.
                 async with asyncio.timeout(self._idle_s):
                     live = await self._sub.get()
             except TimeoutError:
-                yield None
+                # On the direct path events arrive without waking us: idle means none did.
+                if self._cursor.last == before:
+                    yield None
                 continue
             if live is None:
                 return

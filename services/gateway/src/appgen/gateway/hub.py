@@ -3,7 +3,9 @@
 A `StreamTail` from the stream's end at start (the same in-order reader the recorder uses, which
 never waits on a heartbeat to recover) hands each event, decoded once and its JSON built once,
 to the bounded queues of the clients watching its project. A queue that is full marks its
-client as too slow; the client is closed with a reason and nobody else waits for it.
+client as too slow; the client is closed with a reason and nobody else waits for it. A
+WebSocket that has caught up takes the direct path instead (`appgen.gateway.direct`): the hub
+writes the event's frame to its transport itself, with no queue and no task woken.
 """
 
 from __future__ import annotations
@@ -11,18 +13,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import defaultdict
 
-from appgen.events import EventBus
+from appgen.events import EventBus, metrics
 from appgen.events.log import readable
 from appgen.events.subjects import parse_subject
 from appgen.events.tail import StreamMessage, StreamTail
+from appgen.gateway.direct import DirectProject, Member
 from appgen.gateway.messages import FeedItem, ItemMaker
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN = "server shutting down"
 TOO_SLOW = "client too slow"
+# Bytes a direct socket's transport may hold before it goes back to its queue: asyncio's
+# default high-water mark, where uvicorn's own sends start to wait.
+DIRECT_LIMIT = 64 * 1024
 
 
 class Subscription:
@@ -36,10 +43,17 @@ class Subscription:
         self._size = size
         self.reason: str | None = None
         self.ended = asyncio.Event()
+        # Set while the socket is on the direct path (or able to take it).
+        self.member: Member | None = None
 
     @property
     def closed(self) -> bool:
         return self.reason is not None
+
+    @property
+    def idle(self) -> bool:
+        """Nothing queued: the client has been handed everything dispatched to it."""
+        return self._queue.empty()
 
     def offer(self, item: FeedItem) -> None:
         if self.reason is not None:
@@ -75,6 +89,7 @@ class Hub:
         self._item = item
         self._buffer = buffer
         self._by_project: defaultdict[str, set[Subscription]] = defaultdict(set)
+        self._direct: dict[str, DirectProject] = {}
         self._tail: StreamTail | None = None
         self._task: asyncio.Task[None] | None = None
         self.delivered = 0
@@ -112,7 +127,28 @@ class Hub:
         self._by_project[project_id].add(sub)
         return sub
 
+    def go_direct(self, sub: Subscription) -> None:
+        """Put a caught-up subscription (`idle`, with a `member`) on its project's direct path."""
+        member = sub.member
+        if member is None or member.direct or sub.closed or not sub.idle:
+            return
+        backlog = member.writer.backlog()
+        if backlog is None or backlog > DIRECT_LIMIT // 2:
+            return
+        direct = self._direct.get(sub.project_id)
+        if direct is None:
+            direct = self._direct[sub.project_id] = DirectProject(DIRECT_LIMIT)
+        direct.join(member)
+
+    def _leave_direct(self, sub: Subscription) -> None:
+        direct = self._direct.get(sub.project_id)
+        if direct is not None and sub.member is not None:
+            direct.leave(sub.member)
+            if not direct:
+                del self._direct[sub.project_id]
+
     def remove(self, sub: Subscription) -> None:
+        self._leave_direct(sub)
         subs = self._by_project.get(sub.project_id)
         if subs is not None:
             subs.discard(sub)
@@ -144,5 +180,21 @@ class Hub:
             return
         item = self._item(message.position, event)
         for sub in list(subs):
-            sub.offer(item)
-            self.delivered += 1
+            if sub.member is None or not sub.member.direct:
+                sub.offer(item)
+                self.delivered += 1
+        direct = self._direct.get(project_id)
+        if direct:
+            started = time.perf_counter()
+            written, gone = direct.deliver(item)
+            if not direct:
+                del self._direct[project_id]
+            if gone:
+                # Back on their queues, where the slow-client rule applies, from this event on.
+                for sub in list(subs):
+                    if sub.member in gone:
+                        sub.offer(item)
+            self.delivered += written + len(gone)
+            # Once per event, not per socket.
+            metrics.WS_DIRECT_FRAMES.inc(written)
+            metrics.WS_FANOUT_SECONDS.observe(time.perf_counter() - started)

@@ -17,13 +17,14 @@ an error. Each WebSocket message is appgen's message (`appgen.gateway.messages`)
 
 Screens, name, preview and progress depend on the events before, so each socket has a
 `LegacyView` that folds the events it sends (seeded with the project's state at `since` when a
-client resumes). Sockets that saw the same history share one JSON per event.
+client resumes). Sockets that saw the same history share one JSON per event; on the hub's direct
+path (`appgen.gateway.direct`) they share one view too, keyed by `state()`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from appgen.events import (
@@ -101,6 +102,24 @@ class LegacyView:
         self.app_name = state.name
         if state.preview_path is not None and preview_path is not None:
             self.preview_url = self.origin + preview_path
+
+    def state(self) -> Hashable:
+        """Equal for two views that render every future event the same."""
+        screens = tuple(sorted(self.screens.items()))
+        return (self.origin, self.headline, screens, self.app_name, self.preview_url)
+
+    def copy(self) -> LegacyView:
+        view = LegacyView(self.origin)
+        view.assume(self)
+        return view
+
+    def assume(self, other: LegacyView) -> None:
+        """Take `other`'s state as this view's own."""
+        self.origin = other.origin
+        self.headline = other.headline
+        self.screens = dict(other.screens)
+        self.app_name = other.app_name
+        self.preview_url = other.preview_url
 
     @property
     def screens_added(self) -> list[str]:

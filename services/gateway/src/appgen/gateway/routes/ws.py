@@ -26,6 +26,7 @@ from appgen.gateway.compat import LegacyView
 from appgen.gateway.deps import RuntimeDep, SocketsDep
 from appgen.gateway.edits import request_edit
 from appgen.gateway.feed import Feed
+from appgen.gateway.frames import frame_writer
 from appgen.gateway.generations import start_generation
 from appgen.gateway.hub import SHUTDOWN, TOO_SLOW
 from appgen.gateway.models import EditPrompt, Prompt
@@ -227,7 +228,11 @@ async def serve(
     if not await exists(rt, caller, project_id):
         await await_start(ws, rt, caller, project_id)
     await seed(view, rt, project_id, since)
-    async with rt.feed(project_id, since, idle_s=rt.settings.heartbeat_s) as feed:
+    feed = rt.feed(project_id, since, idle_s=rt.settings.heartbeat_s)
+    writer = frame_writer(ws)
+    if writer is not None:
+        feed.go_direct_with(writer, view)
+    async with feed:
         tasks = {
             asyncio.ensure_future(send_loop(ws, feed, view)),
             asyncio.ensure_future(receive_loop(ws, rt, caller, project_id)),

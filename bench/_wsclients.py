@@ -1,9 +1,13 @@
 """The client side of `bench.ws_idle`: processes that each hold many idle WebSockets.
 
 Each process connects its share of the sockets (a bounded number of handshakes at a time), keeps
-one coroutine per socket that does nothing but read, and answers its parent over a pipe: its
+each one reading, and answers its parent over a pipe: its
 `Status`, or the arrival times of the events a burst brought (`Collect`). Times are `time.time()`,
 so the parent compares them with its own publish times (one machine, one clock).
+
+A socket is read by `bench._rawws` (the default: frames parsed and stamped in `data_received`, a
+few µs per message) or by the `websockets` client (one coroutine per socket, about 60 µs per
+message, which on two cores counts against the gateway's latency).
 """
 
 from __future__ import annotations
@@ -25,10 +29,12 @@ from websockets.exceptions import ConnectionClosed
 
 from appgen.events import ProjectRequested, ScreenAdded
 from bench._measure import memory_mb
+from bench._rawws import RawSocket, upgrade_request
 from bench._servers import use_uvloop
 
 # The gateway's heartbeat message while a socket is idle: counted, not kept.
 PING_PREFIX = '{"type":"ping"'
+RAW_PING_PREFIX = PING_PREFIX.encode()
 
 
 def raise_nofile() -> int:
@@ -48,6 +54,8 @@ class Plan:
     batch: int
     compression: bool
     timeout_s: float
+    # Read with `bench._rawws` rather than the `websockets` client.
+    raw: bool = True
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,7 @@ class Sockets:
     # (arrival, message) of every message but the heartbeats; parsed after the burst.
     arrivals: list[tuple[float, str | bytes]] = field(default_factory=list)
     sockets: list[ClientConnection] = field(default_factory=list)
+    raw_sockets: list[RawSocket] = field(default_factory=list)
     settled: asyncio.Event = field(default_factory=asyncio.Event)
     stopping: bool = False
 
@@ -156,6 +165,56 @@ class Sockets:
         self._settle(None)
         return socket
 
+    def _arrived(self, arrived: float, message: str | bytes) -> None:
+        if isinstance(message, bytes):
+            ping = message.startswith(RAW_PING_PREFIX)
+        else:
+            ping = message.startswith(PING_PREFIX)
+        if ping:
+            self.pings += 1
+            return
+        self.arrivals.append((arrived, message))
+        self.live += 1
+        if self.live >= self.wanted:
+            self.enough.set()
+
+    async def _open_raw(self, project_id: str) -> RawSocket | None:
+        """As `_open`, over a `RawSocket`."""
+        host = self.plan.base_url.removeprefix("ws://")
+        name, _, port = host.rpartition(":")
+        path = f"/api/v1/ws/generate/{project_id}"
+        request = upgrade_request(host, path, self.plan.key, compression=self.plan.compression)
+        socket: RawSocket | None = None
+        try:
+            async with asyncio.timeout(self.plan.timeout_s):
+                _, socket = await asyncio.get_running_loop().create_connection(
+                    lambda: RawSocket(request, self._arrived), name, int(port)
+                )
+                first = json.loads(await socket.opened)
+        except (OSError, TimeoutError, ValueError) as error:
+            if socket is not None:
+                socket.abort()
+            self._settle(type(error).__name__)
+            return None
+        if first.get("event_type") != ProjectRequested.__name__:
+            socket.abort()
+            self._settle(f"first message {first.get('type')}: {first.get('error')}")
+            return None
+        self._settle(None)
+        return socket
+
+    async def hold_raw(self, project_id: str) -> None:
+        async with self.gate:
+            socket = await self._open_raw(project_id)
+        if socket is None:
+            return
+        self.raw_sockets.append(socket)
+        self.open_by_project[project_id] += 1
+        code, reason = await socket.ended
+        self.open_by_project[project_id] -= 1
+        if not self.stopping:
+            self.closed[f"{code} {reason}".strip()] += 1
+
     async def hold(self, project_id: str) -> None:
         async with self.gate:
             socket = await self._open(project_id)
@@ -165,13 +224,7 @@ class Sockets:
         self.open_by_project[project_id] += 1
         try:
             async for message in socket:
-                if isinstance(message, str) and message.startswith(PING_PREFIX):
-                    self.pings += 1
-                else:
-                    self.arrivals.append((time.time(), message))
-                    self.live += 1
-                    if self.live >= self.wanted:
-                        self.enough.set()
+                self._arrived(time.time(), message)
         except ConnectionClosed:
             pass
         self.open_by_project[project_id] -= 1
@@ -201,7 +254,8 @@ async def serve_clients(pipe: Connection, plan: Plan) -> None:
     """Connect, then answer the parent: `Collect`, `"status"`, `"stop"`."""
     sockets = Sockets(plan, asyncio.Semaphore(plan.batch))
     sockets.started = time.time()
-    tasks = [asyncio.create_task(sockets.hold(p)) for p in plan.projects]
+    hold = sockets.hold_raw if plan.raw else sockets.hold
+    tasks = [asyncio.create_task(hold(p)) for p in plan.projects]
     await sockets.settled.wait()
     pipe.send(sockets.status())
     while True:
@@ -214,6 +268,8 @@ async def serve_clients(pipe: Connection, plan: Plan) -> None:
             sockets.stopping = True
             for socket in sockets.sockets:
                 socket.transport.abort()
+            for raw in sockets.raw_sockets:
+                raw.abort()
             await asyncio.gather(*tasks, return_exceptions=True)
             pipe.send(sockets.status())
             return

@@ -58,6 +58,8 @@ class Sample:
     sockets: int
     # Full (generation 2) garbage collections so far: each one walks every tracked object.
     full_gcs: int
+    # Messages the hub wrote straight to caught-up sockets (`appgen_ws_direct_frames_total`).
+    direct: int
     load: float
 
 
@@ -79,6 +81,7 @@ async def sample(pid: int, port: int) -> Sample:
         cpu_s=cpu,
         sockets=int(metrics.get("appgen_ws_connections", -1)),
         full_gcs=int(metrics.get('python_gc_collections_total{generation="2"}', -1)),
+        direct=int(metrics.get("appgen_ws_direct_frames_total", 0)),
         load=os.getloadavg()[0],
     )
 
@@ -156,6 +159,7 @@ async def measure(
                 batch=max(1, args.batch // args.procs),
                 compression=args.compression,
                 timeout_s=args.timeout_s,
+                raw=args.client == "raw",
             )
             for i in range(args.procs)
         ]
@@ -229,7 +233,7 @@ def report(args: argparse.Namespace, out: Outcome) -> list[tuple[str, str]]:
     rows = [
         (
             "clients / projects / client processes",
-            f"{args.clients} / {args.projects} / {args.procs} ({compression})",
+            f"{args.clients} / {args.projects} / {args.procs} ({compression}, {args.client} client)",
         ),
         (
             "connected / failed",
@@ -280,6 +284,7 @@ def report(args: argparse.Namespace, out: Outcome) -> list[tuple[str, str]]:
             f"{len(sent)}, handed over in {out.burst.handed_s * 1000:.0f} ms",
         ),
         ("burst: deliveries received / expected", f"{len(latencies)} / {out.expected}"),
+        ("burst: deliveries written by the hub (direct path)", f"{burst.direct - idle.direct}"),
     ]
     if stored:
         rows.append(("burst: publish -> stored (ack) p50 / p99 / max", spread(stored)))
@@ -330,6 +335,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200, help="handshakes in flight at once")
     parser.add_argument("--procs", type=int, default=1, help="client processes")
     parser.add_argument("--timeout-s", type=float, default=60.0, help="per handshake")
+    parser.add_argument(
+        "--client",
+        choices=["raw", "websockets"],
+        default="raw",
+        help="read sockets with bench._rawws (a few µs a message) or the websockets client",
+    )
     parser.add_argument(
         "--compression",
         action=argparse.BooleanOptionalAction,

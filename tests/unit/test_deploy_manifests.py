@@ -76,8 +76,21 @@ def k8s(kind: str) -> dict[str, dict[str, Any]]:
 
 
 def nats_config_text(text: str) -> dict[str, str]:
-    """The settings nats.conf sets, flattened (the JetStream block's keys included)."""
+    """The settings nats.conf sets, flattened (the JetStream and cluster blocks' keys included)."""
     return dict(re.findall(r"^\s*([a-z_]+)\s*:\s*(\S+)\s*$", text, flags=re.MULTILINE))
+
+
+def nats_routes(text: str) -> list[str]:
+    """The cluster routes nats.conf lists, as host:port."""
+    return re.findall(r"nats-route://([^\s,\]]+)", text)
+
+
+def client_urls(nats_url: str) -> list[str]:
+    """The servers an `APPGEN_NATS_URL` names, as host:port."""
+    return [url.removeprefix("nats://") for url in nats_url.split(",")]
+
+
+COMPOSE_NATS = ["nats-1", "nats-2", "nats-3"]
 
 
 # ---- the durable names the manifests rely on ------------------------------------------------
@@ -110,9 +123,11 @@ def test_compose_services_find_nats_and_postgres_by_service_name() -> None:
     services = compose()["services"]
     for service in SERVICES:
         env = services[service.name]["environment"]
-        assert env["APPGEN_NATS_URL"] == "nats://nats:4222"
+        # Every node of the cluster, so a client fails over when one goes.
+        assert client_urls(env["APPGEN_NATS_URL"]) == [f"{node}:4222" for node in COMPOSE_NATS]
+        assert env["APPGEN_STREAM_REPLICAS"] == str(len(COMPOSE_NATS))
         assert "@postgres:5432/" in env["APPGEN_DATABASE_URL"]
-        assert set(services[service.name]["depends_on"]) == {"nats", "migrate"}
+        assert set(services[service.name]["depends_on"]) == {*COMPOSE_NATS, "migrate"}
     user = services["postgres"]["environment"]["POSTGRES_USER"]
     password = services["postgres"]["environment"]["POSTGRES_PASSWORD"]
     assert services["gateway"]["environment"]["APPGEN_DATABASE_URL"].startswith(
@@ -143,13 +158,27 @@ def test_compose_every_service_process_serves_metrics_inside_its_container() -> 
             assert "8000:8000" in spec["ports"]
 
 
-def test_compose_nats_has_a_jetstream_file_store_that_fsyncs_every_write() -> None:
-    nats = compose()["services"]["nats"]
-    assert "./nats.conf:/etc/nats/nats.conf:ro" in nats["volumes"]
-    config = nats_config_text((DEPLOY / "nats.conf").read_text())
+def test_compose_nats_is_a_three_node_cluster_that_fsyncs_every_write() -> None:
+    services = compose()["services"]
+    text = (DEPLOY / "nats.conf").read_text()
+    config = nats_config_text(text)
     assert config["sync_interval"] == "always"
     assert config["store_dir"] == "/data"
-    assert any(volume.endswith(":/data") for volume in nats["volumes"])
+    assert config["server_name"] == "$SERVER_NAME"
+    port = config["listen"].rsplit(":", 1)[1]
+    assert sorted(nats_routes(text)) == [f"{node}:{port}" for node in COMPOSE_NATS]
+    assert {name for name in services if name.startswith("nats")} == set(COMPOSE_NATS)
+    data_volumes = set()
+    for node in COMPOSE_NATS:
+        nats = services[node]
+        assert "./nats.conf:/etc/nats/nats.conf:ro" in nats["volumes"]
+        # JetStream knows a peer by its name: each node's is its own and fixed.
+        assert nats["environment"]["SERVER_NAME"] == node
+        [data] = [volume for volume in nats["volumes"] if volume.endswith(":/data")]
+        data_volumes.add(data.split(":", 1)[0])
+        assert nats["restart"] == "unless-stopped"
+    assert len(data_volumes) == len(COMPOSE_NATS)
+    assert data_volumes <= set(compose()["volumes"])
 
 
 def test_compose_migrates_before_services_start() -> None:
@@ -231,14 +260,44 @@ def test_only_stages_are_autoscaled() -> None:
     assert not BY_NAME["gateway"].scalable
 
 
-def test_config_points_services_at_nats_and_the_stream() -> None:
+def nats_pods() -> list[str]:
+    """The pods of the NATS StatefulSet, by the names its headless Service gives them."""
+    nats = k8s("StatefulSet")["nats"]
+    service = nats["spec"]["serviceName"]
+    return [f"nats-{n}.{service}" for n in range(nats["spec"]["replicas"])]
+
+
+def test_config_points_services_at_every_nats_node_and_the_stream() -> None:
     env = k8s("ConfigMap")["appgen-env"]["data"]
     nats_ports = {p["name"]: p["port"] for p in k8s("Service")["nats"]["spec"]["ports"]}
-    assert env["APPGEN_NATS_URL"] == f"nats://nats:{nats_ports['client']}"
+    assert client_urls(env["APPGEN_NATS_URL"]) == [
+        f"{pod}:{nats_ports['client']}" for pod in nats_pods()
+    ]
+    assert env["APPGEN_STREAM_REPLICAS"] == str(len(nats_pods()))
     assert env["APPGEN_STREAM"] == STREAM
     assert all(isinstance(value, str) for value in env.values())
     secret = k8s("Secret")["appgen-database"]["stringData"]
     assert f":{secret['password']}@postgres:5432/" in secret["url"]
+
+
+def test_k8s_nats_is_a_three_node_cluster_routed_by_pod_name() -> None:
+    text = k8s("ConfigMap")["nats-config"]["data"]["nats.conf"]
+    nats = k8s("StatefulSet")["nats"]
+    assert nats["spec"]["replicas"] == 3
+    # Started together: one node alone cannot elect a JetStream leader and become ready.
+    assert nats["spec"]["podManagementPolicy"] == "Parallel"
+    service = k8s("Service")["nats"]
+    assert service["metadata"]["name"] == nats["spec"]["serviceName"]
+    assert service["spec"]["clusterIP"] == "None"
+    assert service["spec"]["publishNotReadyAddresses"] is True
+    ports = {p["name"]: p["port"] for p in service["spec"]["ports"]}
+    assert sorted(nats_routes(text)) == [f"{pod}:{ports['cluster']}" for pod in nats_pods()]
+    # The server name is the pod's: stable across restarts, and the host KEDA asks a leader at.
+    assert nats_config_text(text)["server_name"] == "$POD_NAME"
+    env = {e["name"]: e for e in container(nats)["env"]}
+    assert env["POD_NAME"]["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.name"
+    budget = k8s("PodDisruptionBudget")["nats"]
+    assert budget["spec"]["maxUnavailable"] == 1
 
 
 def test_k8s_nats_fsyncs_every_write_on_a_persistent_volume() -> None:

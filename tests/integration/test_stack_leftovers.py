@@ -12,7 +12,7 @@ import pytest
 
 from appgen.cli.leftovers import leftover_processes, running, stop_processes
 from appgen.cli.state import StackInfo
-from appgen.stack import NatsServer
+from appgen.stack import NatsCluster, NatsServer
 
 pytestmark = pytest.mark.integration
 
@@ -88,3 +88,28 @@ def test_nothing_is_touched_while_the_earlier_run_still_runs(
         assert running(nats.process.pid)
     finally:
         nats.stop()
+
+
+def test_a_killed_runs_nats_cluster_nodes_are_all_stopped(tmp_path: Path) -> None:
+    cluster = NatsCluster(tmp_path / "nats-cluster", 3).start()
+    try:
+        pids = {
+            f"nats-server#{n}": node.process.pid
+            for n, node in enumerate(cluster.nodes, 1)
+            if node.process is not None
+        }
+        earlier = StackInfo(
+            pid=finished_pid(),
+            data_dir=str(tmp_path),
+            web_url=None,
+            nats_url=cluster.url,
+            database_url="postgresql://postgres@/appgen?host=/nowhere",
+            processes={},
+            servers=pids,
+        )
+        assert leftover_processes(earlier, tmp_path) == pids
+        assert leftover_processes(earlier, tmp_path / "other") == {}
+        stop_processes(pids, grace_s=15)
+        assert not any(node.running for node in cluster.nodes)
+    finally:
+        cluster.stop(kill=True)

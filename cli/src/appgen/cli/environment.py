@@ -18,6 +18,8 @@ class StackEnv:
     data_dir: Path
     # `appgen up --no-auth`: the gateway asks no key (loopback only; see `beyond_loopback`).
     no_auth: bool = False
+    # `appgen up --nats-cluster N`: a new stream (and blob bucket) is made with N replicas.
+    stream_replicas: int | None = None
 
     def variables(self) -> dict[str, str]:
         variables = {
@@ -31,6 +33,8 @@ class StackEnv:
         }
         if self.no_auth:
             variables["APPGEN_AUTH"] = "off"
+        if self.stream_replicas is not None:
+            variables["APPGEN_STREAM_REPLICAS"] = str(self.stream_replicas)
         return variables
 
 

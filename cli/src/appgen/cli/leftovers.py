@@ -1,7 +1,7 @@
 """Cleaning up after an `appgen up` that was killed before it could stop what it started.
 
-Children die with their supervisor on Linux (PR_SET_PDEATHSIG), but nats-server runs in its own
-session and would keep its port and JetStream store busy. The data folder's lock proves the
+Children die with their supervisor on Linux (PR_SET_PDEATHSIG), but nats-server (each node of a
+`--nats-cluster`) runs in its own session and would keep its port and JetStream store busy. The data folder's lock proves the
 earlier run is gone, and `stack.json` says what it left; each pid is checked against its command
 line before it is signalled, so a reused pid is never touched.
 """
@@ -42,16 +42,23 @@ def leftover_processes(info: StackInfo, data_dir: Path) -> dict[str, int]:
     if info.pid != os.getpid() and running(info.pid):
         # The earlier `appgen up` itself still runs (it would hold the lock): leave it all alone.
         return found
-    nats = info.servers.get("nats-server")
-    config = str(data_dir / "nats" / "nats-server.conf")
-    if nats is not None and config in (command_line(nats) or []):
-        found["nats-server"] = nats
+    for label, pid in info.servers.items():
+        # `nats-server`, or a cluster's `nats-server#2`: started on a config in this folder.
+        if label.split("#", 1)[0] == "nats-server" and _nats_config_within(pid, data_dir):
+            found[label] = pid
     for label, pid in info.processes.items():
         module = f"appgen.{label.split('#', 1)[0]}"
         args = command_line(pid) or []
         if "-m" in args and module in args:
             found[label] = pid
     return found
+
+
+def _nats_config_within(pid: int, data_dir: Path) -> bool:
+    args = command_line(pid) or []
+    return any(
+        arg.endswith("nats-server.conf") and Path(arg).is_relative_to(data_dir) for arg in args
+    )
 
 
 def stop_processes(pids: Mapping[str, int], *, grace_s: float = 10.0) -> None:

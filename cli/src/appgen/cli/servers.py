@@ -6,10 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from appgen.stack import NatsServer, PostgresServer
+from appgen.cli.server_watch import Server
+from appgen.stack import NatsCluster, NatsServer, PostgresServer
 
 NATS_URL_ENV = "APPGEN_NATS_URL"
 DATABASE_URL_ENV = "APPGEN_DATABASE_URL"
+NATS_SERVER = "nats-server"
+POSTGRES = "postgres"
 
 
 @dataclass
@@ -18,18 +21,39 @@ class Servers:
 
     nats_url: str
     database_url: str
-    nats: NatsServer | None = None
+    nats: NatsServer | NatsCluster | None = None
     postgres: PostgresServer | None = None
+
+    @property
+    def stream_replicas(self) -> int | None:
+        """The stream's replicas an embedded cluster asks for; None leaves it to the settings."""
+        return self.nats.size if isinstance(self.nats, NatsCluster) else None
+
+    def nats_nodes(self) -> dict[str, NatsServer]:
+        """Each embedded nats-server by label: `nats-server`, or `nats-server#2` in a cluster."""
+        if isinstance(self.nats, NatsServer):
+            return {NATS_SERVER: self.nats}
+        if isinstance(self.nats, NatsCluster):
+            return {f"{NATS_SERVER}#{n}": node for n, node in enumerate(self.nats.nodes, 1)}
+        return {}
 
     def pids(self) -> dict[str, int]:
         pids: dict[str, int] = {}
-        if self.nats is not None and self.nats.process is not None:
-            pids["nats-server"] = self.nats.process.pid
+        for label, node in self.nats_nodes().items():
+            if node.process is not None:
+                pids[label] = node.process.pid
         if self.postgres is not None:
             pid = postmaster_pid(self.postgres.data_dir)
             if pid is not None:
-                pids["postgres"] = pid
+                pids[POSTGRES] = pid
         return pids
+
+    def watched(self) -> dict[str, Server]:
+        """The embedded servers by label, for `ServerWatch` to start again when one exits."""
+        watched: dict[str, Server] = dict(self.nats_nodes())
+        if self.postgres is not None:
+            watched[POSTGRES] = self.postgres
+        return watched
 
     def stop(self) -> None:
         """Stop what this process started. PostgreSQL must be stopped explicitly: a server
@@ -51,19 +75,24 @@ def postmaster_pid(pgdata: Path) -> int | None:
         return None
 
 
-def start_servers(data_dir: Path, env: Mapping[str, str]) -> Servers:
+def start_servers(data_dir: Path, env: Mapping[str, str], *, nats_cluster: int = 1) -> Servers:
     """Use `APPGEN_NATS_URL` / `APPGEN_DATABASE_URL` when set; start the missing ones under `data_dir`.
 
-    nats-server keeps JetStream's file store in `data_dir/nats` (fsync on every write) and
-    PostgreSQL its cluster in `data_dir/postgres`, so a later start finds everything again.
+    nats-server keeps JetStream's file store in `data_dir/nats` (fsync on every write), or with
+    `nats_cluster` > 1 (when no NATS is named) each node its own in
+    `data_dir/nats-cluster/node-<i>`; PostgreSQL keeps
+    its cluster in `data_dir/postgres`, so a later start finds everything again.
     """
-    nats: NatsServer | None = None
+    nats: NatsServer | NatsCluster | None = None
     postgres: PostgresServer | None = None
     nats_url = env.get(NATS_URL_ENV)
     database_url = env.get(DATABASE_URL_ENV)
     try:
         if not nats_url:
-            nats = NatsServer(data_dir / "nats", sync="always").start()
+            if nats_cluster > 1:
+                nats = NatsCluster(data_dir / "nats-cluster", nats_cluster, sync="always").start()
+            else:
+                nats = NatsServer(data_dir / "nats", sync="always").start()
             nats_url = nats.url
         if not database_url:
             postgres = PostgresServer(data_dir / "postgres").start()

@@ -14,18 +14,25 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import nats
 import nats.errors
+from nats.aio.client import Client
+from nats.js.errors import ServiceUnavailableError
 
 from appgen.cli.environment import StackEnv, child_env
 from appgen.cli.output import Output
+from appgen.cli.server_watch import ServerWatch
 from appgen.cli.servers import Servers
 from appgen.cli.services import GATEWAY, Instance
-from appgen.cli.state import StackInfo, write_stack_info
+from appgen.cli.state import StackInfo, read_stack_info, write_stack_info
 from appgen.cli.supervisor import ChildSpec, Supervisor
 from appgen.events import NatsSettings
+from appgen.events.bus import server_urls
 from appgen.events.stream import ensure_stream
 from appgen.stack import free_ports
 
 _STREAM_TIMEOUT_S = 30.0
+# One JetStream request while a new cluster elects its leader (about 5 s here): short, and
+# repeated until the whole _STREAM_TIMEOUT_S has passed.
+_JETSTREAM_REQUEST_S = 1.0
 _HEALTH_POLL_S = 0.1
 
 
@@ -114,6 +121,7 @@ def child_specs(options: StackOptions, servers: Servers) -> list[ChildSpec]:
             gateway_port=options.port,
             data_dir=options.data_dir,
             no_auth=options.no_auth,
+            stream_replicas=servers.stream_replicas,
         ),
     )
     return [
@@ -131,14 +139,21 @@ async def _ignore_error(error: Exception) -> None:
     return None
 
 
-async def ensure_event_stream(nats_url: str) -> None:
-    """Create or update the stream before any service runs, so the stack is usable at once."""
+async def ensure_event_stream(nats_url: str, replicas: int | None = None) -> None:
+    """Create or update the stream before any service runs, so the stack is usable at once.
+
+    `replicas` (an embedded cluster's size) makes a new stream with that many copies; None
+    leaves it to `APPGEN_STREAM_REPLICAS`.
+    """
+    settings = NatsSettings(nats_url=nats_url)
+    if replicas is not None:
+        settings = NatsSettings(nats_url=nats_url, stream_replicas=replicas)
     try:
         async with asyncio.timeout(_STREAM_TIMEOUT_S):
             # Two tries, no printed tracebacks: a wrong URL is reported once, below. (nats-py
             # retries a refused first connection for ever unless max_reconnect_attempts > 0.)
             nc = await nats.connect(
-                nats_url,
+                server_urls(nats_url),
                 name="appgen-up",
                 allow_reconnect=False,
                 max_reconnect_attempts=1,
@@ -146,11 +161,22 @@ async def ensure_event_stream(nats_url: str) -> None:
                 error_cb=_ignore_error,
             )
             try:
-                await ensure_stream(nc.jetstream(), NatsSettings(nats_url=nats_url))
+                await _ensure_stream_once_jetstream_answers(nc, settings)
             finally:
                 await nc.close()
     except (OSError, TimeoutError, nats.errors.Error) as error:
         raise RuntimeError(f"NATS at {nats_url} is not usable: {error!r}") from error
+
+
+async def _ensure_stream_once_jetstream_answers(nc: Client, settings: NatsSettings) -> None:
+    # A cluster that has just started answers nothing (or 503) until it has elected a leader.
+    js = nc.jetstream(timeout=_JETSTREAM_REQUEST_S)
+    while True:
+        try:
+            await ensure_stream(js, settings)
+            return
+        except (nats.errors.TimeoutError, nats.errors.NoRespondersError, ServiceUnavailableError):
+            await asyncio.sleep(_HEALTH_POLL_S)
 
 
 async def wait_until_healthy(url: str) -> None:
@@ -198,7 +224,6 @@ async def announce_when_ready(
         await wait_until_healthy(f"{page}healthz")
     info = stack_info(options, servers, processes=supervisor.pids(), page=page, ready=True)
     write_stack_info(options.data_dir, info)
-    embedded = " (embedded)"
     output.notice("appgen is up")
     output.notice(f"  web page  {page or 'none: the gateway service is not written yet'}")
     if options.no_auth:
@@ -207,12 +232,28 @@ async def announce_when_ready(
             "in a browser here, can use the API without a key"
         )
     output.notice(f"  data      {options.data_dir}")
-    output.notice(f"  nats      {servers.nats_url}{embedded if servers.nats else ''}")
+    output.notice(f"  nats      {servers.nats_url}{nats_note(servers)}")
     output.notice(
-        f"  postgres  {redact(servers.database_url)}{embedded if servers.postgres else ''}"
+        f"  postgres  {redact(servers.database_url)}{' (embedded)' if servers.postgres else ''}"
     )
     announce_metrics(info.metrics, output)
     output.notice("  Ctrl-C stops everything")
+
+
+def nats_note(servers: Servers) -> str:
+    if servers.stream_replicas is not None:
+        return (
+            f" (embedded: {servers.stream_replicas}-node cluster, "
+            f"stream at {servers.stream_replicas} replicas)"
+        )
+    return " (embedded)" if servers.nats else ""
+
+
+def record_server_pids(data_dir: Path, servers: Servers) -> None:
+    """After a server was started again: its new pid in `stack.json`, the rest as it was."""
+    info = read_stack_info(data_dir)
+    if info is not None:
+        write_stack_info(data_dir, info.model_copy(update={"servers": servers.pids()}))
 
 
 def announce_metrics(urls: dict[str, str], output: Output) -> None:
@@ -247,13 +288,24 @@ async def run_stack(options: StackOptions, servers: Servers, output: Output) -> 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, on_signal)
-    await ensure_event_stream(servers.nats_url)
+    await ensure_event_stream(servers.nats_url, servers.stream_replicas)
     supervisor = Supervisor(child_specs(options, servers), output, grace_s=options.grace_s)
+    watch = ServerWatch(
+        servers.watched(),
+        output,
+        supervisor.policy,
+        on_restart=lambda: record_server_pids(options.data_dir, servers),
+    )
+    watching = asyncio.create_task(watch.run(stop))
     ready = asyncio.create_task(announce_when_ready(options, servers, supervisor, output))
     ready.add_done_callback(lambda task: _report_failure(task, output))
     try:
-        return await supervisor.run(stop, hurry)
+        failure = await supervisor.run(stop, hurry)
     finally:
         # stack.json stays until the servers are stopped too: a run killed now is cleaned up
         # by the next one.
         ready.cancel()
+        stop.set()
+        # A restart in progress finishes before the caller stops the servers.
+        await watching
+    return failure or watch.failure

@@ -21,7 +21,7 @@ from appgen.cli.localkey import ensure_local_key
 from appgen.cli.lock import DataDirBusy, DataDirLock
 from appgen.cli.output import Output
 from appgen.cli.scale import ScaleError, parse_scale
-from appgen.cli.servers import Servers, start_servers
+from appgen.cli.servers import NATS_URL_ENV, Servers, start_servers
 from appgen.cli.services import GATEWAY, SERVICES, installed_services, plan
 from appgen.cli.stack import (
     StackOptions,
@@ -36,6 +36,8 @@ from appgen.stack import free_port
 
 EXIT_OK = 0
 EXIT_FAILED = 1
+# Odd sizes only: a cluster keeps working while a majority of its nodes runs.
+NATS_CLUSTER_SIZES = (1, 3, 5)
 
 
 def register(app: typer.Typer) -> None:
@@ -63,13 +65,37 @@ def up(
             "none (such as the earlier generator's). Refused beyond loopback.",
         ),
     ] = False,
+    nats_cluster: Annotated[
+        int,
+        typer.Option(
+            metavar="N",
+            help="Run N nats-server nodes (3 or 5) as one JetStream cluster on this machine, "
+            "the event stream at N replicas, kept in DATA_DIR/nats-cluster; 1: one server.",
+        ),
+    ] = 1,
 ) -> None:
-    """Start nats-server, PostgreSQL, every service and the gateway; Ctrl-C stops them all."""
+    """Start nats-server, PostgreSQL, every service and the gateway; Ctrl-C stops them all.
+
+    A nats-server or PostgreSQL that exits is started again on the same ports and folder.
+    """
     try:
         counts = parse_scale(scale or [])
     except ScaleError as error:
         raise typer.BadParameter(str(error), param_hint="--scale") from None
-    code = run_up(host, port, data_dir.expanduser().resolve(), counts, Output(), no_auth=no_auth)
+    if nats_cluster not in NATS_CLUSTER_SIZES:
+        raise typer.BadParameter(
+            f"{nats_cluster} nodes: use 1, 3 or 5 (a cluster needs a majority running)",
+            param_hint="--nats-cluster",
+        )
+    code = run_up(
+        host,
+        port,
+        data_dir.expanduser().resolve(),
+        counts,
+        Output(),
+        no_auth=no_auth,
+        nats_cluster=nats_cluster,
+    )
     raise typer.Exit(code)
 
 
@@ -104,11 +130,18 @@ def run_up(
     output: Output,
     *,
     no_auth: bool = False,
+    nats_cluster: int = 1,
 ) -> int:
     """The body of `appgen up`; returns the process's exit code."""
     refusal = no_auth_refusal(host) if no_auth else None
     if refusal is not None:
         output.error(refusal)
+        return EXIT_FAILED
+    if nats_cluster > 1 and os.environ.get(NATS_URL_ENV):
+        output.error(
+            f"--nats-cluster starts nats-server nodes of its own, but {NATS_URL_ENV} names a "
+            "NATS to use: unset it, or leave --nats-cluster out"
+        )
         return EXIT_FAILED
     services = installed_services()
     missing = [service.name for service in SERVICES if service not in services]
@@ -133,7 +166,7 @@ def run_up(
         # Until the event loop takes over, SIGTERM unwinds like Ctrl-C so the finally runs.
         with _sigterm_interrupts():
             clean_up_after_a_killed_run(data_dir, output)
-            servers = start_servers(data_dir, os.environ)
+            servers = start_servers(data_dir, os.environ, nats_cluster=nats_cluster)
             options = with_metrics_ports(options)
             write_stack_info(data_dir, stack_info(options, servers))
             migrate(servers.database_url, output)

@@ -28,7 +28,9 @@ class HandBacks:
         try:
             kv = await js.key_value(bucket)
         except BucketNotFoundError:
-            kv = await js.create_key_value(bucket=bucket, history=1, ttl=_TTL_S)
+            kv = await js.create_key_value(
+                bucket=bucket, history=1, ttl=_TTL_S, replicas=settings.stream_replicas
+            )
         return cls(kv)
 
     async def count(self, consumer: str, position: int) -> int:

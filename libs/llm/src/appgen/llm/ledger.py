@@ -26,8 +26,10 @@ class SpendLedger:
         self.budget_usd = budget_usd
 
     @classmethod
-    async def open(cls, js: JetStreamContext, budget_usd: float | None) -> SpendLedger:
-        return cls(await open_bucket(js, BUCKET, ttl_s=TTL_S), budget_usd)
+    async def open(
+        cls, js: JetStreamContext, budget_usd: float | None, *, replicas: int = 1
+    ) -> SpendLedger:
+        return cls(await open_bucket(js, BUCKET, ttl_s=TTL_S, replicas=replicas), budget_usd)
 
     async def spent(self, project_id: str) -> float:
         try:

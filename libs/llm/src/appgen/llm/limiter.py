@@ -39,9 +39,10 @@ class EndpointLimiter:
 
     @classmethod
     async def open(
-        cls, js: JetStreamContext, endpoint: str, *, limit: int, ttl_s: float
+        cls, js: JetStreamContext, endpoint: str, *, limit: int, ttl_s: float, replicas: int = 1
     ) -> EndpointLimiter:
-        return cls(await open_bucket(js, BUCKET, ttl_s=ttl_s), endpoint, limit, ttl_s)
+        bucket = await open_bucket(js, BUCKET, ttl_s=ttl_s, replicas=replicas)
+        return cls(bucket, endpoint, limit, ttl_s)
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:

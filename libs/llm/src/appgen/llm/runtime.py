@@ -11,13 +11,18 @@ from appgen.llm.settings import LLMSettings, Purpose
 
 
 async def open_client(
-    js: JetStreamContext, settings: LLMSettings, *purposes: Purpose
+    js: JetStreamContext, settings: LLMSettings, *purposes: Purpose, replicas: int = 1
 ) -> LLMClient | None:
-    """A client when a model is configured for any of `purposes`, else None (stay deterministic)."""
+    """A client when a model is configured for any of `purposes`, else None (stay deterministic).
+    `replicas`: copies of its shared buckets (the stream's, on a cluster)."""
     if not any(settings.model_for(p) for p in purposes):
         return None
     limiter = await EndpointLimiter.open(
-        js, settings.endpoint, limit=settings.concurrency, ttl_s=settings.slot_ttl_s
+        js,
+        settings.endpoint,
+        limit=settings.concurrency,
+        ttl_s=settings.slot_ttl_s,
+        replicas=replicas,
     )
-    ledger = await SpendLedger.open(js, settings.budget_usd)
+    ledger = await SpendLedger.open(js, settings.budget_usd, replicas=replicas)
     return LLMClient(settings, limiter, ledger)

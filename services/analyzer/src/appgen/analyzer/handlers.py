@@ -118,7 +118,9 @@ def worker_factory(settings: Settings) -> WorkerFactory:
     """The analyzer's worker as `run_service` builds it: with a model when one is configured."""
 
     async def build(bus: EventBus) -> Worker:
-        client = await open_client(bus.js, settings.llm, Purpose.analysis)
+        client = await open_client(
+            bus.js, settings.llm, Purpose.analysis, replicas=bus.settings.stream_replicas
+        )
         return make_worker(
             RulesAnalyzer(),
             ModelAnalyzer(client) if client else None,

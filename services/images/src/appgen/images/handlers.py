@@ -137,7 +137,9 @@ def worker_factory(settings: Settings) -> WorkerFactory:
     """The images worker: pictures from the images API with APPGEN_IMAGE_MODEL, else drawn."""
 
     async def build(bus: EventBus) -> Worker:
-        client = await open_client(bus.js, settings.llm, Purpose.image)
+        client = await open_client(
+            bus.js, settings.llm, Purpose.image, replicas=bus.settings.stream_replicas
+        )
         generator = ModelImageGenerator(client) if client else None
         return await build_worker(bus, generator)
 

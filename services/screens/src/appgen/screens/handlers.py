@@ -142,7 +142,9 @@ async def _spec_of(bus: EventBus, project_id: str) -> AppSpec:
 
 def worker_factory(settings: Settings) -> WorkerFactory:
     async def build(bus: EventBus) -> Worker:
-        client = await open_client(bus.js, settings.llm, Purpose.screen)
+        client = await open_client(
+            bus.js, settings.llm, Purpose.screen, replicas=bus.settings.stream_replicas
+        )
         writer = ModelScreenWriter(client) if client else None
         return screens_worker(bus, writer, settings.llm.screen_concurrency)
 

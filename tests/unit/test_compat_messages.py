@@ -20,7 +20,7 @@ pytestmark = pytest.mark.unit
 
 ORIGIN = "http://127.0.0.1:8000"
 # appgen's stages that step for which the earlier generator had no name.
-WITHOUT_AN_EARLIER_NAME = {Stage.queued, Stage.finalizing, *EDIT_STAGES}
+WITHOUT_AN_EARLIER_NAME = {Stage.queued, Stage.finalizing, *EDIT_STAGES, Stage.native}
 SIGNED = "/preview/abc.signature/"
 
 

@@ -30,6 +30,15 @@ from appgen.events.catalog import (
     ImageGenerated,
     ImagesCompleted,
     ModelFellBack,
+    NativeBuildFailed,
+    NativeBuildSkipped,
+    NativeBuildStarted,
+    NativeBuilt,
+    NativeEvent,
+    NativePreviewFailed,
+    NativePreviewReady,
+    NativePreviewStarted,
+    NativePreviewStopped,
     PreviewConfigured,
     PreviewReady,
     ProjectCompleted,
@@ -58,7 +67,7 @@ from appgen.events.envelope import (
     event_types,
 )
 from appgen.events.errors import PermanentError
-from appgen.events.files import FileWrite, check_relative_path
+from appgen.events.files import BuiltFile, FileWrite, check_relative_path
 from appgen.events.ids import (
     ProjectId,
     derived_event_id,
@@ -69,11 +78,12 @@ from appgen.events.ids import (
 from appgen.events.log import MemoryLog, ProjectLog, StreamLog
 from appgen.events.runtime import run_service, serve_worker
 from appgen.events.settings import ConsumerSettings, NatsSettings, ServiceSettings
-from appgen.events.stages import EDIT_STAGES, PIPELINE, Stage
+from appgen.events.stages import ASIDE_STAGES, EDIT_STAGES, PIPELINE, Stage
 from appgen.events.versions import EditQueue, edit_queue, spec_at
 from appgen.events.worker import Worker
 
 __all__ = [
+    "ASIDE_STAGES",
     "EDIT_STAGES",
     "MAX_EDIT_LENGTH",
     "MAX_PROMPT_LENGTH",
@@ -85,6 +95,7 @@ __all__ = [
     "BaseGenerated",
     "BaseRevised",
     "BudgetExhausted",
+    "BuiltFile",
     "ComponentsAdded",
     "ConsumerLoop",
     "ConsumerSettings",
@@ -109,6 +120,15 @@ __all__ = [
     "MemoryLog",
     "ModelCall",
     "ModelFellBack",
+    "NativeBuildFailed",
+    "NativeBuildSkipped",
+    "NativeBuildStarted",
+    "NativeBuilt",
+    "NativeEvent",
+    "NativePreviewFailed",
+    "NativePreviewReady",
+    "NativePreviewStarted",
+    "NativePreviewStopped",
     "NatsSettings",
     "PermanentError",
     "PositionMoved",

@@ -7,6 +7,10 @@ the finisher joins ScreensCompleted and ImagesCompleted into ProjectCompleted.
 An edit (docs/edits.md): gateway → EditRequested → finisher, when the project is idle, →
 EditStarted → analyzer → SpecRevised (or EditRejected) → screens → ScreenAdded / ScreenUpdated /
 ScreenRemoved for the screens that changed → EditApplied.
+
+The native stage (docs/expo.md), in the background after each version (ProjectCompleted,
+EditApplied): NativeBuildStarted → NativeBuilt or NativeBuildFailed (NativeBuildSkipped without
+Node.js); and the Expo Go servers' lifecycle, NativePreviewStarted → Ready → Stopped (or Failed).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from appgen.events.envelope import Event
-from appgen.events.files import FileWrite, RelativePath
+from appgen.events.files import BuiltFile, FileWrite, RelativePath
 from appgen.events.ids import ProjectId
 from appgen.events.stages import Stage
 from appgen.spec import AppSpec, Change, Screen
@@ -294,3 +298,75 @@ class EditFellBack(ModelFellBack, EditStep):
     """The model could not make the edit's spec, so the deterministic editor tried instead."""
 
     STAGE: ClassVar[Stage] = Stage.editing
+
+
+class NativeEvent(Event):
+    """Base for the native stage's events (docs/expo.md): in the background, beside the
+    generation and its edits, never moving the project's headline."""
+
+    abstract: ClassVar[bool] = True
+    STAGE: ClassVar[Stage] = Stage.native
+
+
+class NativeBuildStarted(NativeEvent):
+    """The Expo web build of one version (the spec at `position`) has started."""
+
+    version: int = Field(ge=1)
+    position: int = Field(ge=1, description="The event whose version is built.")
+
+
+class NativeBuilt(NativeEvent):
+    """The version's Expo web export: its files are in the blob store, served at
+    `/preview/{token}/native/`."""
+
+    version: int = Field(ge=1)
+    position: int = Field(ge=1)
+    seconds: float = Field(ge=0, description="The build's time: type check and bundle.")
+    sdk: int = Field(ge=1, description="The Expo SDK it was built with.")
+    files: tuple[BuiltFile, ...] = Field(min_length=1, max_length=2000)
+
+
+class NativeBuildFailed(NativeEvent):
+    """The version's build failed (a type error, a bundling error, a timeout); the app and its
+    instant preview are unaffected."""
+
+    version: int = Field(ge=1)
+    position: int = Field(ge=1)
+    seconds: float = Field(ge=0)
+    reason: str = Field(max_length=2000)
+    log_tail: str = Field(default="", max_length=16000)
+
+
+class NativeBuildSkipped(NativeEvent):
+    """No build is possible where the native stage runs (Node.js is missing)."""
+
+    version: int = Field(ge=1)
+    reason: str = Field(max_length=2000)
+
+
+class NativePreviewStarted(NativeEvent):
+    """A Metro dev server for Expo Go is starting for the project's version at `position`."""
+
+    expo_url: str = Field(max_length=300, description="`exp://host:port`, for Expo Go.")
+    version: int = Field(ge=1)
+    position: int = Field(ge=1)
+
+
+class NativePreviewReady(NativeEvent):
+    """The Metro dev server answers: Expo Go can open `expo_url`."""
+
+    expo_url: str = Field(max_length=300)
+    seconds: float = Field(ge=0, description="From the start to the first answer.")
+
+
+class NativePreviewStopped(NativeEvent):
+    """The Metro dev server stopped: idle past its timeout, or its process was stopped."""
+
+    reason: str = Field(max_length=2000)
+
+
+class NativePreviewFailed(NativeEvent):
+    """The Metro dev server could not start, or died."""
+
+    reason: str = Field(max_length=2000)
+    log_tail: str = Field(default="", max_length=16000)

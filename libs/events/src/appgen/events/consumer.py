@@ -363,8 +363,9 @@ class ConsumerLoop:
         itself stays as it was); any other input fails the stage and then the project."""
         stage = self.worker.stage
         assert stage is not None
-        if isinstance(event, EditApplied | EditRejected):
-            # The edit's outcome is a fact already; what failed is only work after it.
+        if isinstance(event, EditApplied | EditRejected) or stage.is_aside:
+            # The edit's outcome is a fact already; what failed is only work after it. A stage
+            # beside the generation (the native builds) never fails the project either.
             return [
                 context.emit(
                     StageFailed,

@@ -70,3 +70,33 @@ class FileWrite(BaseModel):
             sha256=hashlib.sha256(data).hexdigest(),
             blob=True,
         )
+
+
+# A built file's segment: what bundlers name files (`close-icon@2x.png`, `_<hash>` folders),
+# never `.` or `..` alone.
+_BUILT_SEGMENT = re.compile(r"^[A-Za-z0-9_@+][A-Za-z0-9._@+-]{0,199}$")
+MAX_BUILT_PATH_LENGTH = 400
+
+
+def check_built_path(path: str) -> str:
+    """Reject any build output path that could leave its folder (as `check_relative_path`, with
+    the wider names a bundler writes)."""
+    if not path or len(path) > MAX_BUILT_PATH_LENGTH:
+        raise ValueError(f"built file path must be 1-{MAX_BUILT_PATH_LENGTH} characters")
+    if path.startswith("/") or "\\" in path:
+        raise ValueError(f"built file path {path!r} must be relative and use '/'")
+    for segment in path.split("/"):
+        if segment in ("", ".", "..") or not _BUILT_SEGMENT.fullmatch(segment):
+            raise ValueError(f"built file path {path!r} has an unsafe segment {segment!r}")
+    return path
+
+
+class BuiltFile(BaseModel):
+    """One file a build wrote: its content is in the blob store under `sha256`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: Annotated[str, AfterValidator(check_built_path)]
+    content_type: str = Field(max_length=100)
+    size: int = Field(ge=0)
+    sha256: Sha256

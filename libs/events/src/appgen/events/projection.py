@@ -5,7 +5,7 @@ branch beside the main path, so it never moves the project's headline stage or p
 nothing else has happened yet); `complete` and `failed` are terminal and the first one wins, with
 one exception: `ProjectResumed` brings a failed project back to running (a completed one stays
 complete), after which the next terminal event wins again. An edit's events never move the
-headline: its versions and edits are folded beside it (`versions.py`).
+headline: its versions and edits are folded beside it (`versions.py`); nor do the native stage's.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Headline:
             if self.status == "failed":
                 return Headline(event.resume_stage, "running", self.progress)
             return self
-        if self.status != "running" or event.current_stage.is_edit:
+        if self.status != "running" or event.current_stage.is_aside:
             return self
         if isinstance(event, ProjectCompleted):
             return Headline(Stage.complete, "complete", 100)

@@ -61,6 +61,8 @@ LEGACY_STAGES: Mapping[Stage, str] = {
     Stage.editing: "editing",
     Stage.edit_applied: "edit_applied",
     Stage.edit_rejected: "edit_rejected",
+    # The native stage (docs/expo.md) is appgen's own too.
+    Stage.native: "native",
 }
 
 

@@ -65,6 +65,7 @@ def test_plan_runs_n_of_a_scaled_service_and_one_of_the_rest_in_start_order() ->
         "images#1",
         "images#2",
         "finisher#1",
+        "native#1",
         "gateway#1",
     ]
 

@@ -20,6 +20,8 @@ from appgen.finisher.handlers import build_worker as finisher
 from appgen.images import handlers as images
 from appgen.images.settings import Settings as ImagesSettings
 from appgen.llm import LLMSettings
+from appgen.native import handlers as native
+from appgen.native.settings import Settings as NativeSettings
 from appgen.recorder.__main__ import serve_recorder
 from appgen.recorder.settings import RecorderSettings
 from appgen.scaffolder.handlers import build_worker as scaffolder
@@ -47,7 +49,12 @@ def _stages(
         settings = ImagesSettings(nats_url=nats_url, consumer=consumer, llm=llm)
         return images.worker_factory(settings), settings
 
+    def native_stage() -> tuple[WorkerFactory, ServiceSettings]:
+        settings = NativeSettings(nats_url=nats_url)
+        return native.worker_factory(settings), settings
+
     return {
+        "native": native_stage,
         "analyzer": analyzer_stage,
         "scaffolder": plain(scaffolder),
         "screens": screens_stage,
@@ -57,6 +64,8 @@ def _stages(
 
 
 STAGES: tuple[str, ...] = ("analyzer", "scaffolder", "screens", "images", "finisher")
+# Opt in: its builds take seconds each and need Node.js (its Expo Go pool runs only in its process).
+OPTIONAL: tuple[str, ...] = ("native",)
 
 
 @asynccontextmanager
@@ -68,11 +77,13 @@ async def running_pipeline(
     scale: dict[str, int] | None = None,
     record: bool = True,
     llm: LLMSettings | None = None,
+    native: bool = False,
 ) -> AsyncIterator[asyncio.Event]:
     """Run the recorder and every stage until the block ends; yields the stop event.
 
     `llm` configures the model for the analyzer, screens and images; by default there is none
-    (whatever the environment says), so the deterministic generator runs.
+    (whatever the environment says), so the deterministic generator runs. `native` adds the
+    native stage's builds (docs/expo.md).
     """
     stop = asyncio.Event()
     stages = _stages(nats_url, consumer or ConsumerSettings(), llm or LLMSettings.disabled())
@@ -80,7 +91,7 @@ async def running_pipeline(
     if record:
         recorder_settings = RecorderSettings(nats_url=nats_url, database_url=database_url)
         tasks.append(serve_recorder(recorder_settings, stop))
-    for name in STAGES:
+    for name in (*STAGES, *OPTIONAL) if native else STAGES:
         for _ in range((scale or {}).get(name, 1)):
             factory, settings = stages[name]()
             tasks.append(serve_worker(factory, settings, stop=stop))

@@ -44,6 +44,8 @@ SERVICES: tuple[Service, ...] = (
     Service("screens"),
     Service("images"),
     Service("finisher"),
+    # In the background (nice 10): each version's Expo web build and the Expo Go servers.
+    Service("native"),
     Service("gateway", "it listens on the one --port", own_metrics_port=False),
 )
 GATEWAY = "gateway"

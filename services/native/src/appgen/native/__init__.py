@@ -1,0 +1,1 @@
+"""The native stage: each version's Expo web build, and Expo Go dev servers (docs/expo.md)."""

@@ -1,0 +1,124 @@
+"""Each version in (ProjectCompleted, EditApplied); its Expo web build out: NativeBuildStarted,
+then NativeBuilt (the files in the blob store) or NativeBuildFailed (the log's tail). Without
+Node.js, NativeBuildSkipped says why. Nothing here can fail or delay the project: the stage runs
+after the version is a fact, and a failed build is a fact about the build only."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping
+
+from appgen.events import (
+    BuiltFile,
+    EditApplied,
+    Event,
+    EventBus,
+    HandlerContext,
+    NativeBuildFailed,
+    NativeBuildSkipped,
+    NativeBuildStarted,
+    NativeBuilt,
+    ProjectCompleted,
+    Stage,
+    Worker,
+)
+from appgen.events.blobs import BlobStore
+from appgen.events.runtime import WorkerFactory
+from appgen.native.builder import Build, WebBuilder
+from appgen.native.project import content_type, expo_files, for_web, version_at
+from appgen.native.settings import Settings
+from appgen.render import EXPO_SDK
+from appgen.spec import AppSpec
+
+log = logging.getLogger(__name__)
+
+# The spec and the images' bytes to the project that is built (tests break it on purpose).
+ProjectFiles = Callable[[AppSpec, Mapping[str, bytes]], dict[str, bytes]]
+
+
+def web_project(spec: AppSpec, images: Mapping[str, bytes]) -> dict[str, bytes]:
+    return for_web(expo_files(spec, images))
+
+
+def native_worker(
+    bus: EventBus,
+    blobs: BlobStore,
+    builder: WebBuilder,
+    *,
+    project_files: ProjectFiles = web_project,
+) -> Worker:
+    worker = Worker("native", Stage.native)
+    skipped = builder.missing()
+    if skipped:
+        log.warning("native builds are skipped here: %s", skipped)
+
+    async def build_version(event: Event, ctx: HandlerContext) -> AsyncIterator[Event]:
+        records = await bus.log.everything(event.project_id, until=ctx.position)
+        version = version_at(records)
+        if version is None:
+            return
+        if skipped:
+            yield ctx.emit(NativeBuildSkipped, version=version.number, reason=skipped)
+            return
+        done = ctx.logged_output(NativeBuilt) or ctx.logged_output(NativeBuildFailed)
+        started = ctx.logged_output(NativeBuildStarted)
+        yield (
+            ctx.emit_logged(started)
+            if started
+            else ctx.emit(NativeBuildStarted, version=version.number, position=version.position)
+        )
+        if done is not None:
+            yield ctx.emit_logged(done)
+            return
+        images = {path: await _bytes(blobs, write.sha256) for path, write in version.images.items()}
+        files = project_files(version.spec, {p: d for p, d in images.items() if d is not None})
+        build = await asyncio.to_thread(builder.build, files)
+        if not build.ok:
+            yield ctx.emit(
+                NativeBuildFailed,
+                version=version.number,
+                position=version.position,
+                seconds=round(build.seconds, 3),
+                reason=build.reason,
+                log_tail=build.log_tail[-16000:],
+            )
+            return
+        yield ctx.emit(
+            NativeBuilt,
+            version=version.number,
+            position=version.position,
+            seconds=round(build.seconds, 3),
+            sdk=EXPO_SDK,
+            files=await _store(blobs, build),
+        )
+
+    worker.on(ProjectCompleted)(build_version)
+    worker.on(EditApplied)(build_version)
+    return worker
+
+
+async def _bytes(blobs: BlobStore, digest: str) -> bytes | None:
+    return await blobs.get(digest)
+
+
+async def _store(blobs: BlobStore, build: Build) -> tuple[BuiltFile, ...]:
+    """Every output file into the blob store (before the event that names them)."""
+    stored = []
+    for path, data in build.files.items():
+        digest = await blobs.put(data)
+        stored.append(
+            BuiltFile(path=path, content_type=content_type(path), size=len(data), sha256=digest)
+        )
+    return tuple(stored)
+
+
+def worker_factory(settings: Settings) -> WorkerFactory:
+    async def build(bus: EventBus) -> Worker:
+        native = settings.native
+        builder = WebBuilder(
+            native.expo_cache, check=native.typecheck, timeout=native.build_timeout_s
+        )
+        return native_worker(bus, await BlobStore.open(bus), builder)
+
+    return build

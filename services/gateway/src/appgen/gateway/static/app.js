@@ -2,6 +2,7 @@
 // The URL names the open project (#/p/<id>), so a reload resumes it from its history.
 import { api, refused } from "./api.js";
 import { Conversation } from "./edits.js";
+import { ExpoGo } from "./expogo.js";
 import { Preview } from "./preview.js";
 import { ProjectList } from "./projects.js";
 import { SignIn } from "./signin.js";
@@ -50,6 +51,11 @@ const preview = new Preview({
   exportButton: $("export"),
   share: $("share"),
   onError: reportError,
+});
+const expoGo = new ExpoGo({
+  qr: $("expo-qr"),
+  button: $("expo-go-start"),
+  status: $("expo-go-status"),
 });
 const timeline = new Timeline({
   log: $("log"),
@@ -251,6 +257,7 @@ function resetViews(projectId) {
   timeline.reset();
   conversation.reset(projectId);
   preview.reset(projectId);
+  expoGo.reset(projectId);
   $("project").hidden = true;
   for (const id of ["screens", "images", "stage-line", "message-line", "project-prompt", "connection", "log-count"]) {
     $(id).replaceChildren();
@@ -275,6 +282,7 @@ async function openProject(projectId) {
     const state = await api(`/projects/${encodeURIComponent(projectId)}`);
     if (mine.closed) return;
     preview.reset(projectId, state.links.preview_url);
+    expoGo.reset(projectId);
     $("project").hidden = false;
     if (state.name) $("project-title").textContent = state.name;
     if (state.prompt) $("project-prompt").textContent = state.prompt;
@@ -298,6 +306,7 @@ function closeProject() {
   session = null;
   $("project").hidden = true;
   preview.reset(null);
+  expoGo.reset(null);
   timeline.reset();
   conversation.reset(null);
   projects.select(null);

@@ -33,10 +33,9 @@ from appgen.events.blobs import BlobStore
 from appgen.events.projection import file_tree
 from appgen.events.subjects import project_filter
 from appgen.gateway import Settings
-from appgen.gateway.runtime import SIGNING_SECRET
-from appgen.gateway.testing import bearer, create_key, serve_gateway
+from appgen.gateway.testing import bearer, create_key, gateway_signer, serve_gateway
 from appgen.gateway.tokens import Signer
-from appgen.store import EventStore, KeyStore
+from appgen.store import EventStore
 from appgen.store.keys import key_id_of
 from appgen.store.samples import sample_history
 from tests.running import publish, recorder, stored
@@ -97,7 +96,7 @@ async def gateway(
             serve_gateway(settings) as url,
             httpx.AsyncClient(base_url=url, timeout=30, headers=bearer(key)) as http,
         ):
-            signer = Signer(await KeyStore(store.engine).shared_secret(SIGNING_SECRET))
+            signer = await gateway_signer(store)
             yield Gateway(url, bus, store, http, key, signer)
     finally:
         await store.close()

@@ -48,7 +48,7 @@ async def test_the_schema_goes_to_base_and_back_to_head(database_url: str) -> No
     )
     assert await rows(database_url, tables) == [(None, None, None)]
     await migrate(database_url, "head")
-    assert await rows(database_url, "SELECT version_num FROM alembic_version") == [("0004",)]
+    assert await rows(database_url, "SELECT version_num FROM alembic_version") == [("0005",)]
 
 
 async def test_generation_starts_keep_their_first_start_across_0003(database_url: str) -> None:

@@ -26,8 +26,7 @@ from appgen.events.bus import EventTooLarge
 from appgen.gateway import Settings
 from appgen.gateway.app import create_app
 from appgen.gateway.auth import InsecureSettings
-from appgen.gateway.runtime import SIGNING_SECRET
-from appgen.gateway.testing import bearer, serve_gateway
+from appgen.gateway.testing import bearer, gateway_signer, serve_gateway
 from appgen.gateway.tokens import Signer
 from appgen.store import EventStore, KeyStore
 from appgen.store.keys import key_id_of
@@ -93,7 +92,7 @@ async def site(
             await stack.enter_async_context(recorder(nats_settings, database_url))
             first = await stack.enter_async_context(serve_gateway(settings))
             second = await stack.enter_async_context(serve_gateway(settings))
-            signer = Signer(await keys.shared_secret(SIGNING_SECRET))
+            signer = await gateway_signer(store)
             yield Site((first, second), bus, store, keys, key_a, key_b, signer)
     finally:
         await store.close()

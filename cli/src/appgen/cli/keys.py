@@ -1,4 +1,5 @@
-"""`appgen keys create|list|revoke`: API keys, straight in the database (no gateway needed).
+"""`appgen keys create|list|revoke|rotate-signing`: API keys and the signing keys of tokens and
+preview links, straight in the database (no gateway needed).
 
 The database is `--database-url` (or `APPGEN_DATABASE_URL`), else the one a running `appgen up`
 in `--data-dir` uses. A key is printed once, when it is made; the store keeps only its hash.
@@ -7,6 +8,7 @@ in `--data-dir` uses. A key is printed once, when it is made; the store keeps on
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from appgen.cli.client import DEFAULT_DATA_DIR, DataDirOption
 from appgen.cli.state import read_stack_info
-from appgen.store import ApiKey, EventStore, KeyStore
+from appgen.store import ApiKey, EventStore, KeyStore, SigningKey, SigningKeyStore
 from appgen.store.migrate import upgrade_to_head
 
 T = TypeVar("T")
@@ -54,10 +56,14 @@ def database_url_for(database_url: str | None, data_dir: Path) -> str:
 
 
 def _with_keys(database_url: str, action: Callable[[KeyStore], Awaitable[T]]) -> T:
+    return _with_engine(database_url, lambda store: action(KeyStore(store.engine)))
+
+
+def _with_engine(database_url: str, action: Callable[[EventStore], Awaitable[T]]) -> T:
     async def run() -> T:
         store = await EventStore.open(database_url, pool_size=1)
         try:
-            return await action(KeyStore(store.engine))
+            return await action(store)
         finally:
             await store.close()
 
@@ -124,3 +130,44 @@ def revoke(
         typer.echo(f"error: no key {key_id!r}; `appgen keys list` shows the ids", err=True)
         raise typer.Exit(1)
     typer.echo(_row(revoked))
+
+
+def _signing_row(key: SigningKey) -> str:
+    state = f"retires {_when(key.retire_at)}" if key.retire_at else "signs"
+    return f"{key.kid:<8}  created {_when(key.created_at)}  {state}"
+
+
+@keys_app.command("rotate-signing")
+def rotate_signing(
+    grace: Annotated[
+        float,
+        typer.Option(
+            "--grace",
+            min=0,
+            help="Seconds the older signing keys keep verifying what they signed (tokens, "
+            "preview links); then those stop working.",
+        ),
+    ] = 86_400,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = DEFAULT_DATA_DIR,
+) -> None:
+    """Add a signing key for tokens and preview links; retire the older ones after --grace.
+
+    Every gateway signs with the new key within APPGEN_SIGNING_REFRESH_S (10 s); keep --grace
+    longer than that, and as long as links handed out before should keep working."""
+    if os.environ.get("APPGEN_SIGNING_SECRET") or os.environ.get("APPGEN_SIGNING_SECRET_FILE"):
+        typer.echo(
+            "error: APPGEN_SIGNING_SECRET(_FILE) is set, so the gateways' signing keys are not in "
+            "the database: append a new secret to it (the last one signs), restart the gateways, "
+            "and remove the old one after the grace period",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+    async def rotate(store: EventStore) -> list[SigningKey]:
+        signing = SigningKeyStore(store.engine)
+        await signing.rotate(grace)
+        return await signing.active()
+
+    for key in _with_engine(database_url_for(database_url, data_dir), rotate):
+        typer.echo(_signing_row(key))

@@ -5,9 +5,11 @@ from appgen.store.log import StoredLog
 from appgen.store.models import ProjectSummary, StoredEvent, Unreadable
 from appgen.store.quotas import QuotaStore, Refusal
 from appgen.store.settings import StoreSettings
+from appgen.store.signing import LEGACY_KID, SigningKey, SigningKeyStore
 from appgen.store.store import RECORDER, CheckpointMoved, EventStore
 
 __all__ = [
+    "LEGACY_KID",
     "RECORDER",
     "ApiKey",
     "CheckpointMoved",
@@ -17,6 +19,8 @@ __all__ = [
     "ProjectSummary",
     "QuotaStore",
     "Refusal",
+    "SigningKey",
+    "SigningKeyStore",
     "StoreSettings",
     "StoredEvent",
     "StoredLog",

@@ -43,6 +43,9 @@ async def owned_project(
 ) -> str:
     if getattr(conn.state, "owned_project", None) != project_id:
         await require_owned(rt, caller, project_id)
+        # The links this request hands out are the current ones, whichever process replaced
+        # the last (lists and live events catch up within APPGEN_SIGNING_REFRESH_S).
+        await rt.keyring.refresh_link(project_id)
         conn.state.owned_project = project_id
     return project_id
 

@@ -7,6 +7,7 @@ Keys may only travel in the header. A short-lived token (POST /api/v1/tokens) ma
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -17,7 +18,7 @@ from appgen.gateway.deps import RuntimeDep
 from appgen.gateway.problems import ProblemError
 from appgen.gateway.runtime import Runtime
 from appgen.gateway.settings import Settings
-from appgen.gateway.tokens import TOKEN_PREFIX
+from appgen.gateway.tokens import TOKEN_PREFIX, TokenClaims
 from appgen.gateway.urls import listens_beyond_loopback
 
 TOKEN_QUERY = "access_token"
@@ -44,9 +45,13 @@ def check_exposure(settings: Settings) -> None:
 
 @dataclass(frozen=True)
 class Caller:
-    """The key a request acts for; `key_id` is None only when authentication is off."""
+    """The key a request acts for; `key_id` is None only when authentication is off.
+
+    `session_started` is set when a token was presented: when its key was last presented (unix
+    seconds), which a renewal keeps."""
 
     key_id: str | None
+    session_started: int | None = None
 
 
 def _bearer(header: str | None) -> str | None:
@@ -60,38 +65,93 @@ def _bearer(header: str | None) -> str | None:
     return credential.strip()
 
 
-def _unauthorized(detail: str) -> ProblemError:
+def unauthorized(detail: str) -> ProblemError:
     return ProblemError(401, detail, headers=_CHALLENGE)
 
 
+def client_address(conn: HTTPConnection) -> str:
+    return conn.client.host if conn.client else "-"
+
+
+def _check_throttle(conn: HTTPConnection, rt: Runtime) -> None:
+    wait = rt.throttle.retry_after(client_address(conn))
+    if wait is not None:
+        raise ProblemError(
+            429,
+            f"Too many wrong keys or tokens from this address; try again in {wait} s.",
+            type_="urn:appgen:limit:auth_failures",
+            headers={"Retry-After": str(wait)},
+        )
+
+
 async def authenticate(conn: HTTPConnection, rt: Runtime) -> Caller:
-    """The caller of an HTTP request or WebSocket, or a 401 problem that says what is wrong."""
+    """The caller of an HTTP request or WebSocket, or a 401 problem that says what is wrong
+    (a 429 once this client address presented too many wrong keys or tokens)."""
     if rt.settings.auth == "off":
         return Caller(None)
+    try:
+        return await _authenticate(conn, rt)
+    except ProblemError as error:
+        if error.status == 401 and _presented(conn):
+            rt.throttle.failed(client_address(conn))
+        raise
+
+
+def _presented(conn: HTTPConnection) -> bool:
+    return "authorization" in conn.headers or TOKEN_QUERY in conn.query_params
+
+
+async def _authenticate(conn: HTTPConnection, rt: Runtime) -> Caller:
+    if _presented(conn):
+        _check_throttle(conn, rt)
     credential = _bearer(conn.headers.get("authorization"))
     if credential is None:
         credential = conn.query_params.get(TOKEN_QUERY)
         if credential is not None and not credential.startswith(TOKEN_PREFIX):
-            raise _unauthorized(
+            raise unauthorized(
                 f"Only a short-lived token may travel in `?{TOKEN_QUERY}=` (POST /api/v1/tokens "
                 "makes one); send keys in the Authorization header."
             )
     if not credential:
-        raise _unauthorized(
+        raise unauthorized(
             "This endpoint needs an API key: send `Authorization: Bearer <key>` "
             "(`appgen keys create` makes one; `appgen up` writes a local one). For clients on "
             "this machine that send no key, run `appgen up --no-auth`."
         )
     if credential.startswith(TOKEN_PREFIX):
-        key_id = rt.signer.token_key(credential)
-        key = await rt.keys.get(key_id) if key_id is not None else None
-        if key is None or key.revoked:
-            raise _unauthorized("The token is invalid, expired, or its key was revoked.")
-        return Caller(key.key_id)
+        claims = rt.signer.read_token(credential)
+        if claims is None:
+            await rt.keyring.reload_for(rt.signer.token_kid(credential))
+            claims = rt.signer.read_token(credential)
+        key = await rt.keys.get(claims.key_id) if claims is not None else None
+        if claims is None or key is None or key.revoked:
+            raise unauthorized(_why_not(rt, credential))
+        return Caller(key.key_id, session_started=session_start(rt, claims))
     verified = await rt.keys.verify(credential)
     if verified is None:
-        raise _unauthorized("The API key is unknown or revoked.")
+        raise unauthorized("The API key is unknown or revoked.")
     return Caller(verified.key_id)
+
+
+def session_start(rt: Runtime, claims: TokenClaims) -> int:
+    """When the token's session started (a key was presented); for a token from before
+    sessions, when it was made."""
+    if claims.started is not None:
+        return claims.started
+    return claims.expires - rt.settings.token_ttl_s
+
+
+def _why_not(rt: Runtime, token: str) -> str:
+    claims = rt.signer.read_token(token, expired=True)
+    if claims is not None and claims.expires < time.time():
+        if time.time() >= session_start(rt, claims) + rt.settings.session_max_s:
+            return (
+                f"The token's session ended: tokens renew themselves for at most "
+                f"{rt.settings.session_max_s} s (APPGEN_SESSION_MAX_S) after a key was presented; "
+                "present the key again (POST /api/v1/tokens)."
+            )
+        return "The token expired; renew it before it does, or present the key again."
+    return "The token is invalid, expired, signed with a retired key, or its key was revoked."
 
 
 async def require_caller(conn: HTTPConnection, rt: RuntimeDep) -> Caller:

@@ -11,15 +11,16 @@ from dataclasses import dataclass
 
 from appgen.events import Event, EventBus, StreamLog, open_bus
 from appgen.events.blobs import BlobStore
+from appgen.gateway import redact
 from appgen.gateway.feed import Feed
 from appgen.gateway.hub import Hub
+from appgen.gateway.keyring import Keyring
 from appgen.gateway.messages import FeedItem, ItemMaker
 from appgen.gateway.settings import Settings
 from appgen.gateway.slots import SocketSlots
+from appgen.gateway.throttle import FailureThrottle
 from appgen.gateway.tokens import Signer
-from appgen.store import EventStore, KeyStore, QuotaStore, StoredLog
-
-SIGNING_SECRET = "signing"
+from appgen.store import EventStore, KeyStore, QuotaStore, SigningKeyStore, StoredLog
 
 
 @dataclass
@@ -36,6 +37,10 @@ class Runtime:
     keys: KeyStore
     quotas: QuotaStore
     signer: Signer
+    # Loads the signing keys and link generations into `signer`, and keeps them current.
+    keyring: Keyring
+    # Failed key and token presentations per client address, in this process.
+    throttle: FailureThrottle
     # Names this process's rows in the shared WebSocket count.
     gateway_id: str
     # This process's WebSockets in that count.
@@ -73,7 +78,10 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         stack.push_async_callback(store.close)
         keys = KeyStore(store.engine)
         quotas = QuotaStore(store.engine)
-        signer = Signer(await keys.shared_secret(SIGNING_SECRET))
+        redact.install()
+        keyring = Keyring(SigningKeyStore(store.engine), settings)
+        await keyring.load()
+        signer = keyring.signer
         items = _Items(signer)
         hub = Hub(bus, buffer=settings.ws_buffer, item=items)
         await hub.start()
@@ -86,12 +94,16 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             total=settings.max_ws_total,
             refresh_s=settings.ws_refresh_s,
         )
-        refresher = asyncio.create_task(ws_slots.keep_fresh())
+        refreshers = [
+            asyncio.create_task(ws_slots.keep_fresh()),
+            asyncio.create_task(keyring.keep_fresh()),
+        ]
 
         async def stop_refreshing() -> None:
-            refresher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await refresher
+            for refresher in refreshers:
+                refresher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await refresher
 
         stack.push_async_callback(stop_refreshing)
         yield Runtime(
@@ -105,6 +117,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             keys=keys,
             quotas=quotas,
             signer=signer,
+            keyring=keyring,
+            throttle=FailureThrottle(settings.max_auth_failures, settings.auth_failure_window_s),
             gateway_id=gateway_id,
             ws_slots=ws_slots,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from appgen.events import ServiceSettings
 from appgen.llm import LLMSettings
@@ -51,6 +51,37 @@ class Settings(ServiceSettings):
         description="The key `appgen up` wrote; the page served to loopback browsers uses it.",
     )
     token_ttl_s: int = Field(default=900, ge=10, le=86_400)
+    session_max_s: int = Field(
+        default=12 * 3600,
+        ge=1,
+        description="How long after a key was presented its tokens may still be renewed with "
+        "themselves; then the key is needed again.",
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the page and `/api/v1/session` answer to (`*`: any). Default: "
+        "the loopback names, the public URL's host, and the listening address.",
+    )
+    signing_secret: SecretStr | None = Field(
+        default=None,
+        description="Signing secrets (whitespace-separated, newest last) instead of the "
+        "database's signing keys.",
+    )
+    signing_secret_file: Path | None = Field(
+        default=None, description="A file holding the signing secrets, as `signing_secret`."
+    )
+    signing_refresh_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="How often each process reloads the signing keys and link generations.",
+    )
+    preview_link_ttl: int | None = Field(
+        default=None, ge=1, description="Seconds a preview link stays valid (none: for ever)."
+    )
+    max_auth_failures: int = Field(
+        default=20, ge=1, description="Failed key or token presentations per client and window."
+    )
+    auth_failure_window_s: float = Field(default=60.0, gt=0)
     max_generations_per_hour: int = Field(default=60, ge=1)
     max_concurrent_generations: int = Field(default=5, ge=1)
     max_ws_per_key: int = Field(default=50, ge=1)

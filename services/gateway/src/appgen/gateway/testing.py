@@ -12,7 +12,8 @@ import uvicorn
 
 from appgen.gateway.app import create_app
 from appgen.gateway.settings import Settings
-from appgen.store import EventStore, KeyStore
+from appgen.gateway.tokens import Signer
+from appgen.store import EventStore, KeyStore, SigningKeyStore
 
 SHUTDOWN_GRACE_S = 2
 
@@ -25,13 +26,13 @@ class _InProcessServer(uvicorn.Server):
 
 
 @asynccontextmanager
-async def serve_gateway(settings: Settings) -> AsyncIterator[str]:
+async def serve_gateway(settings: Settings, *, log_level: str = "warning") -> AsyncIterator[str]:
     """Run the gateway with uvicorn in this event loop; yields its `http://host:port` origin."""
     config = uvicorn.Config(
         create_app(settings),
         host=settings.gateway_host,
         port=settings.gateway_port,
-        log_level="warning",
+        log_level=log_level,
         lifespan="on",
         ws_ping_interval=settings.heartbeat_s,
         ws_ping_timeout=settings.heartbeat_s,
@@ -64,6 +65,13 @@ async def create_key(database_url: str, name: str = "test") -> str:
         return (await KeyStore(store.engine).create(name)).key
     finally:
         await store.close()
+
+
+async def gateway_signer(store: EventStore) -> Signer:
+    """A signer with the keys and link generations the gateways on `store` use now (start a
+    gateway first: it makes the first key)."""
+    signing = SigningKeyStore(store.engine)
+    return Signer(await signing.active(), generations=await signing.link_generations())
 
 
 def bearer(key: str) -> dict[str, str]:

@@ -3,8 +3,9 @@
 URLs: `/preview/{token}/{path}` is the newest (HTML gets the live-reload script);
 `/preview/{token}/@{position}/{path}` is the app as it stood at `position`, so relative module and
 asset URLs in a time-travelled page resolve at the same position; `?at=N` redirects there.
-`{token}` is the project's signed preview token (`<project id>.<signature>`): the link is all a
-phone needs, and it opens the app's files and a reload signal, nothing else of the project.
+`{token}` is the project's signed preview token (`appgen.gateway.tokens`): the link is all a
+phone needs, and it opens the app's files and a reload signal, nothing else of the project, while
+it is the project's current link (not replaced by a newer one) and has not expired.
 
 A preview shares the gateway's origin, so its Content-Security-Policy confines what a generated
 page can reach: `connect-src` is this preview's own path (no fetch, EventSource or JSON import of
@@ -42,10 +43,14 @@ from appgen.gateway.urls import origin
 
 router = APIRouter(prefix="/preview", tags=["preview"])
 
+GONE = (
+    "No such preview: the link is wrong, has expired, was signed with a retired key, or was "
+    "replaced by a newer link (its owner can get the current one)."
+)
 LIVE = "__live.js"
 LIVE_EVENTS = "__events"
 PreviewToken = Annotated[
-    str, Path(max_length=120, description="The preview token from the project's preview_url.")
+    str, Path(max_length=160, description="The preview token from the project's preview_url.")
 ]
 
 
@@ -75,11 +80,20 @@ def safety(request: Request, token: str) -> dict[str, str]:
     }
 
 
-def preview_project(rt: Runtime, token: str) -> str:
-    project_id = rt.signer.preview_project(token)
-    if project_id is None:
-        raise ProblemError(404, "No such preview.")
-    return project_id
+async def preview_project(rt: Runtime, token: str) -> str:
+    """The project a link opens, or a 404 for a forged, expired, retired or replaced link."""
+    claims = rt.signer.read_preview(token)
+    if claims is None:
+        await rt.keyring.reload_for(rt.signer.link_kid(token))
+        claims = rt.signer.read_preview(token)
+    if claims is None:
+        raise ProblemError(404, GONE)
+    # Read where every gateway agrees, so a replaced link stops everywhere at once.
+    current = await rt.keyring.store.link_generation(claims.project_id)
+    if claims.generation != current:
+        rt.signer.set_generation(claims.project_id, current)
+        raise ProblemError(404, GONE)
+    return claims.project_id
 
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -112,7 +126,7 @@ def _is_html(write: FileWrite) -> bool:
 
 @router.get("/{token}", include_in_schema=False)
 async def preview_root(token: PreviewToken, rt: RuntimeDep) -> RedirectResponse:
-    preview_project(rt, token)
+    await preview_project(rt, token)
     return RedirectResponse(f"/preview/{token}/", status_code=308)
 
 
@@ -132,7 +146,7 @@ async def preview_events(
 ) -> EventSourceResponse:
     """For the live-reload script: one message per later event, saying only whether the
     preview should reload (`{"reload": bool, "done": bool}`), never what happened."""
-    project_id = preview_project(rt, token)
+    project_id = await preview_project(rt, token)
     await queries.require_project(rt, project_id)
     return EventSourceResponse(
         events(rt, project_id, since, shape=reload_signal),
@@ -164,7 +178,7 @@ async def preview_file(
     ] = None,
 ) -> Response:
     """A file of the app's preview (see the module docs for the URL scheme)."""
-    project_id = preview_project(rt, token)
+    project_id = await preview_project(rt, token)
     headers = safety(request, token)
     if path == LIVE:
         return Response(live_script(), media_type="text/javascript", headers=headers)

@@ -1,25 +1,32 @@
 """Short-lived tokens: for clients that cannot send an Authorization header, and for the page.
 
-`POST /api/v1/tokens` trades a key (or a token) for a new token. `GET /api/v1/session` gives the
+`POST /api/v1/tokens` trades a key for a new token, which starts a session, or a token for a new
+one of the same session, refused once the session is `APPGEN_SESSION_MAX_S` old: a leaked token
+cannot keep itself alive, the key is needed again. `GET /api/v1/session` gives the
 page served on this machine a token of the local key `appgen up` made, so a new user notices no
 keys at all; it answers only when the gateway listens on loopback, the request comes from
-loopback, and the browser says the request is the page's own `fetch` (Fetch Metadata). A
-preview cannot ask: its CSP limits its connections to its own path (docs/security.md).
+loopback under one of the gateway's own host names (`appgen.gateway.hosts`), and the browser says
+the request is the page's own `fetch` (Fetch Metadata). A preview cannot ask: its CSP limits its
+connections to its own path (docs/security.md). `POST /api/v1/projects/{id}/preview-link` makes
+a new preview link and revokes the older ones.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import time
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from appgen.gateway.auth import Caller, CallerDep
+from appgen.gateway.access import OwnedProjectId
+from appgen.gateway.auth import Caller, CallerDep, unauthorized
 from appgen.gateway.deps import RuntimeDep
+from appgen.gateway.hosts import require_allowed_host
 from appgen.gateway.problems import Problem, ProblemError
 from appgen.gateway.runtime import Runtime
-from appgen.gateway.urls import API, listens_beyond_loopback
+from appgen.gateway.urls import API, listens_beyond_loopback, origin
 
 router = APIRouter(prefix=API, tags=["auth"])
 
@@ -30,8 +37,14 @@ class Token(BaseModel):
     key_id: str | None = Field(description="The key the token acts for.")
 
 
-def _token(rt: Runtime, key_id: str) -> Token:
-    token, expires = rt.signer.token(key_id, rt.settings.token_ttl_s)
+class PreviewLink(BaseModel):
+    preview_url: str = Field(description="The project's only valid preview link from now on.")
+    expires_at: datetime | None = Field(description="When it stops working (none: never).")
+
+
+def _token(rt: Runtime, key_id: str, started: int | None = None) -> Token:
+    until = None if started is None else started + rt.settings.session_max_s
+    token, expires = rt.signer.token(key_id, rt.settings.token_ttl_s, started=started, until=until)
     return Token(token=token, expires_at=datetime.fromtimestamp(expires, UTC), key_id=key_id)
 
 
@@ -39,13 +52,25 @@ def _token(rt: Runtime, key_id: str) -> Token:
     "/tokens",
     status_code=201,
     response_model=Token,
-    responses={401: {"model": Problem, "description": "No valid key or token."}},
+    responses={
+        401: {"model": Problem, "description": "No valid key or token, or the session ended."}
+    },
 )
 async def create_token(caller: CallerDep, rt: RuntimeDep) -> Token:
-    """A short-lived token for the calling key (`APPGEN_TOKEN_TTL_S`, 15 minutes by default)."""
+    """A short-lived token for the calling key (`APPGEN_TOKEN_TTL_S`, 15 minutes by default).
+
+    With a key, a new session starts; with a token, the new token belongs to the same session
+    and expires no later than `APPGEN_SESSION_MAX_S` after its start (12 hours by default),
+    after which only the key makes another."""
     if caller.key_id is None:
         raise ProblemError(409, "Authentication is off: there are no keys to make tokens for.")
-    return _token(rt, caller.key_id)
+    started = caller.session_started
+    if started is not None and time.time() >= started + rt.settings.session_max_s:
+        raise unauthorized(
+            f"The session ended: a token renews itself for at most {rt.settings.session_max_s} s "
+            "(APPGEN_SESSION_MAX_S) after its key was presented; present the key again."
+        )
+    return _token(rt, caller.key_id, started)
 
 
 def _loopback(host: str | None) -> bool:
@@ -73,7 +98,11 @@ def _page_may_have_token(request: Request, rt: Runtime) -> str | None:
 @router.get(
     "/session",
     response_model=Token,
-    responses={403: {"model": Problem, "description": "Not the local page; use a key."}},
+    responses={
+        403: {"model": Problem, "description": "Not the local page; use a key."},
+        421: {"model": Problem, "description": "Not one of the gateway's host names."},
+    },
+    dependencies=[Depends(require_allowed_host)],
 )
 async def page_session(request: Request, rt: RuntimeDep) -> Token:
     """The page's token for the local key: same-origin `fetch` from loopback only."""
@@ -91,6 +120,26 @@ async def page_session(request: Request, rt: RuntimeDep) -> Token:
             return _token(rt, verified.key_id)
         refused = "the local key file is missing or its key was revoked"
     raise ProblemError(403, f"No session: {refused}.")
+
+
+@router.post(
+    "/projects/{project_id}/preview-link",
+    response_model=PreviewLink,
+    responses={404: {"model": Problem, "description": "No such project."}},
+)
+async def new_preview_link(
+    project_id: OwnedProjectId, request: Request, rt: RuntimeDep
+) -> PreviewLink:
+    """A new preview link for the project; every older link stops working at once, on every
+    gateway (the QR code and `preview_url` in later responses carry the new one). It expires
+    after `APPGEN_PREVIEW_LINK_TTL` seconds when that is set."""
+    await rt.keyring.new_link(project_id)
+    now, ttl = time.time(), rt.settings.preview_link_ttl
+    link = rt.signer.preview_token(project_id, now=now)
+    return PreviewLink(
+        preview_url=f"{origin(request, rt.settings)}/preview/{link}/",
+        expires_at=None if ttl is None else datetime.fromtimestamp(int(now + ttl), UTC),
+    )
 
 
 __all__ = ["Caller", "router"]

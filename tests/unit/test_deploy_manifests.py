@@ -113,7 +113,9 @@ def test_compose_runs_every_service_from_the_one_image() -> None:
         spec = services[service.name]
         assert spec["command"] == [service.module]
         assert spec["build"]["dockerfile"] == "deploy/Dockerfile"
-        assert spec["image"] == "appgen:latest"
+        # The native stage's image adds Node.js (the Dockerfile's `native` target).
+        image = "appgen-native" if service.name == "native" else "appgen"
+        assert spec["image"] == f"{image}:latest"
         assert spec["deploy"]["replicas"] >= 1
     assert services["recorder"]["deploy"]["replicas"] == 2
     assert services["screens"]["deploy"]["replicas"] > 1
@@ -218,7 +220,7 @@ def test_every_service_is_a_deployment_running_its_module() -> None:
         labels = deployment["spec"]["template"]["metadata"]["labels"]
         assert deployment["spec"]["selector"]["matchLabels"].items() <= labels.items()
         main = container(deployment)
-        assert main["image"] == "appgen"
+        assert main["image"] == ("appgen-native" if service.name == "native" else "appgen")
         assert main["args"] == [service.module]
         assert {"configMapRef": {"name": "appgen-env"}} in main["envFrom"]
         database = {e["name"]: e for e in main["env"]}["APPGEN_DATABASE_URL"]

@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: up test check format install browser bench clean
+.PHONY: up test check format install browser bench faults clean
 
 # uv is bootstrapped into .tools with the Python already on the machine, so nothing but python3 and make is assumed.
 $(UV):
@@ -47,6 +47,11 @@ test: check browser
 ## Benchmarks (not part of make test): `make bench ARGS=pipeline` runs one; no ARGS runs them all.
 bench: install
 	$(BIN)/python -m bench $(ARGS)
+
+## The fault campaign (not part of make test, which runs its short version): processes killed,
+## NATS and PostgreSQL taken away, every stage restarted, under 50 generations; exits 1 on any loss.
+faults: install
+	$(BIN)/python -m bench faults $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

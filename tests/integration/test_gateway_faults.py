@@ -291,3 +291,30 @@ async def test_a_retry_finishes_a_fork_that_was_cut_short_after_its_claim(site: 
         retry = await http.post(f"/api/v1/projects/{source_id}/fork", json={"project_id": fork_id})
     assert (retry.status_code, retry.json()["created"]) == (200, False), retry.text
     assert [e.event_id for e in await stream_of(site.bus, fork_id)] == [e.event_id for e in events]
+
+
+# --- a database outage is a 503 that says "try again", never a 500 -------------------------
+
+
+async def test_requests_during_a_database_outage_get_503_with_retry_after(
+    site: Site, postgres: PostgresSource, database_url: str
+) -> None:
+    database = database_url.split("?")[0].rsplit("/", 1)[1]
+    async with site.client(site.keys[0]) as http:
+        await cut_off(postgres, database)
+        try:
+            answer = await http.post("/api/v1/projects", json={"prompt": "A plant care app"})
+            assert answer.status_code == 503, answer.text
+            assert answer.headers["retry-after"].isdigit()
+            assert answer.headers["content-type"] == "application/problem+json"
+            assert "PostgreSQL is unreachable" in answer.json()["detail"]
+        finally:
+            await postgres.execute(f'ALTER DATABASE "{database}" WITH ALLOW_CONNECTIONS true')
+        # Back: the same request goes through.
+        deadline = time.monotonic() + WAIT_S
+        while (
+            again := await http.post("/api/v1/projects", json={"prompt": "A plant care app"})
+        ).status_code == 503:
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.2)
+        assert again.status_code == 202, again.text

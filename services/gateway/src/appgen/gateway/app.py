@@ -20,6 +20,7 @@ from appgen.gateway.compat import OpenSockets
 from appgen.gateway.frames import RawFrames
 from appgen.gateway.headers import SecurityHeaders
 from appgen.gateway.limits import BodyLimits
+from appgen.gateway.outages import RETRY_AFTER_S, outage
 from appgen.gateway.problems import PROBLEM_JSON, Problem
 from appgen.gateway.routes import (
     compat,
@@ -81,6 +82,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
 
     async def on_crash(request: Request, error: Exception) -> JSONResponse:
+        down = outage(error)
+        if down is not None:
+            return problems.problem_response(
+                503,
+                f"{down} is unreachable just now; nothing was lost. Try again shortly.",
+                instance=request.url.path,
+                headers={"Retry-After": str(RETRY_AFTER_S)},
+            )
         return problems.problem_response(500, "Internal error.", instance=request.url.path)
 
     app.add_exception_handler(Exception, on_crash)

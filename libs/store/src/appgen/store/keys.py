@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -33,6 +34,9 @@ _GET = text(f"SELECT {_COLUMNS}, key_hash FROM api_keys WHERE key_id = :key_id")
 _REVOKE = text(
     "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE key_id = :key_id "
     f"RETURNING {_COLUMNS}"
+)
+_LIVE_AMONG = text(
+    "SELECT key_id FROM api_keys WHERE key_id = ANY(:key_ids) AND revoked_at IS NULL"
 )
 _TOUCH = text(
     "UPDATE api_keys SET last_used_at = now() WHERE key_id = :key_id AND "
@@ -123,6 +127,15 @@ class KeyStore:
         async with self._engine.begin() as conn:
             row = (await conn.execute(_REVOKE, {"key_id": key_id})).one_or_none()
         return None if row is None else _api_key(row)
+
+    async def revoked_among(self, key_ids: Iterable[str]) -> set[str]:
+        """Which of `key_ids` are revoked (or gone): what open streams must end for."""
+        wanted = sorted(set(key_ids))
+        if not wanted:
+            return set()
+        async with self._engine.connect() as conn:
+            live = {row.key_id for row in await conn.execute(_LIVE_AMONG, {"key_ids": wanted})}
+        return set(wanted) - live
 
     async def verify(self, key: str) -> ApiKey | None:
         """The live key `key` is, or None (malformed, unknown, wrong secret or revoked)."""

@@ -40,6 +40,7 @@ class Feed:
         since: int = 0,
         page: int = 500,
         idle_s: float | None = None,
+        key_id: str | None = None,
     ) -> None:
         self._log = log
         self._items = items
@@ -47,6 +48,7 @@ class Feed:
         self._project_id = project_id
         self._page = page
         self._idle_s = idle_s
+        self._key_id = key_id
         self._sub: Subscription | None = None
         self._cursor = Cursor(since)
         self._since = since
@@ -63,7 +65,7 @@ class Feed:
         self._member = Member(writer, view, self._cursor)
 
     async def __aenter__(self) -> Feed:
-        self._sub = self._hub.subscribe(self._project_id)
+        self._sub = self._hub.subscribe(self._project_id, self._key_id)
         self._sub.member = self._member
         return self
 

@@ -35,9 +35,11 @@ DIRECT_LIMIT = 64 * 1024
 class Subscription:
     """One client's view of the live events of one project."""
 
-    def __init__(self, hub: Hub, project_id: str, size: int) -> None:
+    def __init__(self, hub: Hub, project_id: str, size: int, key_id: str | None = None) -> None:
         self.hub = hub
         self.project_id = project_id
+        # The key the client authenticated with: its stream ends when the key is revoked.
+        self.key_id = key_id
         # One slot more than the buffer, so the end-of-stream marker always fits.
         self._queue: asyncio.Queue[FeedItem | None] = asyncio.Queue(maxsize=size + 1)
         self._size = size
@@ -122,10 +124,26 @@ class Hub:
             await self._tail.__aexit__(None, None, None)
             self._tail = None
 
-    def subscribe(self, project_id: str) -> Subscription:
-        sub = Subscription(self, project_id, self._buffer)
+    def subscribe(self, project_id: str, key_id: str | None = None) -> Subscription:
+        sub = Subscription(self, project_id, self._buffer, key_id)
         self._by_project[project_id].add(sub)
         return sub
+
+    def open_keys(self) -> set[str]:
+        """The keys that have a live stream open on this process."""
+        return {
+            sub.key_id
+            for subs in self._by_project.values()
+            for sub in subs
+            if sub.key_id is not None
+        }
+
+    def close_key(self, key_id: str, reason: str) -> int:
+        """End every live stream of `key_id` with `reason`; how many there were."""
+        ended = [sub for subs in self._by_project.values() for sub in subs if sub.key_id == key_id]
+        for sub in ended:
+            sub.close(reason)
+        return len(ended)
 
     def go_direct(self, sub: Subscription) -> None:
         """Put a caught-up subscription (`idle`, with a `member`) on its project's direct path."""

@@ -16,6 +16,7 @@ from appgen.gateway.feed import Feed
 from appgen.gateway.hub import Hub
 from appgen.gateway.keyring import Keyring
 from appgen.gateway.messages import FeedItem, ItemMaker
+from appgen.gateway.revocations import end_revoked_streams
 from appgen.gateway.settings import Settings
 from appgen.gateway.slots import SocketSlots
 from appgen.gateway.throttle import FailureThrottle
@@ -46,8 +47,16 @@ class Runtime:
     # This process's WebSockets in that count.
     ws_slots: SocketSlots
 
-    def feed(self, project_id: str, since: int, *, idle_s: float | None = None) -> Feed:
-        """One client's feed of the project's events after `since` (see `Feed`)."""
+    def feed(
+        self,
+        project_id: str,
+        since: int,
+        *,
+        idle_s: float | None = None,
+        key_id: str | None = None,
+    ) -> Feed:
+        """One client's feed of the project's events after `since` (see `Feed`); `key_id`'s
+        revocation ends it (`revocations.py`)."""
         return Feed(
             log=self.log,
             items=self.items,
@@ -56,6 +65,7 @@ class Runtime:
             since=since,
             page=self.settings.history_page,
             idle_s=idle_s,
+            key_id=key_id,
         )
 
 
@@ -97,6 +107,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         refreshers = [
             asyncio.create_task(ws_slots.keep_fresh()),
             asyncio.create_task(keyring.keep_fresh()),
+            asyncio.create_task(
+                end_revoked_streams(hub, keys, every_s=settings.revocation_check_s)
+            ),
         ]
 
         async def stop_refreshing() -> None:

@@ -88,3 +88,8 @@ class Settings(ServiceSettings):
     max_ws_total: int = Field(default=10_000, ge=1)
     # A process refreshes its sockets' rows this often; rows not refreshed for 3x are dropped.
     ws_refresh_s: float = Field(default=10.0, gt=0)
+    revocation_check_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="How often open streams are checked against revoked keys (each gateway).",
+    )

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Header, Query
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from appgen.gateway.access import OwnedProjectId
+from appgen.gateway.auth import CallerDep
 from appgen.gateway.deps import MAX_POSITION, RuntimeDep
 from appgen.gateway.messages import FeedItem
 from appgen.gateway.problems import Problem, ProblemError
@@ -36,9 +37,16 @@ def _message(item: FeedItem) -> str:
 
 
 async def events(
-    rt: Runtime, project_id: str, since: int, *, shape: Callable[[FeedItem], str] = _message
+    rt: Runtime,
+    project_id: str,
+    since: int,
+    *,
+    shape: Callable[[FeedItem], str] = _message,
+    key_id: str | None = None,
 ) -> AsyncIterator[ServerSentEvent]:
-    async with rt.feed(project_id, since) as feed:
+    """The stream's messages; it ends (after an `event: close` with the reason) when the hub
+    ends it: a slow client, a shutdown, or `key_id` revoked."""
+    async with rt.feed(project_id, since, key_id=key_id) as feed:
         async for item in feed.items():
             if item is not None:
                 yield ServerSentEvent(data=shape(item), id=str(item.position))
@@ -59,6 +67,7 @@ async def events(
 async def stream(
     project_id: OwnedProjectId,
     rt: RuntimeDep,
+    caller: CallerDep,
     since: Annotated[
         int, Query(ge=0, le=MAX_POSITION, description="Events after this position.")
     ] = 0,
@@ -67,7 +76,7 @@ async def stream(
     """Every event after `since` (or `Last-Event-ID`), then live ones, as Server-Sent Events."""
     position = resume_position(last_event_id, since)
     return EventSourceResponse(
-        events(rt, project_id, position),
+        events(rt, project_id, position, key_id=caller.key_id),
         ping=rt.settings.heartbeat_s,
         send_timeout=30,
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},

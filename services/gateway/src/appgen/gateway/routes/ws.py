@@ -31,6 +31,7 @@ from appgen.gateway.generations import start_generation
 from appgen.gateway.hub import SHUTDOWN, TOO_SLOW
 from appgen.gateway.models import EditPrompt, Prompt
 from appgen.gateway.problems import ProblemError
+from appgen.gateway.revocations import REVOKED
 from appgen.gateway.runtime import Runtime
 from appgen.gateway.urls import origin
 from appgen.store import Refusal
@@ -228,7 +229,7 @@ async def serve(
     if not await exists(rt, caller, project_id):
         await await_start(ws, rt, caller, project_id)
     await seed(view, rt, project_id, since)
-    feed = rt.feed(project_id, since, idle_s=rt.settings.heartbeat_s)
+    feed = rt.feed(project_id, since, idle_s=rt.settings.heartbeat_s, key_id=caller.key_id)
     writer = frame_writer(ws)
     if writer is not None:
         feed.go_direct_with(writer, view)
@@ -255,6 +256,8 @@ async def serve(
             raise Closed(TRY_AGAIN_LATER, reason)
         if reason == SHUTDOWN:
             raise Closed(GOING_AWAY, reason)
+        if reason == REVOKED:
+            raise Closed(POLICY, reason)
 
 
 @router.websocket("/ws/generate/{project_id}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
@@ -13,6 +14,11 @@ from nats.js.errors import NotFoundError
 from appgen.events import EventBus, NatsSettings, open_bus
 from appgen.stack import NatsServer
 from tests.harness import NatsSource, PostgresSource, nats_source, postgres_source
+
+# A stack a test starts (`appgen up` and its supervisor run the native service) builds no Expo
+# web export in the background: each build takes two cores for seconds and would slow every
+# test beside it. The native stage's own tests (tests/expo) turn builds on explicitly.
+os.environ.setdefault("APPGEN_NATIVE__BUILDS", "false")
 
 
 @pytest.fixture(scope="session")

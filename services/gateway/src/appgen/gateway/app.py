@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,7 +21,7 @@ from appgen.gateway.compat import OpenSockets
 from appgen.gateway.frames import RawFrames
 from appgen.gateway.headers import SecurityHeaders
 from appgen.gateway.limits import BodyLimits
-from appgen.gateway.outages import RETRY_AFTER_S, outage
+from appgen.gateway.outages import OUTAGE_ERRORS, RETRY_AFTER_S, outage
 from appgen.gateway.problems import PROBLEM_JSON, Problem
 from appgen.gateway.routes import (
     compat,
@@ -43,6 +44,7 @@ from appgen.gateway.runtime import open_runtime
 from appgen.gateway.settings import Settings
 
 STATIC = Path(__file__).parent / "static"
+log = logging.getLogger(__name__)
 
 
 def _problem_docs(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -81,16 +83,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sockets = OpenSockets()
     problems.install(app)
 
-    async def on_crash(request: Request, error: Exception) -> JSONResponse:
+    async def on_outage(request: Request, error: Exception) -> JSONResponse:
         down = outage(error)
-        if down is not None:
-            return problems.problem_response(
-                503,
-                f"{down} is unreachable just now; nothing was lost. Try again shortly.",
-                instance=request.url.path,
-                headers={"Retry-After": str(RETRY_AFTER_S)},
-            )
+        if down is None:
+            raise error  # not an outage: a bug, answered 500 and logged with its traceback
+        log.warning("%s %s: %s is unreachable (%s)", request.method, request.url.path, down, error)
+        return problems.problem_response(
+            503,
+            f"{down} is unreachable just now; nothing was lost. Try again shortly.",
+            instance=request.url.path,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+
+    async def on_crash(request: Request, error: Exception) -> JSONResponse:
         return problems.problem_response(500, "Internal error.", instance=request.url.path)
+
+    for kind in OUTAGE_ERRORS:
+        app.add_exception_handler(kind, on_outage)
 
     app.add_exception_handler(Exception, on_crash)
     # Replay, resume, fork, stats and metrics (docs/replay.md).

@@ -14,14 +14,14 @@ from sqlalchemy import exc as sql
 # How long a client should wait before it retries, in seconds.
 RETRY_AFTER_S = 2
 
-_DATABASE_ERRORS: tuple[type[BaseException], ...] = (
+_DATABASE_ERRORS: tuple[type[Exception], ...] = (
     sql.OperationalError,
     sql.InterfaceError,
     asyncpg.PostgresConnectionError,
     asyncpg.CannotConnectNowError,
     asyncpg.InterfaceError,
 )
-_NATS_ERRORS: tuple[type[BaseException], ...] = (
+_NATS_ERRORS: tuple[type[Exception], ...] = (
     nats.errors.ConnectionClosedError,
     nats.errors.ConnectionReconnectingError,
     nats.errors.NoRespondersError,
@@ -31,8 +31,17 @@ _NATS_ERRORS: tuple[type[BaseException], ...] = (
 # as a shutdown (57), a database not accepting connections (55000), too many connections (53300).
 _UNAVAILABLE_CLASSES = ("08", "57")
 _UNAVAILABLE_STATES = frozenset({"55000", "53300"})
-# Refused or missing sockets (a stopped server's Unix socket is gone).
-_SOCKET_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, FileNotFoundError)
+# Refused connections, and a stopped PostgreSQL's Unix socket file that is gone.
+_SOCKET_ERRORS: tuple[type[Exception], ...] = (ConnectionError,)
+# What the app registers `outage_response` for: handled where they are raised, so an outage is
+# one answer and one log line, not a traceback per request.
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (
+    sql.DBAPIError,
+    *_DATABASE_ERRORS,
+    *_NATS_ERRORS,
+    *_SOCKET_ERRORS,
+    FileNotFoundError,
+)
 
 
 def outage(error: BaseException) -> str | None:
@@ -55,5 +64,7 @@ def outage(error: BaseException) -> str | None:
             return "NATS"
         if isinstance(current, _SOCKET_ERRORS):
             return "a server the gateway needs"
+        if isinstance(current, FileNotFoundError) and ".s.PGSQL" in str(current):
+            return "PostgreSQL"
         current = current.__cause__ or current.__context__
     return None

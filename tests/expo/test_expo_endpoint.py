@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PIL import Image
 
 from appgen.analyzer import analyze
 from appgen.events import (
@@ -33,7 +34,6 @@ from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.images import icon_png_path
 from appgen.images.art import icon_png
-from appgen.render import _png
 from appgen.spec import diff
 from appgen.store import EventStore
 from appgen.store.keys import key_id_of
@@ -67,7 +67,7 @@ async def gateway(
 def history(project_id: str, owner: str | None) -> tuple[list[Event], bytes]:
     """A generated todo app with its icon, then the edit "add a photo to tasks" as version 2."""
     first = analyze(PROMPTS["todo"])
-    icon = icon_png(first, 512)
+    icon = icon_png(first, 1024)
     edit = "0" * 32
     events: list[Event] = [
         ProjectRequested(project_id=project_id, prompt=PROMPTS["todo"], owner=owner),
@@ -78,7 +78,7 @@ def history(project_id: str, owner: str | None) -> tuple[list[Event], bytes]:
             purpose="icon",
             index=0,
             total=1,
-            files=(FileWrite.of_blob(icon_png_path(512), icon, "image/png"),),
+            files=(FileWrite.of_blob(icon_png_path(1024), icon, "image/png"),),
         ),
         ProjectCompleted(project_id=project_id, preview_path=f"/preview/{project_id}/"),
         EditRequested(
@@ -131,13 +131,9 @@ async def test_the_expo_export_is_the_version_asked_for(
     for path in ("package.json", "app.json", "tsconfig.json", "README.md", "app/_layout.tsx"):
         assert path in files
     assert '"photo"' in files["src/spec.ts"].decode()
-    picture = _png.decode(files["assets/icon.png"])
-    assert picture is not None
-    assert (picture.width, picture.height) == (1024, 1024)
-    source = _png.decode(icon)
-    assert source is not None
-    middle = (256 * 512 + 256) * 4
-    assert picture.pixels[(512 * 1024 + 512) * 4 :][:4] == source.pixels[middle : middle + 4]
+    picture = Image.open(io.BytesIO(files["assets/icon.png"]))
+    assert picture.size == (1024, 1024)
+    assert picture.tobytes() == Image.open(io.BytesIO(icon)).tobytes()
 
     completed = positions[3]
     before = await http.get(url, params={"format": "expo", "at": completed})
@@ -180,7 +176,7 @@ async def test_the_expo_export_is_the_version_asked_for(
     web = tmp_path / "web"
     ran = await appgen(origin, key, "export", project_id, "--out", str(web))
     assert ran.code == 0, ran.err
-    assert (web / icon_png_path(512)).read_bytes() == icon
+    assert (web / icon_png_path(1024)).read_bytes() == icon
 
     bad = await appgen(origin, key, "export", project_id, "--format", "apk", "--out", str(web))
     assert bad.code == 2

@@ -3,14 +3,16 @@ keys, and spec text that reaches TypeScript only as escaped string literals."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
 import pytest
+from PIL import Image
 from pydantic import BaseModel
 
 from appgen.images.art import icon_png
-from appgen.render import EXPO_SDK, _png, expo_image_paths, expo_screen_path, render_expo
+from appgen.render import EXPO_SDK, expo_image_paths, expo_screen_path, render_expo
 from appgen.render._documents import spec_data
 from appgen.render._expo import template
 from appgen.spec import AppSpec, ComponentKind
@@ -99,31 +101,45 @@ def test_app_json_carries_the_name_slug_scheme_colours_and_pictures() -> None:
     assert json.loads(text_files(dark)["app.json"])["expo"]["userInterfaceStyle"] == "dark"
 
 
+def picture(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "PNG"
+    return image.convert("RGBA")
+
+
 def test_the_icon_is_the_images_stages_at_expos_size_else_a_themed_square() -> None:
     spec = APPS["recipes"]
-    drawn = icon_png(spec, 512)
-    with_icon = render_expo(spec, {"assets/icon-512.png": drawn, "assets/icon-192.png": b"x"})
-    icon = _png.decode(with_icon.contents()["assets/icon.png"])
-    source = _png.decode(drawn)
-    assert icon is not None
-    assert source is not None
-    assert (icon.width, icon.height) == (1024, 1024)
-    assert icon.pixels[:4] == source.pixels[:4]
-    favicon = _png.decode(with_icon.contents()["assets/favicon.png"])
-    assert favicon is not None
-    assert favicon.width == 48
+    drawn = icon_png(spec, 1024)
+    with_icon = render_expo(
+        spec,
+        {"assets/icon-1024.png": drawn, "assets/icon-512.png": b"x", "assets/icon-192.png": b"x"},
+    )
+    icon = picture(with_icon.contents()["assets/icon.png"])
+    assert icon.tobytes() == picture(drawn).tobytes()
+    favicon = picture(with_icon.contents()["assets/favicon.png"])
+    assert favicon.size == (48, 48)
+    assert favicon.getpixel((0, 0))[3] == 0  # type: ignore[index]
+    assert favicon.getpixel((24, 1))[3] == 255  # type: ignore[index]
 
-    fallback = _png.decode(
+    # A project drawn before the 1024 icon existed: its 512 is scaled up.
+    scaled = picture(
+        render_expo(spec, {"assets/icon-512.png": icon_png(spec, 512)}).contents()[
+            "assets/icon.png"
+        ]
+    )
+    assert scaled.size == (1024, 1024)
+    assert scaled.getpixel((0, 0))[3] == 0  # type: ignore[index]
+    assert scaled.getpixel((512, 1))[3] == 255  # type: ignore[index]
+
+    fallback = picture(
         render_expo(spec, {"assets/icon-512.png": b"not a png"}).contents()["assets/icon.png"]
     )
-    assert fallback is not None
-    assert fallback.width == 1024
-    primary = bytes(int(spec.theme.primary[i : i + 2], 16) for i in (1, 3, 5))
-    assert fallback.pixels[:3] == primary
-    assert expo_image_paths(["assets/icon-192.png", "assets/icon-512.png", "a.png"]) == [
-        "assets/icon-512.png",
-        "assets/icon-192.png",
-    ]
+    assert fallback.size == (1024, 1024)
+    primary = tuple(int(spec.theme.primary[i : i + 2], 16) for i in (1, 3, 5))
+    assert fallback.getpixel((0, 0)) == (*primary, 255)
+    assert expo_image_paths(
+        ["assets/icon-192.png", "assets/icon-512.png", "assets/icon-1024.png", "a.png"]
+    ) == ["assets/icon-1024.png", "assets/icon-512.png", "assets/icon-192.png"]
 
 
 def test_the_same_spec_gives_the_same_files() -> None:

@@ -61,6 +61,7 @@ def test_the_files_are_at_the_contracted_paths_with_their_content_types() -> Non
         ICON_SVG: "image/svg+xml",
         "assets/icon-192.png": "image/png",
         "assets/icon-512.png": "image/png",
+        "assets/icon-1024.png": "image/png",
         SPLASH_SVG: "image/svg+xml",
         "assets/illustrations/plant.svg": "image/svg+xml",
         "assets/illustrations/watering.svg": "image/svg+xml",

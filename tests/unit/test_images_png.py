@@ -1,127 +1,146 @@
-"""The PNG encoder and the raster icons, checked by decoding them by hand with zlib."""
+"""The raster icons, read back with Pillow: valid PNGs at the contracted sizes, in the theme's
+colours, with the initials drawn, anti-aliased, and the same bytes for the same spec."""
 
 from __future__ import annotations
 
+import io
 import struct
-import zlib
-from dataclasses import dataclass
+from functools import reduce
 
 import pytest
+from PIL import Image, ImageChops
 
-from appgen.images import draw, plan
+from appgen.images import ICON_PNG_SIZES, draw, icon_png_path, plan
 from appgen.images.art import icon_png
-from appgen.images.png import SIGNATURE, encode_rgba
+from appgen.images.colour import RGB, mix, parse
+from appgen.spec import AppSpec
 from tests.specs import sample_spec
 
 pytestmark = pytest.mark.unit
 
-
-@dataclass
-class Decoded:
-    width: int
-    height: int
-    chunks: list[bytes]
-    rows: list[bytes]
-
-    def pixel(self, x: int, y: int) -> tuple[int, int, int, int]:
-        r, g, b, a = self.rows[y][x * 4 : x * 4 + 4]
-        return (r, g, b, a)
+WHITE = (255, 255, 255, 255)
 
 
-def decode(data: bytes) -> Decoded:
-    """A strict reader for what the encoder writes: 8-bit RGBA, filter 0, valid CRCs."""
-    assert data[:8] == SIGNATURE
-    at, chunks, idat, header = 8, [], b"", b""
+def read(data: bytes) -> Image.Image:
+    with Image.open(io.BytesIO(data)) as image:
+        image.verify()  # checks every chunk's CRC
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "PNG"
+    assert image.mode == "RGBA"
+    return image
+
+
+def chunk_types(data: bytes) -> list[bytes]:
+    at, kinds = 8, []
     while at < len(data):
         (length,) = struct.unpack(">I", data[at : at + 4])
-        kind = data[at + 4 : at + 8]
-        payload = data[at + 8 : at + 8 + length]
-        (crc,) = struct.unpack(">I", data[at + 8 + length : at + 12 + length])
-        assert crc == zlib.crc32(kind + payload) & 0xFFFFFFFF, kind
-        chunks.append(kind)
-        if kind == b"IHDR":
-            header = payload
-        elif kind == b"IDAT":
-            idat += payload
+        kinds.append(data[at + 4 : at + 8])
         at += 12 + length
-    assert chunks[0] == b"IHDR"
-    assert chunks[-1] == b"IEND"
-    width, height, depth, colour_type, compression, filtering, interlace = struct.unpack(
-        ">IIBBBBB", header
-    )
-    assert (depth, colour_type, compression, filtering, interlace) == (8, 6, 0, 0, 0)
-    raw = zlib.decompress(idat)
-    stride = width * 4 + 1
-    assert len(raw) == stride * height
-    rows = [raw[y * stride : (y + 1) * stride] for y in range(height)]
-    assert all(row[0] == 0 for row in rows)
-    return Decoded(width, height, chunks, [row[1:] for row in rows])
+    return kinds
 
 
-def test_encoder_round_trips_pixels() -> None:
-    pixels = bytes(
-        [10, 20, 30, 255, 40, 50, 60, 128, 70, 80, 90, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
-    )
-    image = decode(encode_rgba(3, 2, pixels))
-    assert (image.width, image.height) == (3, 2)
-    assert image.pixel(1, 0) == (40, 50, 60, 128)
-    assert image.pixel(2, 1) == (9, 10, 11, 12)
+def white(image: Image.Image) -> Image.Image:
+    """A mask of the pure white, opaque pixels: the mark."""
+    channels = [c.point(lambda v: 255 if v == 255 else 0) for c in image.split()]
+    return reduce(ImageChops.multiply, channels)
 
 
-def test_encoder_rejects_a_wrong_size() -> None:
-    with pytest.raises(ValueError, match="2x2"):
-        encode_rgba(2, 2, bytes(15))
+def white_box(image: Image.Image) -> tuple[int, int, int, int]:
+    box = white(image).getbbox()
+    assert box is not None
+    return box
 
 
-@pytest.mark.parametrize("size", [192, 512])
-def test_icon_png_is_a_rounded_square_of_the_theme(size: int) -> None:
-    image = decode(icon_png(sample_spec(), size))
-    assert (image.width, image.height) == (size, size)
-    for x, y in ((0, 0), (size - 1, 0), (0, size - 1), (size - 1, size - 1)):
-        assert image.pixel(x, y)[3] == 0, (x, y)
-    for x, y in ((size // 2, 0), (0, size // 2), (size // 2, size // 2 + size // 3)):
-        assert image.pixel(x, y)[3] == 255, (x, y)
-    # The top-left edge is the primary colour (#2f9e6e), the bottom-right the accent (#f4a261).
-    r, g, b, _ = image.pixel(size // 2, 2)
-    assert g > r
-    r, g, b, _ = image.pixel(size - 3, size // 2)
-    assert r > b
+def close(found: tuple[int, ...], expected: RGB, *, within: int = 3) -> bool:
+    return all(abs(a - b) <= within for a, b in zip(found[:3], expected, strict=True))
 
 
-def test_icon_png_draws_the_initials_in_white() -> None:
-    image = decode(icon_png(sample_spec(), 192))
-    white = [
-        (x, y)
-        for y in range(image.height)
-        for x in range(image.width)
-        if image.pixel(x, y) == (255, 255, 255, 255)
+def icon(spec: AppSpec, size: int = 192) -> Image.Image:
+    return read(icon_png(spec, size))
+
+
+def test_the_icon_comes_as_svg_and_pngs_for_the_web_manifest_and_expo() -> None:
+    spec = sample_spec()
+    renditions = draw(spec, plan(spec)[0]).renditions
+    assert [(r.path, r.content_type) for r in renditions] == [
+        ("assets/icon.svg", "image/svg+xml"),
+        ("assets/icon-192.png", "image/png"),
+        ("assets/icon-512.png", "image/png"),
+        ("assets/icon-1024.png", "image/png"),
     ]
-    assert len(white) > 192 * 192 // 50
-    xs = [x for x, _ in white]
-    # Two letters ('PC'), centred.
-    assert abs((min(xs) + max(xs)) / 2 - 96) < 8
+    assert ICON_PNG_SIZES == (192, 512, 1024)
+    for rendition, size in zip(renditions[1:], ICON_PNG_SIZES, strict=True):
+        assert rendition.path == icon_png_path(size)
+        assert read(rendition.data).size == (size, size)
 
 
-def test_icon_png_without_latin_letters_draws_a_mark() -> None:
-    image = decode(icon_png(sample_spec(name="植物"), 192))
-    white = {
-        (x, y)
-        for y in range(image.height)
-        for x in range(image.width)
-        if image.pixel(x, y) == (255, 255, 255, 255)
-    }
-    assert len(white) > 192 * 192 // 20
-    assert (96, 96) not in white  # the gap between the four tiles
-
-
-def test_icon_pngs_come_with_the_vector_icon_and_are_deterministic() -> None:
+def test_a_png_holds_pixels_only_and_the_same_spec_gives_the_same_bytes() -> None:
     spec = sample_spec()
     first = draw(spec, plan(spec)[0])
-    again = draw(spec, plan(spec)[0])
-    assert [r.path for r in first.renditions] == [
-        "assets/icon.svg",
-        "assets/icon-192.png",
-        "assets/icon-512.png",
-    ]
-    assert first == again
+    assert first == draw(sample_spec(), plan(spec)[0])
+    for rendition in first.renditions[1:]:
+        kinds = chunk_types(rendition.data)
+        # No tIME, tEXt or pHYs: nothing in the file but the picture.
+        assert kinds[0] == b"IHDR"
+        assert kinds[-1] == b"IEND"
+        assert set(kinds) == {b"IHDR", b"IDAT", b"IEND"}
     assert draw(sample_spec(primary="#1d4ed8"), plan(spec)[0]) != first
+
+
+@pytest.mark.parametrize("size", ICON_PNG_SIZES)
+def test_the_icon_is_a_rounded_square_in_the_themes_gradient(size: int) -> None:
+    image = icon(sample_spec(), size)
+    for x, y in ((0, 0), (size - 1, 0), (0, size - 1), (size - 1, size - 1)):
+        assert image.getpixel((x, y))[3] == 0, (x, y)  # type: ignore[index]
+    for x, y in ((size // 2, 0), (0, size // 2), (size // 2, size - 1), (size - 1, size // 2)):
+        assert image.getpixel((x, y))[3] == 255, (x, y)  # type: ignore[index]
+    # Primary (#2f9e6e) at the top left to accent (#f4a261) at the bottom right, along x + y;
+    # these two points are clear of the shine and the shadow.
+    primary, accent = parse("#2f9e6e"), parse("#f4a261")
+    top = image.getpixel((size // 4, 1))
+    bottom = image.getpixel((size * 3 // 4, size - 2))
+    assert isinstance(top, tuple)
+    assert isinstance(bottom, tuple)
+    assert close(top, mix(primary, accent, (size // 4 + 1) / (2 * size - 2)))
+    assert close(bottom, mix(primary, accent, (size * 3 // 4 + size - 2) / (2 * size - 2)))
+
+
+def test_the_edges_are_anti_aliased() -> None:
+    image = icon(sample_spec(), 512)
+    alpha = image.getchannel("A")
+    # Along the rounded corner the coverage falls off in steps, not from 255 straight to 0.
+    edge = {alpha.getpixel((x, x)) for x in range(60)}
+    assert len(edge - {0, 255}) >= 1
+    assert sum(1 for count in alpha.histogram() if count) > 8
+
+
+def test_the_initials_are_drawn_in_white_in_the_middle() -> None:
+    image = icon(sample_spec(), 512)  # "Plant Care": PC
+    left, top, right, bottom = white_box(image)
+    assert abs((left + right) / 2 - 256) < 8
+    assert abs((top + bottom) / 2 - 256) < 12
+    assert 512 * 0.3 < right - left < 512 * 0.7
+    # Text, not a block: the letters have holes and curves.
+    inked = white(image).histogram()[255]
+    assert 0.2 < inked / ((right - left) * (bottom - top)) < 0.8
+
+
+def test_other_initials_draw_other_letters() -> None:
+    pc = icon(sample_spec(), 256)
+    bb = icon(sample_spec(name="Budget Buddy"), 256)
+    n = icon(sample_spec(name="notes"), 256)
+    assert white_box(pc) != white_box(bb)
+    assert pc.tobytes() != bb.tobytes()
+    one, two = white_box(n), white_box(pc)
+    assert one[2] - one[0] < two[2] - two[0]  # one letter is narrower than two
+
+
+def test_a_name_without_latin_letters_gets_four_tiles() -> None:
+    image = icon(sample_spec(name="植物"), 192)
+    left, top, right, bottom = white_box(image)
+    assert abs((left + right) / 2 - 96) < 4
+    assert image.getpixel((96, 90)) != WHITE  # the gap between the tiles
+    quarter = (right - left) // 4
+    for x in (left + quarter, right - quarter):
+        for y in (top + quarter, bottom - quarter):
+            assert image.getpixel((x, y)) == WHITE, (x, y)

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import files
 
 from appgen.events import FileWrite
-from appgen.render import _png
 from appgen.render._expo_documents import (
     FAVICON,
     ICON,
@@ -25,6 +24,7 @@ from appgen.render._expo_documents import (
     screen_file,
     spec_module,
 )
+from appgen.render._expo_pictures import icon_and_favicon
 from appgen.spec import AppSpec, ComponentKind, Screen
 
 # The static part of the project, listed, not globbed, so nothing ships by accident.
@@ -52,8 +52,6 @@ STATIC: tuple[str, ...] = (
     "src/views/AboutView.tsx",
 )
 INDEX = "app/index.tsx"
-ICON_SIZE = 1024
-FAVICON_SIZE = 48
 _TYPES = {
     ".ts": "text/typescript; charset=utf-8",
     ".tsx": "text/typescript; charset=utf-8",
@@ -113,18 +111,6 @@ def _icon_source(images: Mapping[str, bytes]) -> bytes | None:
     return images[found[0]] if found else None
 
 
-@lru_cache(maxsize=16)
-def _pictures(source: bytes | None, primary: str, accent: str) -> tuple[bytes, bytes]:
-    """The icon (1024 square: Expo's size for icons, the adaptive icon and the splash) and the
-    48 px favicon: the images stage's icon scaled, else a square in the theme's gradient."""
-    picture = _png.decode(source) if source is not None else None
-    if picture is None or picture.width != picture.height:
-        picture = _png.gradient(ICON_SIZE, primary, accent)
-    icon = picture if picture.width == ICON_SIZE else _png.resize(picture, ICON_SIZE, ICON_SIZE)
-    favicon = _png.resize(picture, FAVICON_SIZE, FAVICON_SIZE)
-    return _png.encode(icon), _png.encode(favicon)
-
-
 def render_expo(spec: AppSpec, images: Mapping[str, bytes] | None = None) -> ExpoProject:
     """The Expo project of `spec`, every file in path order.
 
@@ -143,7 +129,9 @@ def render_expo(spec: AppSpec, images: Mapping[str, bytes] | None = None) -> Exp
         writes.append(_text(INDEX, template(INDEX)))
     writes += [_text(expo_screen_path(s), screen_file(s)) for s in spec.screens]
     writes += [_text(component_file(k), template(component_file(k))) for k in spec.component_kinds]
-    icon, favicon = _pictures(_icon_source(images or {}), spec.theme.primary, spec.theme.accent)
+    icon, favicon = icon_and_favicon(
+        _icon_source(images or {}), spec.theme.primary, spec.theme.accent
+    )
     blobs = {}
     for path, data in ((ICON, icon), (FAVICON, favicon)):
         write = FileWrite.of_blob(path, data, PNG)

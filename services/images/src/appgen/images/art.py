@@ -5,16 +5,18 @@ The paths are a contract with the renderers (the web manifest and pages point at
 
 from __future__ import annotations
 
-from appgen.images.icon import icon_pixels, icon_svg
+import io
+
+from appgen.images.icon import icon_image, icon_svg
 from appgen.images.illustration import illustration_svg
-from appgen.images.png import encode_rgba
 from appgen.images.splash import splash_svg
 from appgen.images.types import Image, ImageRequest, Purpose, Rendition
 from appgen.spec import AppSpec
 
 ICON_SVG = "assets/icon.svg"
 SPLASH_SVG = "assets/splash.svg"
-ICON_PNG_SIZES = (192, 512)
+# 192 and 512 for the web manifest, 1024 for Expo (its icon, adaptive icon and splash).
+ICON_PNG_SIZES = (192, 512, 1024)
 SVG = "image/svg+xml"
 PNG = "image/png"
 
@@ -37,8 +39,11 @@ def plan(spec: AppSpec) -> tuple[ImageRequest, ...]:
 
 
 def icon_png(spec: AppSpec, size: int) -> bytes:
-    canvas = icon_pixels(spec, size)
-    return encode_rgba(size, size, canvas.pixels)
+    """The raster icon as PNG: pixels only, no text or time chunks, so the same spec gives the
+    same bytes."""
+    out = io.BytesIO()
+    icon_image(spec, size).save(out, "PNG")
+    return out.getvalue()
 
 
 def draw(spec: AppSpec, request: ImageRequest) -> Image:

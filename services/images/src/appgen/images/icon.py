@@ -1,15 +1,20 @@
 """The app icon: a rounded square in the theme's gradient with the app's glyph or initials.
 
-The vector icon and the raster icons share one layout (the fractions below), so the PWA's
-PNGs look like the SVG the page uses, with the bitmap-font initials standing in for the emoji.
+The vector icon and the raster icons share one layout (the fractions below), so the PNGs look
+like the SVG the page uses, with the initials (set in Pillow's built-in font) standing in for
+the emoji, which no font Pillow ships can draw.
 """
 
 from __future__ import annotations
 
-from appgen.images import colour, font, markup
+from collections.abc import Callable
+from functools import cache
+
+from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+from appgen.images import colour, markup
 from appgen.images.colour import RGB
 from appgen.images.marks import glyph, icon_text, initials
-from appgen.images.raster import Canvas, Ramp
 from appgen.spec import AppSpec
 
 CORNER = 0.225
@@ -17,6 +22,10 @@ SHINE = (0.80, 0.18, 0.42, 0.16)  # centre x, centre y, radius, white opacity
 SHADOW = (0.10, 0.96, 0.40, 0.12)  # centre x, centre y, radius, ink opacity
 _EMOJI_FONTS = "'Apple Color Emoji','Segoe UI Emoji','Noto Color Emoji',sans-serif"
 _TEXT_FONTS = "system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
+# The raster shapes are drawn at this many times the icon's size and averaged down.
+_SUPERSAMPLE = 4
+# Draws white shapes on a square canvas whose side it is given.
+Shapes = Callable[[ImageDraw.ImageDraw, int], None]
 
 
 def gradient(spec: AppSpec) -> tuple[RGB, RGB]:
@@ -57,51 +66,78 @@ def icon_svg(spec: AppSpec, *, size: int = 512) -> str:
     )
 
 
-def icon_pixels(spec: AppSpec, size: int) -> Canvas:
-    """The raster icon on a canvas (RGBA); `icon_png` encodes it."""
-    start, end = gradient(spec)
-    base = Ramp(size, start, end)
-    canvas = Canvas(size, base)
-    sx, sy, sr, so = SHINE
-    canvas.circle(size * sx, size * sy, size * sr, base.over(colour.WHITE, so))
-    dx, dy, dr, do = SHADOW
-    canvas.circle(size * dx, size * dy, size * dr, base.over(colour.INK, do))
+def icon_image(spec: AppSpec, size: int) -> Image.Image:
+    """The raster icon, `size` pixels square (RGBA, transparent outside the rounded corners)."""
+    icon = _diagonal(size, *gradient(spec))
+    for (cx, cy, r, opacity), paint in ((SHINE, colour.WHITE), (SHADOW, colour.INK)):
+        _wash(icon, paint, opacity, _disc(size, cx, cy, r))
     letters = initials(spec.name)
-    if letters:
-        _letters(canvas, letters, base)
-    else:
-        _tiles(canvas, base)
-    canvas.round_corners(size * CORNER)
+    mark = _letters(size, letters) if letters else _smooth(size, _tiles)
+    # The mark is centred, so nothing reaches the bottom edge to wrap round to the top.
+    _wash(icon, colour.INK, 0.22, ImageChops.offset(mark, 0, round(size * 0.014)))
+    _wash(icon, colour.WHITE, 1.0, mark)
+    icon.putalpha(_smooth(size, lambda d, s: d.rounded_rectangle((0, 0, s, s), s * CORNER, 255)))
+    return icon
+
+
+def _diagonal(size: int, start: RGB, end: RGB) -> Image.Image:
+    """`start` at the top left to `end` at the bottom right: a pixel's shade depends on x + y."""
+    step = 255 / max(2 * size - 2, 1)
+    ramp = Image.linear_gradient("L").transform(
+        (size, size), Image.Transform.AFFINE, (0, 0, 0, step, step, 0)
+    )
+    return Image.composite(
+        Image.new("RGB", ramp.size, end), Image.new("RGB", ramp.size, start), ramp
+    )
+
+
+def _smooth(size: int, shapes: Shapes) -> Image.Image:
+    """The anti-aliased coverage of `shapes`, drawn in white at 4x (`shapes` gets that side)
+    and averaged down: each pixel holds the share of its 16 samples that the shapes cover."""
+    side = size * _SUPERSAMPLE
+    canvas = Image.new("L", (side, side))
+    shapes(ImageDraw.Draw(canvas), side)
+    return canvas.reduce(_SUPERSAMPLE)
+
+
+def _disc(size: int, cx: float, cy: float, r: float) -> Image.Image:
+    """A disc's coverage; centre and radius are fractions of the side."""
+    return _smooth(
+        size, lambda d, s: d.ellipse((s * (cx - r), s * (cy - r), s * (cx + r), s * (cy + r)), 255)
+    )
+
+
+def _wash(image: Image.Image, paint: RGB, opacity: float, mask: Image.Image) -> None:
+    """Lay `paint` over `image` where `mask` covers it, at `opacity`."""
+    box = mask.getbbox()
+    if box is not None:  # only the covered part: the marks are a small share of the icon
+        covered = mask.crop(box)
+        image.paste(paint, box, covered if opacity == 1 else covered.point(lambda v: v * opacity))
+
+
+@cache
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    # Pillow's built-in TrueType face: the same glyphs on every machine, no font files.
+    return ImageFont.load_default(size=size)
+
+
+def _letters(size: int, letters: str) -> Image.Image:
+    """The initials, centred on their ink; FreeType anti-aliases them itself."""
+    canvas = Image.new("L", (size, size))
+    draw = ImageDraw.Draw(canvas)
+    font = _font(round(size * (0.44 if len(letters) < 2 else 0.36)))
+    stroke = round(size * 0.012)  # the built-in face is regular; a stroke makes it bold
+    left, top, right, bottom = draw.textbbox((0, 0), letters, font, stroke_width=stroke)
+    at = ((size - right - left) / 2, (size - bottom - top) / 2)
+    draw.text(at, letters, 255, font, stroke_width=stroke, stroke_fill=255)
     return canvas
 
 
-def _letters(canvas: Canvas, letters: str, base: Ramp) -> None:
-    size = canvas.size
-    columns = font.text_width(letters)
-    cell = max(int(min(size * 0.5 / columns, size * 0.42 / font.HEIGHT)), 1)
-    left = (size - columns * cell) // 2
-    top = (size - font.HEIGHT * cell) // 2
-    drop = max(cell // 4, 1)
-    shadow = base.over(colour.INK, 0.22)
-    white = base.over(colour.WHITE, 1.0)
-    inked = font.cells(letters)
-    for ramp, offset in ((shadow, drop), (white, 0)):
-        for column, row in inked:
-            canvas.rect(left + column * cell + offset, top + row * cell + offset, cell, cell, ramp)
-
-
-def _tiles(canvas: Canvas, base: Ramp) -> None:
-    """A two-by-two grid of tiles, for names with no letter the bitmap font can draw."""
-    size = canvas.size
-    tile = max(round(size * 0.17), 1)
-    gap = max(round(size * 0.06), 1)
-    origin = (size - 2 * tile - gap) // 2
-    drop = max(tile // 10, 1)
-    shadow = base.over(colour.INK, 0.22)
-    white = base.over(colour.WHITE, 1.0)
-    for ramp, offset in ((shadow, drop), (white, 0)):
-        for row in range(2):
-            for column in range(2):
-                x = origin + column * (tile + gap) + offset
-                y = origin + row * (tile + gap) + offset
-                canvas.rect(x, y, tile, tile, ramp)
+def _tiles(draw: ImageDraw.ImageDraw, side: int) -> None:
+    """Four rounded tiles: the mark for a name with no Latin letter or digit to show."""
+    tile, gap = 0.17 * side, 0.06 * side
+    origin = (side - 2 * tile - gap) / 2
+    for row in range(2):
+        for column in range(2):
+            x, y = origin + column * (tile + gap), origin + row * (tile + gap)
+            draw.rounded_rectangle((x, y, x + tile, y + tile), tile * 0.22, 255)

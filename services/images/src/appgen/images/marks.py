@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from appgen.images.font import CHARACTERS
 from appgen.spec import AppSpec, Entity
 
 # The spec's placeholder glyph: an icon that shows it says nothing about the app.
@@ -16,12 +15,11 @@ _WORD = re.compile(r"[A-Za-z0-9]+")
 def initials(name: str) -> str:
     """Up to two capitals from the name's first words, folded to ASCII ('Café Log' → 'CL').
 
-    Empty when the name has no Latin letters or digits; the raster icon then draws a shape.
+    Empty when the name has no Latin letters or digits; the raster icon then draws tiles.
     """
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     words = _WORD.findall(folded)
-    letters = "".join(word[0].upper() for word in words[:2])
-    return "".join(c for c in letters if c in CHARACTERS)
+    return "".join(word[0].upper() for word in words[:2])
 
 
 def glyph(spec: AppSpec) -> str | None:

@@ -27,7 +27,7 @@ class ImageRequest:
 
 @dataclass(frozen=True)
 class Rendition:
-    """One file of an image (the icon has three: SVG and two PNG sizes)."""
+    """One file of an image (the icon has four: SVG and three PNG sizes)."""
 
     path: str
     content_type: str

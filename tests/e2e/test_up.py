@@ -16,9 +16,11 @@ from pathlib import Path
 import asyncpg
 import httpx
 import nats
+import nats.errors
 import pytest
 
 from appgen.cli.leftovers import running as alive
+from appgen.cli.nats_users import stack_settings
 from appgen.cli.services import BY_NAME, SERVICES, installed_services, plan
 from appgen.cli.state import STATE_FILE, StackInfo, read_stack_info
 from appgen.events import NatsSettings, ProjectRequested, new_project_id, open_bus
@@ -159,8 +161,13 @@ async def test_up_runs_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
         assert busy.returncode == 1
         assert f"pid {first.pid}" in busy.stdout
 
+        # NATS admits only the stack's users, each service as its own (docs/security.md).
+        with pytest.raises((nats.errors.NoServersError, nats.errors.Error)):
+            await nats.connect(info.nats_url, allow_reconnect=False, max_reconnect_attempts=0)
+        assert (data_dir / "nats-users" / "gateway").stat().st_mode & 0o777 == 0o600
         event = ProjectRequested(project_id=new_project_id(), prompt="a plant watering tracker")
-        async with open_bus(NatsSettings(nats_url=info.nats_url), name="test-up") as bus:
+        gateway = stack_settings(data_dir, info.nats_url, "gateway")
+        async with open_bus(gateway, name="test-up") as bus:
             position = await bus.publish(event)
         if has_recorder:
             await wait_for_rows(
@@ -190,7 +197,8 @@ async def test_up_runs_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
 
     with appgen_up(data_dir, port, log) as second:
         again = await wait_ready(second, data_dir, log)
-        nc = await nats.connect(again.nats_url)
+        admin = stack_settings(data_dir, again.nats_url)
+        nc = await nats.connect(again.nats_url, user=admin.nats_user, password=admin.nats_secret())
         try:
             stored = await nc.jetstream().get_msg(NatsSettings().stream, position)
         finally:

@@ -19,6 +19,7 @@ import pytest
 from nats.js.errors import APIError
 
 from appgen.cli.leftovers import running as alive
+from appgen.cli.nats_users import stack_settings
 from appgen.cli.services import SERVICES, installed_services
 from appgen.cli.state import StackInfo, read_stack_info
 from appgen.events import NatsSettings, ProjectRequested, new_project_id, open_bus
@@ -72,7 +73,7 @@ async def generate(info: StackInfo, log: Path, prompt: str) -> None:
     """Request a project straight on the stream (retrying while NATS is back only just) and wait
     until the store holds its completion."""
     event = ProjectRequested(project_id=new_project_id(), prompt=prompt)
-    settings = NatsSettings(nats_url=info.nats_url)
+    settings = stack_settings(Path(info.data_dir), info.nats_url, "gateway")
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
         # Opening the bus asks for the stream too, which waits for a new leader after a crash.
@@ -127,7 +128,10 @@ async def test_up_runs_a_nats_cluster_that_survives_a_node(tmp_path: Path, data_
         assert set(info.servers) == {*CLUSTER, "postgres"}
         assert len(server_urls(info.nats_url)) == 3
         assert "3-node cluster, stream at 3 replicas" in output(log)
-        nc = await nats.connect(server_urls(info.nats_url))
+        admin = stack_settings(data_dir, info.nats_url)
+        nc = await nats.connect(
+            server_urls(info.nats_url), user=admin.nats_user, password=admin.nats_secret()
+        )
         try:
             stream = await nc.jetstream().stream_info(NatsSettings().stream)
         finally:

@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 import yaml  # type: ignore[import-untyped]
 
+from appgen.cli.nats_users import deploy_config, password_variable
 from appgen.cli.services import BY_NAME, SERVICES
 from appgen.events import NatsSettings
+from appgen.events.permissions import ADMIN, ROLES
 
 pytestmark = pytest.mark.unit
 
@@ -24,6 +26,7 @@ K8S = DEPLOY / "k8s"
 RECORDER = "recorder"
 STAGES = [service.name for service in SERVICES if service.scalable and service.name != RECORDER]
 STREAM = NatsSettings.model_fields["stream"].default
+DATABASE_USERS = {"gateway", "recorder"}
 
 
 def durable_names(service: str) -> set[str] | None:
@@ -223,8 +226,13 @@ def test_every_service_is_a_deployment_running_its_module() -> None:
         assert main["image"] == ("appgen-native" if service.name == "native" else "appgen")
         assert main["args"] == [service.module]
         assert {"configMapRef": {"name": "appgen-env"}} in main["envFrom"]
-        database = {e["name"]: e for e in main["env"]}["APPGEN_DATABASE_URL"]
-        assert database["valueFrom"]["secretKeyRef"]["name"] == "appgen-database"
+        env = {e["name"]: e for e in main["env"]}
+        # Only the gateway and the recorder touch the store (and may reach it: network.yaml).
+        if service.name in DATABASE_USERS:
+            database = env["APPGEN_DATABASE_URL"]
+            assert database["valueFrom"]["secretKeyRef"]["name"] == "appgen-database"
+        else:
+            assert "APPGEN_DATABASE_URL" not in env
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -341,3 +349,91 @@ def test_the_database_is_migrated_before_readers_and_the_writer_start() -> None:
         spec = k8s("Deployment")[name]["spec"]["template"]["spec"]
         [init] = spec["initContainers"]
         assert "upgrade_to_head" in init["args"][0]
+
+
+# ---- NATS users and who reaches what ---------------------------------------------------------
+
+
+def test_the_nats_users_file_is_what_the_code_generates() -> None:
+    """One file for Compose and Kubernetes; regenerate it with
+    `python -m appgen.cli.nats_users > deploy/k8s/nats-users.conf`."""
+    text = (K8S / "nats-users.conf").read_text()
+    assert text == deploy_config(NatsSettings(stream=STREAM))
+    assert "replace-me" not in text
+    assert "password: $NATS_PASSWORD_ADMIN" in text
+
+
+def test_both_nats_configs_include_the_users() -> None:
+    assert "include ./nats-users.conf" in (DEPLOY / "nats.conf").read_text()
+    assert "include ./nats-users.conf" in k8s("ConfigMap")["nats-config"]["data"]["nats.conf"]
+    kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
+    [generated] = kustomization["configMapGenerator"]
+    assert generated == {"name": "nats-users", "files": ["nats-users.conf"]}
+    nats = k8s("StatefulSet")["nats"]
+    [config] = [v for v in nats["spec"]["template"]["spec"]["volumes"] if v["name"] == "config"]
+    sources = [source["configMap"]["name"] for source in config["projected"]["sources"]]
+    assert sources == ["nats-config", "nats-users"]
+    assert {"secretRef": {"name": "appgen-nats"}} in container(nats)["envFrom"]
+
+
+def test_the_nats_secret_holds_only_placeholders_for_every_user() -> None:
+    secret = k8s("Secret")["appgen-nats"]["stringData"]
+    users = [ADMIN, *ROLES]
+    assert set(secret) == {password_variable(user) for user in users}
+    for user in users:
+        assert secret[password_variable(user)] == f"replace-me-{user}"
+    example = (DEPLOY / "env.example").read_text()
+    for user in users:
+        assert f"{password_variable(user)}=replace-me-{user}" in example
+    assert ".env" in (DEPLOY / ".gitignore").read_text().split()
+
+
+def test_each_k8s_service_connects_as_its_own_nats_user() -> None:
+    deployments = k8s("Deployment")
+    for service in SERVICES:
+        env = {e["name"]: e for e in container(deployments[service.name])["env"]}
+        assert env["APPGEN_NATS_USER"]["value"] == service.name
+        ref = env["APPGEN_NATS_PASSWORD"]["valueFrom"]["secretKeyRef"]
+        assert ref == {"name": "appgen-nats", "key": password_variable(service.name)}
+
+
+def test_each_compose_service_connects_as_its_own_nats_user() -> None:
+    services = compose()["services"]
+    for service in SERVICES:
+        env = services[service.name]["environment"]
+        assert env["APPGEN_NATS_USER"] == service.name
+        assert env["APPGEN_NATS_PASSWORD"].startswith(f"${{{password_variable(service.name)}:?")
+    for node in COMPOSE_NATS:
+        nats = services[node]
+        assert "./k8s/nats-users.conf:/etc/nats/nats-users.conf:ro" in nats["volumes"]
+        assert {password_variable(user) for user in [ADMIN, *ROLES]} <= set(nats["environment"])
+
+
+def ingress_from(policy: dict[str, Any], port: int) -> set[str]:
+    """The `app.kubernetes.io/name`s of the pods a policy lets reach `port`."""
+    names: set[str] = set()
+    for rule in policy["spec"]["ingress"]:
+        if port not in [p["port"] for p in rule["ports"]]:
+            continue
+        for peer in rule["from"]:
+            selector = peer.get("podSelector", {})
+            names.update(selector.get("matchLabels", {}).values())
+            for expression in selector.get("matchExpressions", []):
+                assert expression["operator"] == "In"
+                names.update(expression["values"])
+    return names
+
+
+def test_only_the_services_reach_nats_and_only_gateway_and_recorder_reach_postgres() -> None:
+    policies = k8s("NetworkPolicy")
+    nats, postgres = policies["nats"], policies["postgres"]
+    assert nats["spec"]["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "nats"}
+    assert ingress_from(nats, 4222) == {service.name for service in SERVICES}
+    assert ingress_from(nats, 6222) == {"nats"}
+    assert postgres["spec"]["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "postgres"}
+    assert ingress_from(postgres, 5432) == DATABASE_USERS
+    labels = {
+        name: d["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/name"]
+        for name, d in k8s("Deployment").items()
+    }
+    assert all(labels[service.name] == service.name for service in SERVICES)

@@ -10,11 +10,12 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from appgen.analyzer import handlers as analyzer
 from appgen.analyzer.settings import Settings as AnalyzerSettings
-from appgen.events import ConsumerSettings, ServiceSettings, serve_worker
+from appgen.cli.nats_users import NatsCredentials
+from appgen.events import ConsumerSettings, NatsSettings, ServiceSettings, serve_worker
 from appgen.events.runtime import WorkerFactory
 from appgen.finisher.handlers import build_worker as finisher
 from appgen.images import handlers as images
@@ -28,38 +29,57 @@ from appgen.scaffolder.handlers import build_worker as scaffolder
 from appgen.screens import handlers as screens
 from appgen.screens.settings import Settings as ScreensSettings
 
+S = TypeVar("S", bound=NatsSettings)
+
+
+def _as(credentials: NatsCredentials | None, service: str, settings: S) -> S:
+    """`settings` presenting `service`'s own NATS user (as they are without credentials)."""
+    return settings if credentials is None else credentials.settings(service, settings)
+
 
 def _stages(
-    nats_url: str, consumer: ConsumerSettings, llm: LLMSettings
+    nats_url: str,
+    consumer: ConsumerSettings,
+    llm: LLMSettings,
+    credentials: NatsCredentials | None = None,
 ) -> dict[str, Callable[[], tuple[WorkerFactory, ServiceSettings]]]:
     """Each stage's factory and settings, as its `__main__` would build them."""
 
-    def plain(factory: WorkerFactory) -> Callable[[], tuple[WorkerFactory, ServiceSettings]]:
-        return lambda: (factory, ServiceSettings(nats_url=nats_url, consumer=consumer))
+    def plain(
+        name: str, factory: WorkerFactory
+    ) -> Callable[[], tuple[WorkerFactory, ServiceSettings]]:
+        settings = ServiceSettings(nats_url=nats_url, consumer=consumer)
+        return lambda: (factory, _as(credentials, name, settings))
 
     def analyzer_stage() -> tuple[WorkerFactory, ServiceSettings]:
-        settings = AnalyzerSettings(nats_url=nats_url, consumer=consumer, llm=llm)
+        settings = _as(
+            credentials, "analyzer", AnalyzerSettings(nats_url=nats_url, consumer=consumer, llm=llm)
+        )
         return analyzer.worker_factory(settings), settings
 
     def screens_stage() -> tuple[WorkerFactory, ServiceSettings]:
-        settings = ScreensSettings(nats_url=nats_url, consumer=consumer, llm=llm)
+        settings = _as(
+            credentials, "screens", ScreensSettings(nats_url=nats_url, consumer=consumer, llm=llm)
+        )
         return screens.worker_factory(settings), settings
 
     def images_stage() -> tuple[WorkerFactory, ServiceSettings]:
-        settings = ImagesSettings(nats_url=nats_url, consumer=consumer, llm=llm)
+        settings = _as(
+            credentials, "images", ImagesSettings(nats_url=nats_url, consumer=consumer, llm=llm)
+        )
         return images.worker_factory(settings), settings
 
     def native_stage() -> tuple[WorkerFactory, ServiceSettings]:
-        settings = NativeSettings(nats_url=nats_url)
+        settings = _as(credentials, "native", NativeSettings(nats_url=nats_url))
         return native.worker_factory(settings), settings
 
     return {
         "native": native_stage,
         "analyzer": analyzer_stage,
-        "scaffolder": plain(scaffolder),
+        "scaffolder": plain("scaffolder", scaffolder),
         "screens": screens_stage,
         "images": images_stage,
-        "finisher": plain(finisher),
+        "finisher": plain("finisher", finisher),
     }
 
 
@@ -78,18 +98,24 @@ async def running_pipeline(
     record: bool = True,
     llm: LLMSettings | None = None,
     native: bool = False,
+    credentials: NatsCredentials | None = None,
 ) -> AsyncIterator[asyncio.Event]:
     """Run the recorder and every stage until the block ends; yields the stop event.
 
     `llm` configures the model for the analyzer, screens and images; by default there is none
     (whatever the environment says), so the deterministic generator runs. `native` adds the
-    native stage's builds (docs/expo.md).
+    native stage's builds (docs/expo.md). `credentials` (`appgen up`'s NATS users) connects
+    each service as its own user, within its permissions.
     """
     stop = asyncio.Event()
-    stages = _stages(nats_url, consumer or ConsumerSettings(), llm or LLMSettings.disabled())
+    stages = _stages(
+        nats_url, consumer or ConsumerSettings(), llm or LLMSettings.disabled(), credentials
+    )
     tasks: list[Coroutine[Any, Any, None]] = []
     if record:
-        recorder_settings = RecorderSettings(nats_url=nats_url, database_url=database_url)
+        recorder_settings = _as(
+            credentials, "recorder", RecorderSettings(nats_url=nats_url, database_url=database_url)
+        )
         tasks.append(serve_recorder(recorder_settings, stop))
     for name in (*STAGES, *OPTIONAL) if native else STAGES:
         for _ in range((scale or {}).get(name, 1)):

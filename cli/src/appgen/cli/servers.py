@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from appgen.cli.nats_users import NatsCredentials, ensure_credentials
 from appgen.cli.server_watch import Server
+from appgen.events import NatsSettings
 from appgen.stack import NatsCluster, NatsServer, PostgresServer
 
 NATS_URL_ENV = "APPGEN_NATS_URL"
@@ -23,6 +25,8 @@ class Servers:
     database_url: str
     nats: NatsServer | NatsCluster | None = None
     postgres: PostgresServer | None = None
+    # The users of the embedded NATS (none for a NATS the environment names).
+    credentials: NatsCredentials | None = None
 
     @property
     def stream_replicas(self) -> int | None:
@@ -82,17 +86,29 @@ def start_servers(data_dir: Path, env: Mapping[str, str], *, nats_cluster: int =
     `nats_cluster` > 1 (when no NATS is named) each node its own in
     `data_dir/nats-cluster/node-<i>`; PostgreSQL keeps
     its cluster in `data_dir/postgres`, so a later start finds everything again.
+
+    An embedded NATS admits only the users in `data_dir/nats-users` (`nats_users.py`), each
+    service with its own permissions; a cluster's nodes authenticate each other too.
     """
     nats: NatsServer | NatsCluster | None = None
     postgres: PostgresServer | None = None
+    credentials: NatsCredentials | None = None
     nats_url = env.get(NATS_URL_ENV)
     database_url = env.get(DATABASE_URL_ENV)
     try:
         if not nats_url:
+            credentials = ensure_credentials(data_dir)
+            users = credentials.users(NatsSettings())
             if nats_cluster > 1:
-                nats = NatsCluster(data_dir / "nats-cluster", nats_cluster, sync="always").start()
+                nats = NatsCluster(
+                    data_dir / "nats-cluster",
+                    nats_cluster,
+                    sync="always",
+                    users=users,
+                    route_auth=credentials.route(),
+                ).start()
             else:
-                nats = NatsServer(data_dir / "nats", sync="always").start()
+                nats = NatsServer(data_dir / "nats", sync="always", users=users).start()
             nats_url = nats.url
         if not database_url:
             postgres = PostgresServer(data_dir / "postgres").start()
@@ -100,4 +116,4 @@ def start_servers(data_dir: Path, env: Mapping[str, str], *, nats_cluster: int =
     except BaseException:
         Servers("", "", nats, postgres).stop()
         raise
-    return Servers(nats_url, database_url, nats, postgres)
+    return Servers(nats_url, database_url, nats, postgres, credentials)

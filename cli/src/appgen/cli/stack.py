@@ -18,6 +18,7 @@ from nats.aio.client import Client
 from nats.js.errors import ServiceUnavailableError
 
 from appgen.cli.environment import StackEnv, child_env
+from appgen.cli.nats_users import NatsCredentials
 from appgen.cli.output import Output
 from appgen.cli.server_watch import ServerWatch
 from appgen.cli.servers import Servers
@@ -26,6 +27,7 @@ from appgen.cli.state import StackInfo, read_stack_info, write_stack_info
 from appgen.cli.supervisor import ChildSpec, Supervisor
 from appgen.events import NatsSettings
 from appgen.events.bus import server_urls
+from appgen.events.permissions import ADMIN, inbox_prefix
 from appgen.events.stream import ensure_stream
 from appgen.stack import free_ports
 
@@ -129,25 +131,38 @@ def child_specs(options: StackOptions, servers: Servers) -> list[ChildSpec]:
             service=instance.service.name,
             label=instance.label,
             argv=(sys.executable, "-m", instance.service.module),
-            env={**env, **metrics_env(options, instance)},
+            env={**env, **metrics_env(options, instance), **nats_user_env(servers, instance)},
         )
         for instance in options.instances
     ]
+
+
+def nats_user_env(servers: Servers, instance: Instance) -> dict[str, str]:
+    """The embedded NATS's user of one process's service (none for a NATS named by the
+    environment: its processes present what the environment says)."""
+    if servers.credentials is None:
+        return {}
+    return servers.credentials.env(instance.service.name)
 
 
 async def _ignore_error(error: Exception) -> None:
     return None
 
 
-async def ensure_event_stream(nats_url: str, replicas: int | None = None) -> None:
+async def ensure_event_stream(
+    nats_url: str, replicas: int | None = None, *, credentials: NatsCredentials | None = None
+) -> None:
     """Create or update the stream before any service runs, so the stack is usable at once.
 
     `replicas` (an embedded cluster's size) makes a new stream with that many copies; None
-    leaves it to `APPGEN_STREAM_REPLICAS`.
+    leaves it to `APPGEN_STREAM_REPLICAS`. With `credentials` (an embedded NATS) it connects as
+    the admin, else as whatever user the environment names.
     """
     settings = NatsSettings(nats_url=nats_url)
     if replicas is not None:
         settings = NatsSettings(nats_url=nats_url, stream_replicas=replicas)
+    if credentials is not None:
+        settings = credentials.settings(ADMIN, settings)
     try:
         async with asyncio.timeout(_STREAM_TIMEOUT_S):
             # Two tries, no printed tracebacks: a wrong URL is reported once, below. (nats-py
@@ -159,6 +174,9 @@ async def ensure_event_stream(nats_url: str, replicas: int | None = None) -> Non
                 max_reconnect_attempts=1,
                 reconnect_time_wait=0.5,
                 error_cb=_ignore_error,
+                user=settings.nats_user,
+                password=settings.nats_secret(),
+                inbox_prefix=inbox_prefix(settings.nats_user),
             )
             try:
                 await _ensure_stream_once_jetstream_answers(nc, settings)
@@ -246,7 +264,10 @@ def nats_note(servers: Servers) -> str:
             f" (embedded: {servers.stream_replicas}-node cluster, "
             f"stream at {servers.stream_replicas} replicas)"
         )
-    return " (embedded)" if servers.nats else ""
+    if servers.nats is None:
+        return ""
+    users = f", a user per service in {servers.credentials.folder}" if servers.credentials else ""
+    return f" (embedded{users})"
 
 
 def record_server_pids(data_dir: Path, servers: Servers) -> None:
@@ -288,7 +309,9 @@ async def run_stack(options: StackOptions, servers: Servers, output: Output) -> 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, on_signal)
-    await ensure_event_stream(servers.nats_url, servers.stream_replicas)
+    await ensure_event_stream(
+        servers.nats_url, servers.stream_replicas, credentials=servers.credentials
+    )
     supervisor = Supervisor(child_specs(options, servers), output, grace_s=options.grace_s)
     watch = ServerWatch(
         servers.watched(),

@@ -16,6 +16,7 @@ from appgen.events import metrics
 from appgen.events.codec import encode
 from appgen.events.envelope import Event
 from appgen.events.log import ProjectLog, StreamLog
+from appgen.events.permissions import inbox_prefix
 from appgen.events.settings import NatsSettings
 from appgen.events.stream import ensure_stream
 from appgen.events.subjects import subject_for
@@ -131,6 +132,10 @@ async def connect(settings: NatsSettings, *, name: str) -> Client:
         disconnected_cb=on_disconnect,
         reconnected_cb=on_reconnect,
         error_cb=on_error,
+        # This service's own user, and the inbox its permissions let it hear replies on.
+        user=settings.nats_user,
+        password=settings.nats_secret(),
+        inbox_prefix=inbox_prefix(settings.nats_user),
     )
     return client
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -51,6 +53,12 @@ class NatsSettings(BaseSettings):
     )
 
     nats_url: str = "nats://127.0.0.1:4222"
+    # This service's own NATS user (docs/security.md, "NATS"); None connects without one.
+    nats_user: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]+$")
+    nats_password: SecretStr | None = None
+    nats_password_file: Path | None = Field(
+        default=None, description="A file holding the password (a mounted secret), read at connect."
+    )
     stream: str = Field(default="APPGEN", pattern=r"^[A-Za-z0-9_-]+$")
     blob_bucket: str = Field(default="APPGEN_BLOBS", pattern=r"^[A-Za-z0-9_-]+$")
     # JetStream drops a repeated Nats-Msg-Id inside this window; the store's unique key covers the rest.
@@ -65,6 +73,14 @@ class NatsSettings(BaseSettings):
     stream_max_age_s: float = Field(
         default=0, ge=0, description="How long events are kept (0: for ever)."
     )
+
+    def nats_secret(self) -> str | None:
+        """The password: given, or read from its file when it is needed, never at import."""
+        if self.nats_password is not None:
+            return self.nats_password.get_secret_value()
+        if self.nats_password_file is not None:
+            return self.nats_password_file.read_text().strip()
+        return None
 
 
 class ServiceSettings(NatsSettings):

@@ -5,6 +5,10 @@ set by hand or by `nats stream edit`) and keeps it so: it changes only what appg
 without (its subjects, direct gets, a duplicate window and a message size at least as large as
 configured), and says so in the log when it does. A new stream takes its replicas and limits
 from `NatsSettings` (`APPGEN_STREAM_REPLICAS`, `APPGEN_STREAM_MAX_BYTES`, `APPGEN_STREAM_MAX_AGE_S`).
+
+Only the recorder's and the admin's NATS users may create or update the stream
+(`permissions.py`): a stage finds it made, and when it lacks something the stage says so and
+runs on; a stage that finds no stream at all stops, saying who makes it.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ import dataclasses
 import logging
 from typing import Any
 
+import nats.errors
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
-from nats.js.errors import NotFoundError
+from nats.js.errors import APIError, NotFoundError
 
 from appgen.events.settings import NatsSettings
 from appgen.events.subjects import all_events
@@ -60,11 +65,27 @@ def required_changes(current: StreamConfig, settings: NatsSettings) -> dict[str,
     return changes
 
 
+class StreamMissing(RuntimeError):
+    """There is no stream, and this process's NATS user may not make it."""
+
+
+# A request the server's permissions drop gets no answer: nats-py waits out its timeout.
+_REFUSED = (nats.errors.TimeoutError, nats.errors.NoRespondersError, APIError)
+
+
 async def ensure_stream(js: JetStreamContext, settings: NatsSettings) -> None:
     try:
         info = await js.stream_info(settings.stream)
     except NotFoundError:
-        await js.add_stream(stream_config(settings))
+        try:
+            await js.add_stream(stream_config(settings))
+        except _REFUSED as error:
+            if settings.nats_user is None:
+                raise
+            raise StreamMissing(
+                f"there is no stream {settings.stream} and NATS user {settings.nats_user!r} "
+                f"may not create it ({error!r}): start the recorder or `appgen up` first"
+            ) from error
         return
     changes = required_changes(info.config, settings)
     if changes:
@@ -73,4 +94,15 @@ async def ensure_stream(js: JetStreamContext, settings: NatsSettings) -> None:
             settings.stream,
             ", ".join(sorted(changes)),
         )
-        await js.update_stream(dataclasses.replace(info.config, **changes))
+        try:
+            await js.update_stream(dataclasses.replace(info.config, **changes))
+        except _REFUSED as error:
+            if settings.nats_user is None:
+                raise
+            # Not this user's to change (only the recorder's and the admin's): run with it.
+            log.warning(
+                "NATS user %s may not update stream %s (%r); running with it as it is",
+                settings.nats_user,
+                settings.stream,
+                error,
+            )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from appgen.stack.nats_auth import NatsUser, RouteAuth
 from appgen.stack.nats_server import ClusterRoutes, NatsServer
 from appgen.stack.ports import free_ports
 
@@ -24,6 +25,9 @@ class NatsCluster:
     data_dir: Path
     size: int = 3
     sync: str = "always"
+    # Clients that may connect (none: anyone), and what the nodes present to each other.
+    users: tuple[NatsUser, ...] = field(default=(), repr=False)
+    route_auth: RouteAuth | None = field(default=None, repr=False)
     nodes: list[NatsServer] = field(default_factory=list)
 
     @property
@@ -45,7 +49,10 @@ class NatsCluster:
                     port=clients[number - 1],
                     sync=self.sync,
                     name=f"{CLUSTER_NAME}-{number}",
-                    cluster=ClusterRoutes(CLUSTER_NAME, routes[number - 1], routes),
+                    cluster=ClusterRoutes(
+                        CLUSTER_NAME, routes[number - 1], routes, self.route_auth
+                    ),
+                    users=self.users,
                 )
                 for number in range(1, self.size + 1)
             ]

@@ -7,6 +7,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from appgen.stack.nats_auth import NatsUser, RouteAuth, authorization_config
 from appgen.stack.ports import free_port, wait_for_port
 
 HOST = "127.0.0.1"
@@ -26,14 +27,18 @@ class ClusterRoutes:
     name: str
     port: int
     routes: tuple[int, ...]
+    # What the nodes present to each other; None: routes are open to anything on loopback.
+    auth: RouteAuth | None = None
 
     def config(self) -> str:
-        routes = ", ".join(f"nats-route://{HOST}:{port}" for port in self.routes)
+        userinfo = self.auth.userinfo() if self.auth is not None else ""
+        routes = ", ".join(f"nats-route://{userinfo}{HOST}:{port}" for port in self.routes)
         return (
             "cluster {\n"
             f"  name: {self.name}\n"
             f"  listen: {HOST}:{self.port}\n"
-            f"  routes: [{routes}]\n"
+            + (self.auth.config() if self.auth is not None else "")
+            + f"  routes: [{routes}]\n"
             "}\n"
         )
 
@@ -45,18 +50,23 @@ def server_config(
     sync: str,
     name: str | None = None,
     cluster: ClusterRoutes | None = None,
+    users: tuple[NatsUser, ...] = (),
 ) -> str:
     # sync_interval "always" fsyncs every write before the publish is acknowledged: an
     # acknowledged event survives a crash of the whole machine (see docs/architecture.md).
     return (
-        f"listen: {HOST}:{port}\n"
-        f"server_name: {name or f'appgen_{port}'}\n"
-        "max_payload: 8MB\n"
-        "jetstream {\n"
-        f'  store_dir: "{store_dir}"\n'
-        f"  sync_interval: {sync}\n"
-        "}\n"
-    ) + (cluster.config() if cluster is not None else "")
+        (
+            f"listen: {HOST}:{port}\n"
+            f"server_name: {name or f'appgen_{port}'}\n"
+            "max_payload: 8MB\n"
+            "jetstream {\n"
+            f'  store_dir: "{store_dir}"\n'
+            f"  sync_interval: {sync}\n"
+            "}\n"
+        )
+        + (cluster.config() if cluster is not None else "")
+        + authorization_config(users)
+    )
 
 
 @dataclass
@@ -64,7 +74,8 @@ class NatsServer:
     """One nats-server process. `start()` returns once it accepts connections.
 
     A cluster node has a `name` that outlives its ports (JetStream knows its peers by name) and
-    the `cluster` routes to its peers.
+    the `cluster` routes to its peers. With `users`, only they may connect, each within its
+    permissions (`appgen up`); without, anyone may (the tests' own servers).
     """
 
     data_dir: Path
@@ -72,6 +83,7 @@ class NatsServer:
     sync: str = "always"
     name: str | None = None
     cluster: ClusterRoutes | None = None
+    users: tuple[NatsUser, ...] = field(default=(), repr=False)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
@@ -94,8 +106,11 @@ class NatsServer:
                 sync=self.sync,
                 name=self.name,
                 cluster=self.cluster,
+                users=self.users,
             )
         )
+        # The file names every user's password: its owner's only.
+        config.chmod(0o600)
         log = (self.data_dir / "nats-server.log").open("ab")
         self.process = subprocess.Popen(
             [str(nats_server_binary()), "-c", str(config)],

@@ -585,6 +585,10 @@ async def test_schemathesis_finds_no_server_error_and_no_schema_violation(
         # An open event stream never ends: its 404 and 400 answers are tested above.
         "--exclude-path",
         "/api/v1/projects/{project_id}/stream",
+        # No native service runs here, so starting Expo Go is rightly a 503 ("no native service
+        # is running"); tests/expo/test_native_stage.py covers its 202, 404 and 429.
+        "--exclude-path",
+        "/api/v1/projects/{project_id}/native-preview",
     ]
     process = await asyncio.create_subprocess_exec(
         # Its working files go to the test's folder, not the checkout.

@@ -203,3 +203,19 @@ async def test_the_cluster_loses_nothing_when_nodes_crash_mid_run(
     assert failed == 0
     await all_replicas_current(bus)
     assert time.monotonic() - started < 90
+
+
+async def test_a_process_that_starts_during_an_election_waits_for_the_leader(
+    tmp_path: Path,
+) -> None:
+    """A service started while the cluster has no JetStream leader yet (as just after a node
+    dies, or at the cluster's own start) waits for one instead of exiting (found by
+    `bench faults --cluster`)."""
+    fresh = NatsCluster(tmp_path / "electing", NODES).start()
+    try:
+        settings = NatsSettings(nats_url=fresh.url, stream_replicas=NODES)
+        async with asyncio.timeout(90), open_bus(settings, name="early-riser") as early:
+            info = await early.js.stream_info(settings.stream)
+        assert info.config.num_replicas == NODES
+    finally:
+        fresh.stop(kill=True)

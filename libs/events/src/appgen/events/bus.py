@@ -18,7 +18,7 @@ from appgen.events.envelope import Event
 from appgen.events.log import ProjectLog, StreamLog
 from appgen.events.permissions import inbox_prefix
 from appgen.events.settings import NatsSettings
-from appgen.events.stream import ensure_stream
+from appgen.events.stream import await_stream
 from appgen.events.subjects import subject_for
 from appgen.events.trace import TRACEPARENT, traceparent
 
@@ -146,7 +146,7 @@ async def open_bus(settings: NatsSettings, *, name: str) -> AsyncIterator[EventB
     nc = await connect(settings, name=name)
     try:
         js = nc.jetstream()
-        await ensure_stream(js, settings)
+        await await_stream(js, settings)
         yield EventBus(nc, js, settings)
     finally:
         if nc.is_connected:

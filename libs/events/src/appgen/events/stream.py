@@ -13,6 +13,7 @@ runs on; a stage that finds no stream at all stops, saying who makes it.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from typing import Any
@@ -106,3 +107,41 @@ async def ensure_stream(js: JetStreamContext, settings: NatsSettings) -> None:
                 settings.stream,
                 error,
             )
+
+
+# JetStream's answer while it cannot serve yet (no leader, no quorum, still starting).
+_UNAVAILABLE = 503
+
+
+def _not_yet(error: BaseException) -> bool:
+    """Whether `error` is JetStream saying "not now" rather than "no"."""
+    if isinstance(error, nats.errors.TimeoutError | nats.errors.NoRespondersError):
+        return True
+    return isinstance(error, APIError) and error.code == _UNAVAILABLE
+
+
+async def await_stream(
+    js: JetStreamContext, settings: NatsSettings, *, within_s: float = 120.0
+) -> None:
+    """`ensure_stream`, waiting while JetStream cannot answer yet: a cluster electing its leader
+    (a few seconds after a node dies or the cluster starts) must not make a process that starts
+    meanwhile exit."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within_s
+    waited = False
+    while True:
+        try:
+            await ensure_stream(js, settings)
+        except StreamMissing:
+            raise
+        except Exception as error:
+            if not _not_yet(error) or loop.time() > deadline:
+                raise
+            if not waited:
+                log.warning("JetStream cannot answer yet (%r); waiting for it", error)
+                waited = True
+            await asyncio.sleep(0.5)
+            continue
+        if waited:
+            log.info("JetStream answers again; stream %s is ready", settings.stream)
+        return

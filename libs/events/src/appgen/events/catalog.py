@@ -41,6 +41,8 @@ class FilesWritten(Event):
 
 
 class ProjectRequested(Event):
+    """A person asked for an app: the prompt, and who asked."""
+
     STAGE: ClassVar[Stage] = Stage.queued
     default_progress: ClassVar[int] = 0
     prompt: str = Field(min_length=3, max_length=MAX_PROMPT_LENGTH)
@@ -48,11 +50,15 @@ class ProjectRequested(Event):
 
 
 class AnalysisStarted(Event):
+    """The analyzer took up the request."""
+
     STAGE: ClassVar[Stage] = Stage.analyzing
     default_progress: ClassVar[int] = 5
 
 
 class AnalysisCompleted(Event):
+    """The app's spec (screens, data, theme), from the model or the rules."""
+
     STAGE: ClassVar[Stage] = Stage.analyzing
     default_progress: ClassVar[int] = 15
     spec: AppSpec
@@ -60,6 +66,8 @@ class AnalysisCompleted(Event):
 
 
 class ProjectCreated(Event):
+    """The project has its name, slug and planned screens."""
+
     STAGE: ClassVar[Stage] = Stage.creating_project
     default_progress: ClassVar[int] = 20
     name: str
@@ -68,6 +76,8 @@ class ProjectCreated(Event):
 
 
 class BaseGenerated(FilesWritten):
+    """The app-wide files the screens build on."""
+
     STAGE: ClassVar[Stage] = Stage.generating_base
     default_progress: ClassVar[int] = 28
 
@@ -80,12 +90,16 @@ class PreviewConfigured(FilesWritten):
 
 
 class PreviewReady(Event):
+    """The instant preview can be opened; the screens follow into it."""
+
     STAGE: ClassVar[Stage] = Stage.preview_ready
     default_progress: ClassVar[int] = 40
     preview_path: str = Field(description="Path of the preview, relative to the gateway's origin.")
 
 
 class ScreenAdded(FilesWritten):
+    """One screen's files, `index` of `total`."""
+
     STAGE: ClassVar[Stage] = Stage.adding_screens
     default_progress: ClassVar[int] = 45
     route: str
@@ -100,18 +114,24 @@ class ScreenAdded(FilesWritten):
 
 
 class ComponentsAdded(FilesWritten):
+    """The shared components the screens use."""
+
     STAGE: ClassVar[Stage] = Stage.adding_components
     default_progress: ClassVar[int] = 85
     components: tuple[str, ...] = ()
 
 
 class ScreensCompleted(Event):
+    """Every planned screen is written; the finisher joins this with the images."""
+
     STAGE: ClassVar[Stage] = Stage.finalizing
     default_progress: ClassVar[int] = 90
     screens: tuple[str, ...] = ()
 
 
 class ImageGenerated(FilesWritten):
+    """One image (icon, splash or illustration), `index` of `total`."""
+
     STAGE: ClassVar[Stage] = Stage.generating_images
     default_progress: ClassVar[int] = 40
     name: str
@@ -121,6 +141,8 @@ class ImageGenerated(FilesWritten):
 
 
 class ImagesCompleted(Event):
+    """Every image is made; the finisher joins this with the screens."""
+
     STAGE: ClassVar[Stage] = Stage.generating_images
     default_progress: ClassVar[int] = 40
     count: int = Field(ge=0)
@@ -145,16 +167,22 @@ class ModelFellBack(Event):
 
 
 class AnalysisFellBack(ModelFellBack):
+    """The model could not make the spec, so the rules made it."""
+
     STAGE: ClassVar[Stage] = Stage.analyzing
     default_progress: ClassVar[int] = 10
 
 
 class ScreenFellBack(ModelFellBack):
+    """The model could not write a screen, so the rules wrote it."""
+
     STAGE: ClassVar[Stage] = Stage.adding_screens
     default_progress: ClassVar[int] = 45
 
 
 class ImageFellBack(ModelFellBack):
+    """The images API could not make a picture, so it was drawn."""
+
     STAGE: ClassVar[Stage] = Stage.generating_images
     default_progress: ClassVar[int] = 40
 
@@ -172,6 +200,8 @@ class BudgetExhausted(Event):
 
 
 class ProjectCompleted(Event):
+    """The app is complete (version 1) at `preview_path`."""
+
     STAGE: ClassVar[Stage] = Stage.complete
     default_progress: ClassVar[int] = 100
     preview_path: str
@@ -189,6 +219,8 @@ class StageFailed(Event):
 
 
 class ProjectFailed(Event):
+    """The generation stopped at `failed_stage`; a resume can take it up again."""
+
     STAGE: ClassVar[Stage] = Stage.failed
     failed_stage: Stage
     reason: str = Field(max_length=2000)
@@ -269,6 +301,8 @@ class BaseRevised(FilesWritten, EditStep):
 
 
 class ScreenUpdated(FilesWritten, EditStep):
+    """A screen an edit changed, rewritten."""
+
     STAGE: ClassVar[Stage] = Stage.editing
     route: str
     title: str
@@ -276,12 +310,16 @@ class ScreenUpdated(FilesWritten, EditStep):
 
 
 class ScreenRemoved(FilesWritten, EditStep):
+    """A screen an edit removed: its files are gone."""
+
     STAGE: ClassVar[Stage] = Stage.editing
     route: str
     title: str
 
 
 class EditApplied(EditStep):
+    """The edit made `version`, described by `changes`."""
+
     STAGE: ClassVar[Stage] = Stage.edit_applied
     version: int = Field(ge=2)
     prompt: str = Field(min_length=1, max_length=MAX_EDIT_LENGTH)
@@ -290,6 +328,8 @@ class EditApplied(EditStep):
 
 
 class EditRejected(EditStep):
+    """The edit could not be applied; the app stays at the version it was."""
+
     STAGE: ClassVar[Stage] = Stage.edit_rejected
     reason: str = Field(max_length=2000)
 

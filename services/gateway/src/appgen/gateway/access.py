@@ -51,10 +51,10 @@ async def owned_project(
 
 
 # Paths that answer without a key: the page, health, metrics, previews (their link is the
-# secret), the page's own token, and the OpenAPI documents.
+# secret), the page's own token, and the OpenAPI and AsyncAPI documents.
 PUBLIC_PREFIXES = ("/preview/", "/static/", "/docs", "/redoc")
 PUBLIC_PATHS = frozenset(
-    {"/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/api/v1/session"}
+    {"/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/asyncapi.json", "/api/v1/session"}
 )
 
 

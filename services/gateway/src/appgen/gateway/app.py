@@ -24,6 +24,7 @@ from appgen.gateway.limits import BodyLimits
 from appgen.gateway.outages import OUTAGE_ERRORS, RETRY_AFTER_S, outage
 from appgen.gateway.problems import PROBLEM_JSON, Problem
 from appgen.gateway.routes import (
+    asyncapi,
     compat,
     edits,
     files,
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     for router in (
         health.router,
+        asyncapi.router,
         projects.router,
         edits.router,
         files.router,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncpg
 import nats.errors
+import nats.js.errors
 from sqlalchemy import exc as sql
 
 # How long a client should wait before it retries, in seconds.
@@ -26,6 +27,9 @@ _NATS_ERRORS: tuple[type[Exception], ...] = (
     nats.errors.ConnectionReconnectingError,
     nats.errors.NoRespondersError,
     nats.errors.TimeoutError,
+    # JetStream without a leader (a cluster electing one) or not serving yet.
+    nats.js.errors.NoStreamResponseError,
+    nats.js.errors.ServiceUnavailableError,
 )
 # PostgreSQL's own words for "not now": connection exceptions (08), operator intervention such
 # as a shutdown (57), a database not accepting connections (55000), too many connections (53300).

@@ -18,10 +18,18 @@ from dataclasses import dataclass
 from nats.js.errors import NotFoundError
 
 from appgen.events import (
+    EditApplied,
     EditQueue,
+    EditRejected,
     EditRequested,
+    EditStarted,
+    Event,
     EventMetadata,
     PositionMoved,
+    ProjectCompleted,
+    ProjectFailed,
+    ProjectRequested,
+    ProjectResumed,
     edit_queue,
     project_event_id,
 )
@@ -31,6 +39,18 @@ from appgen.gateway.auth import Caller
 from appgen.gateway.problems import ProblemError
 from appgen.gateway.runtime import Runtime
 
+# What the queue's order and numbers fold from: not the specs and files, which a request does not
+# need and which grow with every version.
+QUEUE_TYPES: tuple[type[Event], ...] = (
+    ProjectRequested,
+    ProjectCompleted,
+    ProjectFailed,
+    ProjectResumed,
+    EditRequested,
+    EditStarted,
+    EditApplied,
+    EditRejected,
+)
 _EDIT_KEYS = uuid.UUID("8f6b1d0e-2c4a-4f7e-b3d9-5a1e0c7f2b64")
 # How often a request re-reads the queue when another one got in first.
 _ATTEMPTS = 20
@@ -81,7 +101,7 @@ async def request_edit(
         # The last request's position first, then the log (which holds at least that far): a
         # request published in between makes the conditional publish fail, and we read again.
         last = await last_request(rt, project_id)
-        records = await rt.log.everything(project_id)
+        records = await rt.log.everything(project_id, types=QUEUE_TYPES)
         if not records:
             raise ProblemError(404, f"No project {project_id}.")
         queue = edit_queue(records)

@@ -180,15 +180,24 @@ class FakeOpenAI:
         self.requests.append(chat)
         self.arrivals.append(time.monotonic())
         reply = self._next(chat.kind)
+        arrived = time.monotonic()
+        # The answer is made first and the delay counts from the request's arrival, so a reply
+        # lands `delay_s` after it was asked for, however long this fake takes to compose it:
+        # the time a model takes, not a model's time plus the fake's.
+        content = (
+            ""
+            if reply.status != 200
+            else (reply.content if reply.content is not None else self.answer(chat))
+        )
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            await asyncio.sleep(self.delay_s + reply.delay_s)
+            wait = self.delay_s + reply.delay_s - (time.monotonic() - arrived)
+            await asyncio.sleep(max(0.0, wait))
         finally:
             self.in_flight -= 1
         if reply.status != 200:
             return _error(reply.status, reply.error, reply.headers)
-        content = reply.content if reply.content is not None else self.answer(chat)
         prompt_chars = "".join(m["content"] for m in chat.messages)
         prompt, completion, cached = reply.usage or (_tokens(prompt_chars), _tokens(content), 0)
         usage = {

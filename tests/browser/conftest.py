@@ -169,8 +169,8 @@ class WatchedPage:
         )
 
 
-@pytest.fixture
-async def watched(browser: Browser) -> AsyncIterator[WatchedPage]:
+@asynccontextmanager
+async def watching(browser: Browser) -> AsyncIterator[WatchedPage]:
     """A phone-sized page in a fresh context, recording console errors, page errors and dialogs."""
     context = await browser.new_context(viewport=PHONE, device_scale_factor=2, has_touch=True)
     page = await context.new_page()
@@ -191,3 +191,10 @@ async def watched(browser: Browser) -> AsyncIterator[WatchedPage]:
         yield result
     finally:
         await context.close()
+
+
+@pytest.fixture
+async def watched(browser: Browser) -> AsyncIterator[WatchedPage]:
+    """A phone-sized page in a fresh context, recording console errors, page errors and dialogs."""
+    async with watching(browser) as result:
+        yield result

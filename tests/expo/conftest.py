@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, ConsoleMessage, Dialog, async_playwright
+from playwright.async_api import Browser, async_playwright
 
 from appgen.render.expo_toolchain import ToolchainError, dependency_tree, missing_tools
-from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS, PHONE, WatchedPage
+from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS, WatchedPage, watching
 
 REGISTRY_TIMEOUT_S = 30
 
@@ -90,22 +90,5 @@ async def expo_browser() -> AsyncIterator[Browser]:
 @pytest.fixture
 async def phone(expo_browser: Browser) -> AsyncIterator[WatchedPage]:
     """A phone-sized page recording console errors, page errors and dialogs."""
-    context = await expo_browser.new_context(viewport=PHONE, device_scale_factor=2, has_touch=True)
-    page = await context.new_page()
-    result = WatchedPage(page)
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            result.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
-
-    async def on_dialog(dialog: Dialog) -> None:
-        result.dialogs.append(f"{dialog.type}: {dialog.message}")
-        await dialog.dismiss()
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: result.page_errors.append(str(error)))
-    page.on("dialog", on_dialog)
-    try:
+    async with watching(expo_browser) as result:
         yield result
-    finally:
-        await context.close()

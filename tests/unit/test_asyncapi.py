@@ -22,9 +22,8 @@ from appgen.events import (
     ProjectForked,
     ProjectRequested,
     ProjectResumed,
-    event_types,
 )
-from appgen.events.asyncapi import CONSUMES, GATEWAY, PROJECT_ID, document, main, senders
+from appgen.events.asyncapi import CONSUMES, GATEWAY, PROJECT_ID, catalog, document, main, senders
 from appgen.events.permissions import ROLES
 from appgen.events.subjects import subject_of
 from appgen.store.samples import sample_history
@@ -64,7 +63,7 @@ def test_the_yaml_reads_back_as_the_document(doc: dict[str, Any]) -> None:
 def test_it_has_a_channel_and_a_message_for_every_event_type_and_no_other(
     doc: dict[str, Any],
 ) -> None:
-    types = event_types()
+    types = catalog()
     assert doc["asyncapi"] == "3.0.0"
     assert set(doc["channels"]) == set(types)
     assert set(doc["components"]["messages"]) == set(types)
@@ -97,7 +96,7 @@ def test_every_event_has_a_sender_and_the_gateway_sends_the_requests(
     doc: dict[str, Any],
 ) -> None:
     sent = {op["channel"]["$ref"].split("/")[-1] for op in _by(doc, "send")}
-    assert sent == set(event_types())
+    assert sent == set(catalog())
     assert set(senders()[GATEWAY]) == {
         ProjectRequested,
         ProjectResumed,

@@ -73,17 +73,23 @@ clients (docs/protocol.md).
 """.strip()
 
 
+def catalog() -> dict[str, type[Event]]:
+    """appgen's own event types: a test may register types of its own, which are no part of
+    the document."""
+    return {name: t for name, t in event_types().items() if t.__module__.startswith("appgen.")}
+
+
 def senders() -> dict[str, tuple[type[Event], ...]]:
     """Who publishes each type: the stages' roles, and the gateway for the rest (the requests)."""
     sent = {name: role.publishes for name, role in ROLES.items() if role.publishes}
     by_stage = {t for types in sent.values() for t in types}
-    requests = tuple(t for t in event_types().values() if t not in by_stage)
+    requests = tuple(t for t in catalog().values() if t not in by_stage)
     return {GATEWAY: requests, **sent}
 
 
 def document(receivers: Mapping[str, tuple[type[Event], ...]] = CONSUMES) -> dict[str, Any]:
     """The AsyncAPI document, as JSON-ready data."""
-    types = event_types()
+    types = catalog()
     keys, schemas = models_json_schema(
         [(t, "validation") for t in types.values()],
         ref_template="#/components/schemas/{model}",

@@ -78,12 +78,18 @@ class Keyring:
         self._loaded_at = time.monotonic()
 
     async def reload_for(self, kid: str | None) -> None:
-        """Reload when `kid` is unknown here (a rotation elsewhere), at most once a second."""
+        """Reload when `kid` is unknown here (a rotation elsewhere), at most once a second: a
+        request that meets it just after a reload waits out the rest of that second rather than
+        being refused for a key made a moment ago."""
         if kid is None or self.signer.knows(kid) or self.fixed is not None:
             return
         async with self._lock:
-            if time.monotonic() - self._loaded_at >= _RELOAD_EVERY_S:
-                await self.load()
+            if self.signer.knows(kid):
+                return
+            wait = _RELOAD_EVERY_S - (time.monotonic() - self._loaded_at)
+            if wait > 0:
+                await asyncio.sleep(wait)
+            await self.load()
 
     async def new_link(self, project_id: str) -> int:
         """Revoke the project's preview links; the new generation signs from now on."""

@@ -26,9 +26,6 @@ import httpx
 from appgen.analyzer.edits import Revision, revise
 from appgen.cli.inprocess import running_pipeline
 from appgen.events import (
-    EditApplied,
-    EditRequested,
-    EditStarted,
     Event,
     EventBus,
     NativeBuildFailed,
@@ -39,13 +36,12 @@ from appgen.events import (
     PreviewReady,
     ProjectCompleted,
     ProjectRequested,
-    SpecRevised,
     new_project_id,
     open_bus,
 )
 from appgen.events.native import PREVIEWS_SUBJECT, PreviewAnswer, StartPreview
-from appgen.spec import diff
 from appgen.store.migrate import upgrade_to_head
+from appgen.store.samples import applied_edit
 from bench._measure import percentile
 from bench._prompts import PROMPTS
 from bench._servers import own_servers
@@ -150,27 +146,8 @@ async def measure(
         outcome = revise(spec, "add a list of notes")
         if not isinstance(outcome, Revision):
             raise RuntimeError(f"the edit was not made: {outcome}")
-        edit = "2" * 32
         landed = time.monotonic()
-        for event in (
-            EditRequested(project_id=last, edit_id=edit, prompt="add notes", expected_version=2),
-            EditStarted(project_id=last, edit_id=edit, base_version=1),
-            SpecRevised(
-                project_id=last,
-                edit_id=edit,
-                version=2,
-                spec=outcome.spec,
-                changes=diff(spec, outcome.spec),
-            ),
-            EditApplied(
-                project_id=last,
-                edit_id=edit,
-                version=2,
-                prompt="add notes",
-                changes=("a new list",),
-                preview_path=f"/preview/{last}/",
-            ),
-        ):
+        for event in applied_edit(last, spec, outcome.spec, "add notes", edit_id="2" * 32):
             await bus.publish(event)
         added = [s.title for s in outcome.spec.screens if s not in spec.screens]
         while True:

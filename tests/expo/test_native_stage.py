@@ -19,9 +19,6 @@ from appgen.analyzer import analyze
 from appgen.analyzer.edits import Revision, revise
 from appgen.events import (
     AnalysisCompleted,
-    EditApplied,
-    EditRequested,
-    EditStarted,
     Event,
     EventBus,
     NativeBuildFailed,
@@ -30,7 +27,6 @@ from appgen.events import (
     NatsSettings,
     ProjectCompleted,
     ProjectRequested,
-    SpecRevised,
     new_project_id,
 )
 from appgen.events.blobs import BlobStore
@@ -41,8 +37,9 @@ from appgen.native.builder import WebBuilder
 from appgen.native.handlers import native_worker, web_project
 from appgen.native.settings import NativeSettings
 from appgen.native.settings import Settings as NativeServiceSettings
-from appgen.spec import AppSpec, diff
+from appgen.spec import AppSpec
 from appgen.store.keys import key_id_of
+from appgen.store.samples import applied_edit
 from tests.running import publish, recorder, serving_worker
 
 pytestmark = pytest.mark.integration
@@ -76,26 +73,7 @@ def completed(project_id: str, owner: str | None, spec: AppSpec) -> list[Event]:
 def an_edit(project_id: str, before: AppSpec, prompt: str) -> tuple[list[Event], AppSpec]:
     outcome = revise(before, prompt)
     assert isinstance(outcome, Revision), outcome
-    edit = "1" * 32
-    return [
-        EditRequested(project_id=project_id, edit_id=edit, prompt=prompt, expected_version=2),
-        EditStarted(project_id=project_id, edit_id=edit, base_version=1),
-        SpecRevised(
-            project_id=project_id,
-            edit_id=edit,
-            version=2,
-            spec=outcome.spec,
-            changes=diff(before, outcome.spec),
-        ),
-        EditApplied(
-            project_id=project_id,
-            edit_id=edit,
-            version=2,
-            prompt=prompt,
-            changes=("a new list",),
-            preview_path=f"/preview/{project_id}/",
-        ),
-    ], outcome.spec
+    return applied_edit(project_id, before, outcome.spec, prompt), outcome.spec
 
 
 async def native_event(

@@ -10,6 +10,9 @@ from appgen.events import (
     AnalysisStarted,
     BaseGenerated,
     ComponentsAdded,
+    EditApplied,
+    EditRequested,
+    EditStarted,
     Event,
     EventMetadata,
     FileWrite,
@@ -24,11 +27,12 @@ from appgen.events import (
     ProjectRequested,
     ScreenAdded,
     ScreensCompleted,
+    SpecRevised,
     Stage,
     StageFailed,
     new_project_id,
 )
-from appgen.spec import AppSpec, Entity, EntityField, FieldType, Screen, ScreenKind, Theme
+from appgen.spec import AppSpec, Entity, EntityField, FieldType, Screen, ScreenKind, Theme, diff
 
 _PAGE = "<section class='screen'>\n" + "  <p>{title}: a list of tasks, each with a title.</p>\n" * 8
 
@@ -218,3 +222,30 @@ def sample_history(
         )
     )
     return events
+
+
+def applied_edit(
+    project_id: str, before: AppSpec, after: AppSpec, prompt: str, *, edit_id: str = "1" * 32
+) -> list[Event]:
+    """The events of one edit from `before` to `after` that landed as version 2, as the pipeline
+    writes them (without the screens' files): for tests and benchmarks that need an edited
+    project without running the stages."""
+    return [
+        EditRequested(project_id=project_id, edit_id=edit_id, prompt=prompt, expected_version=2),
+        EditStarted(project_id=project_id, edit_id=edit_id, base_version=1),
+        SpecRevised(
+            project_id=project_id,
+            edit_id=edit_id,
+            version=2,
+            spec=after,
+            changes=diff(before, after),
+        ),
+        EditApplied(
+            project_id=project_id,
+            edit_id=edit_id,
+            version=2,
+            prompt=prompt,
+            changes=tuple(change.summary for change in diff(before, after)),
+            preview_path=f"/preview/{project_id}/",
+        ),
+    ]

@@ -15,10 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser
 
 from appgen.render.expo_toolchain import ToolchainError, dependency_tree, missing_tools
-from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS, WatchedPage, watching
+
+# The browser tests' one Chromium for the session, shared rather than launched again.
+from tests.browser.conftest import WatchedPage, browser, watching
+
+__all__ = ["browser"]  # a fixture, re-exported so the Expo tests find it
 
 REGISTRY_TIMEOUT_S = 30
 
@@ -75,20 +79,8 @@ def serve(root: Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
-async def expo_browser() -> AsyncIterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: run `make browser` (scripts/ensure-chromium.sh)")
-    async with async_playwright() as playwright:
-        instance = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield instance
-        finally:
-            await instance.close()
-
-
 @pytest.fixture
-async def phone(expo_browser: Browser) -> AsyncIterator[WatchedPage]:
+async def phone(browser: Browser) -> AsyncIterator[WatchedPage]:
     """A phone-sized page recording console errors, page errors and dialogs."""
-    async with watching(expo_browser) as result:
+    async with watching(browser) as result:
         yield result

@@ -21,7 +21,7 @@ from nats.aio.client import Client
 from nats.js.api import StreamInfo
 from nats.js.errors import APIError
 
-from appgen.events.bus import server_urls
+from appgen.events.transport.bus import server_urls
 from appgen.stack import NatsCluster, NatsServer
 
 STREAM = "APPGEN"

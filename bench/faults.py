@@ -35,7 +35,7 @@ from pathlib import Path
 import nats
 
 from appgen.cli.stack import ensure_event_stream
-from appgen.events.bus import server_urls
+from appgen.events.transport.bus import server_urls
 from appgen.gateway.testing import create_key
 from appgen.stack import NatsCluster, NatsServer, PostgresServer
 from appgen.store import EventStore

@@ -31,7 +31,7 @@ from appgen.events import (
     new_project_id,
     open_bus,
 )
-from appgen.events.subjects import parse_subject, type_filter
+from appgen.events.catalog.subjects import parse_subject, type_filter
 from appgen.llm import LLMSettings
 from appgen.store import EventStore
 from appgen.store.migrate import upgrade_to_head

@@ -39,7 +39,7 @@ from appgen.events import (
     new_project_id,
     open_bus,
 )
-from appgen.events.native import PREVIEWS_SUBJECT, PreviewAnswer, StartPreview
+from appgen.events.catalog.native import PREVIEWS_SUBJECT, PreviewAnswer, StartPreview
 from appgen.store.migrate import upgrade_to_head
 from appgen.store.samples import applied_edit
 from bench._measure import percentile

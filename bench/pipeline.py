@@ -29,7 +29,7 @@ from appgen.events import (
     new_project_id,
     open_bus,
 )
-from appgen.events.subjects import parse_subject, type_filter
+from appgen.events.catalog.subjects import parse_subject, type_filter
 from appgen.store.migrate import upgrade_to_head
 from bench._measure import percentile
 from bench._prompts import PROMPTS

@@ -29,7 +29,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from appgen.events import Event, NatsSettings, encode, open_bus
-from appgen.events.subjects import subject_for
+from appgen.events.catalog.subjects import subject_for
 from appgen.recorder.settings import RecorderSettings
 from appgen.stack import NatsServer, PostgresServer
 from appgen.store import EventStore

@@ -27,8 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from appgen.events import EventBus, NatsSettings, ProjectRequested, ScreenAdded, encode, open_bus
-from appgen.events.bus import MSG_ID
-from appgen.events.subjects import subject_for
+from appgen.events.catalog.subjects import subject_for
+from appgen.events.transport.bus import MSG_ID
 from appgen.gateway.testing import create_key
 from appgen.stack import NatsServer
 from appgen.stack.ports import free_port, wait_for_port

@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from appgen.events import Event, EventBus, NatsSettings, ServiceSettings, serve_worker
-from appgen.events.runtime import WorkerFactory
+from appgen.events.transport.process import WorkerFactory
 from appgen.recorder.__main__ import serve_recorder
 from appgen.recorder.settings import RecorderSettings
 from appgen.store import EventStore

@@ -10,7 +10,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from appgen.events import Event, InvalidEvent, decode
-from appgen.events.subjects import all_events
+from appgen.events.catalog.subjects import all_events
 
 
 async def read_events(

@@ -35,7 +35,7 @@ from appgen.events import (
     Worker,
     open_bus,
 )
-from appgen.events.subjects import project_filter
+from appgen.events.catalog.subjects import project_filter
 from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.screens.handlers import screens_worker

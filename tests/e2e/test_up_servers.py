@@ -23,7 +23,7 @@ from appgen.cli.nats_users import stack_settings
 from appgen.cli.services import SERVICES, installed_services
 from appgen.cli.state import StackInfo, read_stack_info
 from appgen.events import NatsSettings, ProjectRequested, new_project_id, open_bus
-from appgen.events.bus import server_urls
+from appgen.events.transport.bus import server_urls
 from appgen.stack import free_port
 from tests.e2e.test_up import (
     START_TIMEOUT_S,

@@ -29,7 +29,7 @@ from appgen.events import (
     SpecRevised,
     new_project_id,
 )
-from appgen.events.blobs import BlobStore
+from appgen.events.transport.blobs import BlobStore
 from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.images import icon_png_path

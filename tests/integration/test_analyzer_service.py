@@ -23,7 +23,7 @@ from appgen.events import (
     encode,
     new_project_id,
 )
-from appgen.events.subjects import project_filter, subject_for
+from appgen.events.catalog.subjects import project_filter, subject_for
 from tests.running import serving_worker
 from tests.streams import wait_for
 

@@ -11,7 +11,7 @@ import pytest
 
 from appgen.cli.inprocess import _stages
 from appgen.events import ConsumerSettings, NatsSettings, open_bus
-from appgen.events.asyncapi import CONSUMES, document
+from appgen.events.catalog.asyncapi import CONSUMES, document
 from appgen.gateway import Settings
 from appgen.gateway.testing import serve_gateway
 from appgen.llm import LLMSettings

@@ -22,10 +22,10 @@ from appgen.events import (
     Stage,
     StageFailed,
     Worker,
-    metrics,
     new_project_id,
     open_bus,
 )
+from appgen.events.transport import metrics
 from appgen.stack import NatsServer
 from tests.streams import read_events, wait_for
 

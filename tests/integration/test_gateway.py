@@ -29,9 +29,9 @@ from appgen.events import (
     ScreenAdded,
     new_project_id,
 )
-from appgen.events.blobs import BlobStore
-from appgen.events.projection import file_tree
-from appgen.events.subjects import project_filter
+from appgen.events.catalog.subjects import project_filter
+from appgen.events.read.projection import file_tree
+from appgen.events.transport.blobs import BlobStore
 from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, create_key, gateway_signer, serve_gateway
 from appgen.gateway.tokens import Signer

@@ -26,9 +26,9 @@ from appgen.events import (
     new_project_id,
     project_event_id,
 )
-from appgen.events.fork import fork_events
-from appgen.events.log import StreamLog
-from appgen.events.trace import project_trace_id
+from appgen.events.read.fork import fork_events
+from appgen.events.read.log import StreamLog
+from appgen.events.transport.trace import project_trace_id
 from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.store import EventStore

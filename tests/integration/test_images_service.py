@@ -21,8 +21,8 @@ from appgen.events import (
     encode,
     new_project_id,
 )
-from appgen.events.blobs import BlobStore
-from appgen.events.subjects import project_filter, subject_for
+from appgen.events.catalog.subjects import project_filter, subject_for
+from appgen.events.transport.blobs import BlobStore
 from appgen.images import ArtGenerator, Settings, build_worker, draw, images_worker, plan
 from appgen.images.generator import ImageGenerator
 from appgen.images.types import Image, ImageRequest

@@ -24,8 +24,8 @@ from appgen.events import (
     ScreenAdded,
     encode,
 )
-from appgen.events.log import first_of_each
-from appgen.events.subjects import subject_for
+from appgen.events.catalog.subjects import subject_for
+from appgen.events.read.log import first_of_each
 from appgen.stack import NatsServer
 from appgen.store import EventStore
 from appgen.store.keys import key_id_of

@@ -35,8 +35,8 @@ from appgen.events import (
     new_project_id,
     open_bus,
 )
-from appgen.events.permissions import ADMIN, ROLES, inbox_prefix
-from appgen.events.subjects import subject_of
+from appgen.events.catalog.permissions import ADMIN, ROLES, inbox_prefix
+from appgen.events.catalog.subjects import subject_of
 from appgen.stack import NatsServer
 from appgen.store import EventStore, StoredEvent
 
@@ -208,7 +208,7 @@ async def test_a_service_cannot_take_another_stages_messages_or_replies(secured:
 
 async def test_a_stage_finds_the_stream_it_may_not_make(secured_server: Secured) -> None:
     """Without the admin's stream a stage stops with a message that says who makes it."""
-    from appgen.events.stream import StreamMissing
+    from appgen.events.transport.stream import StreamMissing
 
     settings = secured_server.settings("screens")
     with pytest.raises(StreamMissing, match="start the recorder"):

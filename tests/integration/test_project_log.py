@@ -27,9 +27,9 @@ from appgen.events import (
     encode,
     new_project_id,
 )
-from appgen.events.log import first_of_each
-from appgen.events.projection import file_tree, fold
-from appgen.events.subjects import subject_for
+from appgen.events.catalog.subjects import subject_for
+from appgen.events.read.log import first_of_each
+from appgen.events.read.projection import file_tree, fold
 from appgen.store import EventStore, StoredLog
 from appgen.store.samples import sample_history
 

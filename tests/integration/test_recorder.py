@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 
 from appgen.events import Event, EventBus, NatsSettings, encode
-from appgen.events.subjects import subject_for
+from appgen.events.catalog.subjects import subject_for
 from appgen.store import EventStore
 from appgen.store.samples import sample_history
 from tests.running import recorder

@@ -22,7 +22,7 @@ import pytest
 import websockets
 
 from appgen.events import EventBus, NatsSettings, ProjectCompleted, ScreenAdded, new_project_id
-from appgen.events.bus import EventTooLarge
+from appgen.events.transport.bus import EventTooLarge
 from appgen.gateway import Settings
 from appgen.gateway.app import create_app
 from appgen.gateway.auth import InsecureSettings

@@ -21,7 +21,7 @@ from appgen.cli.restart import RestartPolicy
 from appgen.cli.server_watch import Server, ServerWatch
 from appgen.cli.servers import postmaster_pid
 from appgen.events import NatsSettings, ProjectRequested, new_project_id, open_bus
-from appgen.events.bus import MSG_ID
+from appgen.events.transport.bus import MSG_ID
 from appgen.stack import NatsServer, PostgresServer
 
 pytestmark = pytest.mark.integration

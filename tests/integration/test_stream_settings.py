@@ -13,9 +13,9 @@ import pytest
 from nats.aio.client import Client
 
 from appgen.events import NatsSettings, connect
-from appgen.events.stream import ensure_stream
-from appgen.events.subjects import all_events
-from appgen.events.usage import STREAM_BYTES, stream_usage
+from appgen.events.catalog.subjects import all_events
+from appgen.events.transport.stream import ensure_stream
+from appgen.events.transport.usage import STREAM_BYTES, stream_usage
 
 pytestmark = pytest.mark.integration
 

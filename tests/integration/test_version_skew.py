@@ -28,13 +28,13 @@ from appgen.events import (
     Worker,
     decode,
     encode,
-    metrics,
     new_project_id,
     open_bus,
 )
-from appgen.events.codec import NewerEvent
-from appgen.events.subjects import subject_for, subject_of
-from appgen.events.upcasting import upcaster
+from appgen.events.catalog.codec import NewerEvent
+from appgen.events.catalog.subjects import subject_for, subject_of
+from appgen.events.catalog.upcasting import upcaster
+from appgen.events.transport import metrics
 from tests.integration.test_consumer_loop import FAST, outputs, requested, running
 from tests.streams import read_events, wait_for
 

@@ -15,8 +15,8 @@ from appgen.events import (
     ProjectRequested,
     new_project_id,
 )
-from appgen.events.files import FileWrite
-from appgen.events.projection import ProjectState
+from appgen.events.catalog.files import FileWrite
+from appgen.events.read.projection import ProjectState
 from appgen.llm import LLMSettings
 from appgen.store import EventStore
 

@@ -23,9 +23,17 @@ from appgen.events import (
     ProjectRequested,
     ProjectResumed,
 )
-from appgen.events.asyncapi import CONSUMES, GATEWAY, PROJECT_ID, catalog, document, main, senders
-from appgen.events.permissions import ROLES
-from appgen.events.subjects import subject_of
+from appgen.events.catalog.asyncapi import (
+    CONSUMES,
+    GATEWAY,
+    PROJECT_ID,
+    catalog,
+    document,
+    main,
+    senders,
+)
+from appgen.events.catalog.permissions import ROLES
+from appgen.events.catalog.subjects import subject_of
 from appgen.store.samples import sample_history
 
 pytestmark = pytest.mark.unit
@@ -52,7 +60,7 @@ def resolve(doc: dict[str, Any], ref: str) -> Any:
 def test_the_committed_document_is_current(tmp_path: Path) -> None:
     main([str(tmp_path / "asyncapi.yaml")])
     assert COMMITTED.read_text() == (tmp_path / "asyncapi.yaml").read_text(), (
-        "docs/asyncapi.yaml is stale: run `python -m appgen.events.asyncapi docs/asyncapi.yaml`"
+        "docs/asyncapi.yaml is stale: run `python -m appgen.events.catalog.asyncapi docs/asyncapi.yaml`"
     )
 
 

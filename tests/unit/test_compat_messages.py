@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from appgen.events import Event, ProjectCompleted, ScreenAdded
-from appgen.events.projection import fold
-from appgen.events.stages import EDIT_STAGES, Stage
+from appgen.events.catalog.stages import EDIT_STAGES, Stage
+from appgen.events.read.projection import fold
 from appgen.gateway.compat import LEGACY_STAGES, LegacyView, legacy_stage
 from appgen.gateway.compat.messages import MAX_NAME, MAX_SCREENS
 from appgen.gateway.messages import FeedItem

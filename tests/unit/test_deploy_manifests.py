@@ -16,7 +16,7 @@ import yaml  # type: ignore[import-untyped]
 from appgen.cli.nats_users import deploy_config, password_variable
 from appgen.cli.services import BY_NAME, SERVICES
 from appgen.events import NatsSettings
-from appgen.events.permissions import ADMIN, ROLES
+from appgen.events.catalog.permissions import ADMIN, ROLES
 
 pytestmark = pytest.mark.unit
 

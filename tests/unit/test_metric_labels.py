@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from prometheus_client import REGISTRY
 
-import appgen.events.metrics
+import appgen.events.transport.metrics
 import appgen.gateway.app
 
 ALLOWED = {"type", "service", "stage", "reason", "model", "kind"}
 
 
 def test_every_appgen_metric_declares_only_allowed_labels() -> None:
-    assert appgen.events.metrics.EVENTS_PUBLISHED is not None
+    assert appgen.events.transport.metrics.EVENTS_PUBLISHED is not None
     assert appgen.gateway.app.create_app is not None
     declared = {
         getattr(collector, "_name", ""): set(getattr(collector, "_labelnames", ()))

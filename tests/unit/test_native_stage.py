@@ -19,8 +19,8 @@ from appgen.events import (
     ProjectRequested,
     Stage,
 )
-from appgen.events.native import BASE_URL_TOKEN
-from appgen.events.projection import fold
+from appgen.events.catalog.native import BASE_URL_TOKEN
+from appgen.events.read.projection import fold
 from appgen.native.project import (
     METRO_ENTRY,
     content_type,

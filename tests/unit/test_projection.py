@@ -27,7 +27,7 @@ from appgen.events import (
     Stage,
     StageFailed,
 )
-from appgen.events.projection import Headline, file_tree, fold
+from appgen.events.read.projection import Headline, file_tree, fold
 from appgen.store.summary import advance
 
 pytestmark = pytest.mark.unit

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 import pytest
 
 from appgen.analyzer.rules import analyze
-from appgen.events.files import check_relative_path
+from appgen.events.catalog.files import check_relative_path
 from appgen.render import (
     render_app,
     render_base,

@@ -32,11 +32,16 @@ from appgen.events import (
     StageFailed,
     project_event_id,
 )
-from appgen.events.fork import copy_history, fork_events, resume_event
-from appgen.events.logs import bound_fields, bound_to, configure_logging
-from appgen.events.projection import file_tree, fold
-from appgen.events.resume import NothingToResume, plan
-from appgen.events.trace import parse_traceparent, project_trace_id, trace_id_of, traceparent
+from appgen.events.read.fork import copy_history, fork_events, resume_event
+from appgen.events.read.projection import file_tree, fold
+from appgen.events.read.resume import NothingToResume, resume_plan
+from appgen.events.transport.logs import bound_fields, bound_to, configure_logging
+from appgen.events.transport.trace import (
+    parse_traceparent,
+    project_trace_id,
+    trace_id_of,
+    traceparent,
+)
 from appgen.store.samples import sample_history, sample_spec
 from appgen.store.summary import advance
 
@@ -124,19 +129,19 @@ def test_the_plan_redoes_the_frontier_only() -> None:
     def upto(name: str) -> list[Event]:
         return history[: by_type[name] + 1]
 
-    assert plan(upto("ProjectRequested")).redo == (Stage.analyzing,)
-    assert plan(upto("AnalysisCompleted")).redo == (
+    assert resume_plan(upto("ProjectRequested")).redo == (Stage.analyzing,)
+    assert resume_plan(upto("AnalysisCompleted")).redo == (
         Stage.creating_project,
         Stage.generating_images,
     )
-    assert plan(upto("PreviewReady")).redo == (Stage.adding_screens, Stage.generating_images)
-    assert plan(upto("ImagesCompleted")).redo == (Stage.adding_screens,)
-    assert plan(upto("ScreensCompleted")).redo == (Stage.finalizing,)
-    assert plan(upto("ScreensCompleted")).resume_stage is Stage.finalizing
+    assert resume_plan(upto("PreviewReady")).redo == (Stage.adding_screens, Stage.generating_images)
+    assert resume_plan(upto("ImagesCompleted")).redo == (Stage.adding_screens,)
+    assert resume_plan(upto("ScreensCompleted")).redo == (Stage.finalizing,)
+    assert resume_plan(upto("ScreensCompleted")).resume_stage is Stage.finalizing
     with pytest.raises(NothingToResume):
-        plan(history)
+        resume_plan(history)
     with pytest.raises(NothingToResume):
-        plan(history[1:3])
+        resume_plan(history[1:3])
 
 
 def _failed(history: list[Event], at: int) -> list[Event]:
@@ -286,7 +291,7 @@ def test_a_fork_of_a_fork_keeps_its_sources_model_unless_it_names_another() -> N
 
 def test_sample_failures_resume_in_the_screens_stage() -> None:
     history = sample_history(PID, fail=True)
-    resume = plan(history)
+    resume = resume_plan(history)
     assert Stage.adding_screens in resume.redo
 
 

@@ -20,8 +20,8 @@ from appgen.events import (
     SpecRevised,
     edit_queue,
 )
-from appgen.events.fork import FORKED_BEFORE_EDIT, fork_events
-from appgen.events.projection import file_tree, fold
+from appgen.events.read.fork import FORKED_BEFORE_EDIT, fork_events
+from appgen.events.read.projection import file_tree, fold
 from appgen.render.samples import kitchen_sink
 from appgen.spec import AppSpec, diff
 

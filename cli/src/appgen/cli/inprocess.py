@@ -16,7 +16,7 @@ from appgen.analyzer import handlers as analyzer
 from appgen.analyzer.settings import Settings as AnalyzerSettings
 from appgen.cli.nats_users import NatsCredentials
 from appgen.events import ConsumerSettings, NatsSettings, ServiceSettings, serve_worker
-from appgen.events.runtime import WorkerFactory
+from appgen.events.transport.process import WorkerFactory
 from appgen.finisher.handlers import build_worker as finisher
 from appgen.images import handlers as images
 from appgen.images.settings import Settings as ImagesSettings

@@ -5,7 +5,7 @@ Passwords are random (256 bits), made on the first start and kept in `<data-dir>
 the admin's file, finds them again. The nats-server config that lists them is written with mode
 0600 too. Each service is told its user and the file of its password (`APPGEN_NATS_USER`,
 `APPGEN_NATS_PASSWORD_FILE`), never the password itself. What each user may do is
-`appgen.events.permissions`.
+`appgen.events.catalog.permissions`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from appgen.cli.localkey import write_private
 from appgen.events import NatsSettings
-from appgen.events.permissions import ADMIN, ROLES, grant_for
+from appgen.events.catalog.permissions import ADMIN, ROLES, grant_for
 from appgen.llm import ledger, limiter
 from appgen.stack import NatsUser, RouteAuth
 from appgen.stack.nats_auth import authorization_config

@@ -1,6 +1,6 @@
 """`appgen events|replay|diff`: a project's history, and its state and files at any position.
 
-Everything comes from a running gateway (folded from the events by `appgen.events.projection`);
+Everything comes from a running gateway (folded from the events by `appgen.events.read.projection`);
 nothing is computed from a local copy.
 """
 

@@ -26,9 +26,9 @@ from appgen.cli.services import GATEWAY, Instance
 from appgen.cli.state import StackInfo, read_stack_info, write_stack_info
 from appgen.cli.supervisor import ChildSpec, Supervisor
 from appgen.events import NatsSettings
-from appgen.events.bus import server_urls
-from appgen.events.permissions import ADMIN, inbox_prefix
-from appgen.events.stream import ensure_stream
+from appgen.events.catalog.permissions import ADMIN, inbox_prefix
+from appgen.events.transport.bus import server_urls
+from appgen.events.transport.stream import ensure_stream
 from appgen.stack import free_ports
 
 _STREAM_TIMEOUT_S = 30.0

@@ -1,14 +1,15 @@
 """appgen's events: the catalog, subjects, the bus, and the one consumer loop every service runs."""
 
-from appgen.events.bus import (
-    EventBus,
-    EventTooLarge,
-    PositionMoved,
-    Published,
-    connect,
-    open_bus,
+from appgen.events.catalog.codec import InvalidEvent, decode, decode_type, encode
+from appgen.events.catalog.envelope import (
+    Event,
+    EventMetadata,
+    ModelCall,
+    UnknownEventType,
+    event_type,
+    event_types,
 )
-from appgen.events.catalog import (
+from appgen.events.catalog.events import (
     MAX_EDIT_LENGTH,
     MAX_PROMPT_LENGTH,
     AnalysisCompleted,
@@ -55,32 +56,31 @@ from appgen.events.catalog import (
     SpecRevised,
     StageFailed,
 )
-from appgen.events.codec import InvalidEvent, decode, decode_type, encode
-from appgen.events.consumer import ConsumerLoop
-from appgen.events.context import HandlerContext
-from appgen.events.envelope import (
-    Event,
-    EventMetadata,
-    ModelCall,
-    UnknownEventType,
-    event_type,
-    event_types,
-)
-from appgen.events.errors import PermanentError
-from appgen.events.files import BuiltFile, FileWrite, check_relative_path
-from appgen.events.ids import (
+from appgen.events.catalog.files import BuiltFile, FileWrite, check_relative_path
+from appgen.events.catalog.ids import (
     ProjectId,
     derived_event_id,
     is_project_id,
     new_project_id,
     project_event_id,
 )
-from appgen.events.log import MemoryLog, ProjectLog, StreamLog
-from appgen.events.runtime import run_service, serve_worker
-from appgen.events.settings import ConsumerSettings, NatsSettings, ServiceSettings
-from appgen.events.stages import ASIDE_STAGES, EDIT_STAGES, PIPELINE, Stage
-from appgen.events.versions import EditQueue, edit_queue, spec_at
-from appgen.events.worker import Worker
+from appgen.events.catalog.stages import ASIDE_STAGES, EDIT_STAGES, PIPELINE, Stage
+from appgen.events.catalog.versions import EditQueue, edit_queue, spec_at
+from appgen.events.read.log import MemoryLog, ProjectLog, StreamLog
+from appgen.events.transport.bus import (
+    EventBus,
+    EventTooLarge,
+    PositionMoved,
+    Published,
+    connect,
+    open_bus,
+)
+from appgen.events.transport.consumer import ConsumerLoop
+from appgen.events.transport.context import HandlerContext
+from appgen.events.transport.errors import PermanentError
+from appgen.events.transport.process import run_service, serve_worker
+from appgen.events.transport.settings import ConsumerSettings, NatsSettings, ServiceSettings
+from appgen.events.transport.worker import Worker
 
 __all__ = [
     "ASIDE_STAGES",

@@ -11,7 +11,7 @@ the spec from the last `AnalysisCompleted`), rather than having it carried on it
   `PreviewReady`) relay a field it has no use for, and a resume would have to find it again;
 - the fork's `ProjectForked` is published before the `ProjectResumed` that starts its stages,
   so it is in the stream whenever a stage works for the fork, on a redelivery or a later resume
-  too. A fork of a fork that names no model inherits its source's (`appgen.events.fork`), so
+  too. A fork of a fork that names no model inherits its source's (`appgen.events.read.fork`), so
   the last `ProjectForked` is always the one that counts.
 
 The override applies only where a model is configured for the stage: without any model the

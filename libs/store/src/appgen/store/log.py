@@ -17,8 +17,8 @@ import uuid
 from collections.abc import Sequence
 
 from appgen.events import Event
-from appgen.events.log import E, ProjectLog, Record, StreamLog, cut, first_of_each
-from appgen.events.subjects import project_filter, subject_of
+from appgen.events.catalog.subjects import project_filter, subject_of
+from appgen.events.read.log import E, ProjectLog, Record, StreamLog, cut, first_of_each
 from appgen.store.store import EventStore
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from appgen.events import Event, Stage
-from appgen.events.projection import Status
+from appgen.events.read.projection import Status
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from sqlalchemy import Row, TextClause
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from appgen.events import Event, FilesWritten, FileWrite, decode_type, event_types
-from appgen.events.projection import ProjectState, file_tree, fold
+from appgen.events.read.projection import ProjectState, file_tree, fold
 from appgen.store import sql
 from appgen.store.models import ProjectSummary, StoredEvent, Unreadable
 from appgen.store.stats import WindowStats, window_stats

@@ -15,7 +15,7 @@ from appgen.events import (
     ProjectResumed,
     StageFailed,
 )
-from appgen.events.projection import Headline
+from appgen.events.read.projection import Headline
 from appgen.store.models import ProjectSummary
 
 

@@ -28,7 +28,7 @@ from appgen.events import (
     Stage,
     Worker,
 )
-from appgen.events.versions import Edit
+from appgen.events.catalog.versions import Edit
 from appgen.llm import BudgetExceeded, LLMError, project_model
 from appgen.spec import AppSpec, diff
 

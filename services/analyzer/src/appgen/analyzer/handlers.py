@@ -30,7 +30,7 @@ from appgen.events import (
     Stage,
     Worker,
 )
-from appgen.events.runtime import WorkerFactory
+from appgen.events.transport.process import WorkerFactory
 from appgen.llm import BudgetExceeded, LLMError, Purpose, open_client, project_model
 from appgen.spec import AppSpec
 

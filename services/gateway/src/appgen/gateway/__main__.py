@@ -8,7 +8,7 @@ from types import FrameType
 import uvicorn
 from fastapi import FastAPI
 
-from appgen.events.logs import configure_logging
+from appgen.events.transport.logs import configure_logging
 from appgen.gateway.app import create_app
 from appgen.gateway.hub import SHUTDOWN
 from appgen.gateway.runtime import Runtime

@@ -7,7 +7,7 @@ import zipfile
 from collections.abc import Mapping
 
 from appgen.events import FileWrite
-from appgen.events.blobs import BlobStore
+from appgen.events.transport.blobs import BlobStore
 from appgen.gateway.problems import ProblemError
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Path
 from starlette.requests import HTTPConnection
 
-from appgen.events.ids import PROJECT_ID_PATTERN
+from appgen.events.catalog.ids import PROJECT_ID_PATTERN
 from appgen.gateway.compat import OpenSockets
 from appgen.gateway.runtime import Runtime
 

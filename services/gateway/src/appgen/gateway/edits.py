@@ -33,8 +33,8 @@ from appgen.events import (
     edit_queue,
     project_event_id,
 )
-from appgen.events.subjects import subject_of
-from appgen.events.trace import project_trace_id
+from appgen.events.catalog.subjects import subject_of
+from appgen.events.transport.trace import project_trace_id
 from appgen.gateway.auth import Caller
 from appgen.gateway.problems import ProblemError
 from appgen.gateway.runtime import Runtime

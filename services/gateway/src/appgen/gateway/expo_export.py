@@ -4,7 +4,7 @@ with the images stage's icon. Time travel and edits apply: the spec is that vers
 from __future__ import annotations
 
 from appgen.events import edit_queue
-from appgen.events.projection import file_tree
+from appgen.events.read.projection import file_tree
 from appgen.gateway.content import file_bytes, zip_contents
 from appgen.gateway.problems import ProblemError
 from appgen.gateway.runtime import Runtime

@@ -16,10 +16,11 @@ import logging
 import time
 from collections import defaultdict
 
-from appgen.events import EventBus, metrics
-from appgen.events.log import readable
-from appgen.events.subjects import parse_subject
-from appgen.events.tail import StreamMessage, StreamTail
+from appgen.events import EventBus
+from appgen.events.catalog.subjects import parse_subject
+from appgen.events.read.log import readable
+from appgen.events.read.tail import StreamMessage, StreamTail
+from appgen.events.transport import metrics
 from appgen.gateway.direct import DirectProject, Member
 from appgen.gateway.messages import FeedItem, ItemMaker
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from appgen.events import MAX_EDIT_LENGTH, MAX_PROMPT_LENGTH, ProjectId
-from appgen.events.projection import ProjectState
+from appgen.events.read.projection import ProjectState
 from appgen.store import ProjectSummary
 
 MIN_PROMPT_LENGTH = 3

@@ -17,7 +17,12 @@ from appgen.events import (
     NativePreviewStarted,
     NativePreviewStopped,
 )
-from appgen.events.native import BASE_URL_TOKEN, PREVIEWS_SUBJECT, PreviewAnswer, StartPreview
+from appgen.events.catalog.native import (
+    BASE_URL_TOKEN,
+    PREVIEWS_SUBJECT,
+    PreviewAnswer,
+    StartPreview,
+)
 from appgen.gateway.problems import ProblemError
 from appgen.gateway.runtime import Runtime
 

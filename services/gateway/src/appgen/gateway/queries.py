@@ -7,8 +7,8 @@ it, so none of these ever trails what a client was sent, or shows a hole the rec
 from __future__ import annotations
 
 from appgen.events import Event
-from appgen.events.log import FileTree
-from appgen.events.projection import ProjectState
+from appgen.events.read.log import FileTree
+from appgen.events.read.projection import ProjectState
 from appgen.gateway.problems import ProblemError
 from appgen.gateway.runtime import Runtime
 

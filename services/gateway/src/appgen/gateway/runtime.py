@@ -10,7 +10,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from appgen.events import Event, EventBus, StreamLog, open_bus
-from appgen.events.blobs import BlobStore
+from appgen.events.transport.blobs import BlobStore
 from appgen.gateway import redact
 from appgen.gateway.feed import Feed
 from appgen.gateway.hub import Hub
@@ -29,7 +29,7 @@ class Runtime:
     settings: Settings
     bus: EventBus
     store: EventStore
-    # Every read of a project's history goes through this one port (`appgen.events.log`).
+    # Every read of a project's history goes through this one port (`appgen.events.read.log`).
     log: StoredLog
     blobs: BlobStore
     # Makes the message a client receives for an event.

@@ -21,8 +21,8 @@ from appgen.events import (
     Stage,
     Worker,
 )
-from appgen.events.blobs import BlobStore
-from appgen.events.runtime import WorkerFactory
+from appgen.events.transport.blobs import BlobStore
+from appgen.events.transport.process import WorkerFactory
 from appgen.images.art import illustration_path, plan
 from appgen.images.generator import ArtGenerator, ImageGenerator
 from appgen.images.model import ModelImageGenerator

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from appgen.events import ConsumerLoop, open_bus
-from appgen.events.blobs import BlobStore
-from appgen.events.runtime import run_process
+from appgen.events.transport.blobs import BlobStore
+from appgen.events.transport.process import run_process
 from appgen.native.builder import WebBuilder
 from appgen.native.handlers import native_worker
 from appgen.native.previews import MetroPool

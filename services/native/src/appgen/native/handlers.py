@@ -23,8 +23,8 @@ from appgen.events import (
     Stage,
     Worker,
 )
-from appgen.events.blobs import BlobStore
-from appgen.events.runtime import WorkerFactory
+from appgen.events.transport.blobs import BlobStore
+from appgen.events.transport.process import WorkerFactory
 from appgen.native.builder import Build, WebBuilder
 from appgen.native.project import content_type, expo_files, for_web, version_at
 from appgen.native.settings import Settings

@@ -35,11 +35,16 @@ from appgen.events import (
     NativePreviewStopped,
     event_types,
 )
-from appgen.events.blobs import BlobStore
-from appgen.events.envelope import Event
-from appgen.events.files import check_relative_path
-from appgen.events.native import PREVIEWS_QUEUE, PREVIEWS_SUBJECT, PreviewAnswer, StartPreview
-from appgen.events.subjects import parse_subject, project_filter
+from appgen.events.catalog.envelope import Event
+from appgen.events.catalog.files import check_relative_path
+from appgen.events.catalog.native import (
+    PREVIEWS_QUEUE,
+    PREVIEWS_SUBJECT,
+    PreviewAnswer,
+    StartPreview,
+)
+from appgen.events.catalog.subjects import parse_subject, project_filter
+from appgen.events.transport.blobs import BlobStore
 from appgen.native.builder import WebBuilder
 from appgen.native.project import expo_files, for_metro, version_at
 from appgen.native.settings import NativeSettings

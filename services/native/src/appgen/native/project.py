@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from appgen.events import Event, FileWrite, edit_queue
-from appgen.events.native import BASE_URL_TOKEN
-from appgen.events.projection import file_tree
+from appgen.events.catalog.native import BASE_URL_TOKEN
+from appgen.events.read.projection import file_tree
 from appgen.render import expo_image_paths, render_expo
 from appgen.spec import AppSpec
 

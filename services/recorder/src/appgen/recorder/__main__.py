@@ -6,7 +6,7 @@ import asyncio
 import gc
 
 from appgen.events import open_bus
-from appgen.events.runtime import run_process
+from appgen.events.transport.process import run_process
 from appgen.recorder.recorder import Recorder
 from appgen.recorder.settings import RecorderSettings
 from appgen.store import EventStore

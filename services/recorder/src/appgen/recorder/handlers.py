@@ -15,9 +15,9 @@ from appgen.events import (
     ProjectLog,
     ProjectRequested,
     decode,
-    metrics,
 )
-from appgen.events.tail import StreamMessage
+from appgen.events.read.tail import StreamMessage
+from appgen.events.transport import metrics
 from appgen.store import Unreadable
 
 log = logging.getLogger(__name__)

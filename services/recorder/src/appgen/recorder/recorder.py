@@ -19,8 +19,9 @@ import time
 from collections.abc import Awaitable
 from typing import TypeVar
 
-from appgen.events import EventBus, metrics
-from appgen.events.tail import StreamTail
+from appgen.events import EventBus
+from appgen.events.read.tail import StreamTail
+from appgen.events.transport import metrics
 from appgen.recorder.handlers import Batch, Milestones, sort_batch
 from appgen.recorder.leader import NotLeading, leadership
 from appgen.recorder.settings import RecorderSettings

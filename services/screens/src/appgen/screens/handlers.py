@@ -29,7 +29,7 @@ from appgen.events import (
     Stage,
     Worker,
 )
-from appgen.events.runtime import WorkerFactory
+from appgen.events.transport.process import WorkerFactory
 from appgen.llm import BudgetExceeded, Purpose, open_client, project_model
 from appgen.render import render_base, render_components, render_screen
 from appgen.screens.model import ModelScreenWriter, with_screens

@@ -37,8 +37,8 @@ from appgen.events import (
     ScreenAdded,
     StageFailed,
 )
-from appgen.events.projection import Headline, ProjectState
-from appgen.events.stages import Stage
+from appgen.events.catalog.stages import Stage
+from appgen.events.read.projection import Headline, ProjectState
 from appgen.gateway.messages import FeedItem
 
 # appgen's stage → the earlier generator's name for the same step. `queued` and `finalizing` have

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from appgen.events.asyncapi import document
+from appgen.events.catalog.asyncapi import document
 
 router = APIRouter(tags=["events"])
 

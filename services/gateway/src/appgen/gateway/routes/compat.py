@@ -8,7 +8,7 @@ import uuid
 from fastapi import APIRouter, Request
 
 from appgen.events import new_project_id
-from appgen.events.projection import ProjectState
+from appgen.events.read.projection import ProjectState
 from appgen.gateway import queries
 from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import CallerDep

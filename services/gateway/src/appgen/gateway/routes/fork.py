@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from appgen.events import Event, ProjectForked, ProjectId, ProjectRequested, new_project_id
-from appgen.events.fork import fork_events
-from appgen.events.resume import NothingToResume
-from appgen.events.trace import project_trace_id
+from appgen.events.read.fork import fork_events
+from appgen.events.read.resume import NothingToResume
+from appgen.events.transport.trace import project_trace_id
 from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import Caller, CallerDep
 from appgen.gateway.deps import MAX_POSITION, RuntimeDep

@@ -8,7 +8,7 @@ import dataclasses
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from appgen.events.usage import stream_usage
+from appgen.events.transport.usage import stream_usage
 from appgen.gateway.deps import RuntimeDep
 from appgen.gateway.models import Health, Readiness, StreamFill
 from appgen.gateway.problems import Problem, problem_response

@@ -8,7 +8,7 @@ import contextlib
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from appgen.events.usage import stream_usage
+from appgen.events.transport.usage import stream_usage
 from appgen.gateway.deps import RuntimeDep
 
 router = APIRouter(tags=["health"])

@@ -8,9 +8,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from appgen.events import EventMetadata, Stage
-from appgen.events.fork import resume_event
-from appgen.events.resume import NothingToResume
-from appgen.events.trace import project_trace_id
+from appgen.events.read.fork import resume_event
+from appgen.events.read.resume import NothingToResume
+from appgen.events.transport.trace import project_trace_id
 from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import CallerDep
 from appgen.gateway.deps import RuntimeDep

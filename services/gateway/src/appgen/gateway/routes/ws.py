@@ -18,7 +18,8 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.websockets import WebSocketState
 
-from appgen.events import is_project_id, metrics
+from appgen.events import is_project_id
+from appgen.events.transport import metrics
 from appgen.gateway import queries
 from appgen.gateway.access import may_see, project_owner
 from appgen.gateway.auth import TOKEN_QUERY, Caller, authenticate

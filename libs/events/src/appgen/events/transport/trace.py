@@ -11,7 +11,7 @@ import re
 import uuid
 from collections.abc import Mapping
 
-from appgen.events.envelope import Event
+from appgen.events.catalog.envelope import Event
 
 # One trace per project, computable from its id alone, so any service (or a person with a
 # tracing tool) can find a project's trace without reading an event first.

@@ -18,7 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from appgen.events.catalog import (
+from appgen.events.catalog.envelope import Event
+from appgen.events.catalog.events import (
     AnalysisCompleted,
     EditApplied,
     EditRejected,
@@ -32,7 +33,6 @@ from appgen.events.catalog import (
     ScreenUpdated,
     SpecRevised,
 )
-from appgen.events.envelope import Event
 from appgen.spec import AppSpec, Screen
 
 EditStatus = Literal["queued", "running", "applied", "rejected"]

@@ -23,8 +23,8 @@ from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import APIError, NotFoundError
 
-from appgen.events.settings import NatsSettings
-from appgen.events.subjects import all_events
+from appgen.events.catalog.subjects import all_events
+from appgen.events.transport.settings import NatsSettings
 
 log = logging.getLogger(__name__)
 

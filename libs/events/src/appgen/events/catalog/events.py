@@ -19,10 +19,10 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from appgen.events.envelope import Event
-from appgen.events.files import BuiltFile, FileWrite, RelativePath
-from appgen.events.ids import ProjectId
-from appgen.events.stages import Stage
+from appgen.events.catalog.envelope import Event
+from appgen.events.catalog.files import BuiltFile, FileWrite, RelativePath
+from appgen.events.catalog.ids import ProjectId
+from appgen.events.catalog.stages import Stage
 from appgen.spec import AppSpec, Change, Screen
 
 MAX_PROMPT_LENGTH = 4000
@@ -229,7 +229,7 @@ class ProjectFailed(Event):
 class ProjectResumed(Event):
     """Work continues after a failure or a stall: each stage in `redo` takes up its last input again.
 
-    The stages are derived from the project's events alone (`appgen.events.resume.plan`); a stage
+    The stages are derived from the project's events alone (`appgen.events.read.resume.resume_plan`); a stage
     republishes only the outputs its input has not produced yet, so nothing finished is redone
     twice in the log. A failed project is running again from this event on.
     """

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from nats.js import JetStreamContext
 from prometheus_client import Gauge
 
-from appgen.events.settings import NatsSettings
+from appgen.events.transport.settings import NatsSettings
 
 # Past this share of its byte limit, the stream counts as full for readiness.
 FULL = 0.95

@@ -3,7 +3,7 @@
 One table, `ROLES`, says which event types each service writes, whether it runs a stage's
 durable consumer, reads the stream through short-lived consumers, shares the model buckets,
 keeps blobs, or manages the stream; `grant_for` turns a role into the subjects a nats-server
-`authorization` block allows. Subjects come from `appgen.events.subjects` and JetStream's API
+`authorization` block allows. Subjects come from `appgen.events.catalog.subjects` and JetStream's API
 names, never retyped elsewhere.
 
 Reading is not narrowed per event type: every stage reads a project's whole history (direct gets
@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from appgen.events.catalog import (
+from appgen.events.catalog.envelope import Event
+from appgen.events.catalog.events import (
     AnalysisCompleted,
     AnalysisFellBack,
     AnalysisProgressed,
@@ -55,10 +56,9 @@ from appgen.events.catalog import (
     SpecRevised,
     StageFailed,
 )
-from appgen.events.envelope import Event
-from appgen.events.native import PREVIEWS_SUBJECT
-from appgen.events.settings import NatsSettings
-from appgen.events.subjects import all_events, project_filter, type_filter
+from appgen.events.catalog.native import PREVIEWS_SUBJECT
+from appgen.events.catalog.subjects import all_events, project_filter, type_filter
+from appgen.events.transport.settings import NatsSettings
 
 ADMIN = "admin"
 _API = "$JS.API"

@@ -5,7 +5,7 @@ it is yielded) → ack;
 an exception naks with backoff; past the delivery cap the stage gives up visibly
 (StageFailed, then ProjectFailed) and the message is terminated.
 
-Every stage also takes part in resumes (`ProjectResumed`, see `resumer.py`) and ignores the
+Every stage also takes part in resumes (`ProjectResumed`, see `appgen.events.read.resume`) and ignores the
 events a fork copied (their work is done); the trace context travels from each input to its
 outputs (W3C `traceparent` header and `metadata.trace_id`) and into every log line.
 
@@ -34,9 +34,9 @@ from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import APIError, NotFoundError
 
-from appgen.events import metrics
-from appgen.events.bus import EventBus
-from appgen.events.catalog import (
+from appgen.events.catalog.codec import InvalidEvent, NewerEvent, decode
+from appgen.events.catalog.envelope import Event, EventMetadata
+from appgen.events.catalog.events import (
     EditApplied,
     EditRejected,
     EditStep,
@@ -44,19 +44,19 @@ from appgen.events.catalog import (
     ProjectResumed,
     StageFailed,
 )
-from appgen.events.codec import InvalidEvent, NewerEvent, decode
-from appgen.events.context import HandlerContext
-from appgen.events.envelope import Event, EventMetadata
-from appgen.events.errors import PermanentError
-from appgen.events.handbacks import HandBacks
-from appgen.events.ids import is_project_id
-from appgen.events.logs import bound_to, event_logger
-from appgen.events.pull import Puller, PullFailed
-from appgen.events.resumer import resume_handler
-from appgen.events.settings import ConsumerSettings
-from appgen.events.subjects import all_events, parse_subject, type_filters
-from appgen.events.trace import trace_id_of
-from appgen.events.worker import Handler, Worker
+from appgen.events.catalog.ids import is_project_id
+from appgen.events.catalog.subjects import all_events, parse_subject, type_filters
+from appgen.events.read.resume import resume_handler
+from appgen.events.transport import metrics
+from appgen.events.transport.bus import EventBus
+from appgen.events.transport.context import HandlerContext
+from appgen.events.transport.errors import PermanentError
+from appgen.events.transport.handbacks import HandBacks
+from appgen.events.transport.logs import bound_to, event_logger
+from appgen.events.transport.pull import Puller, PullFailed
+from appgen.events.transport.settings import ConsumerSettings
+from appgen.events.transport.trace import trace_id_of
+from appgen.events.transport.worker import Handler, Worker
 
 log = logging.getLogger(__name__)
 

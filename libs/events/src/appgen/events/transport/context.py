@@ -8,8 +8,8 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from appgen.events.envelope import Event, EventMetadata, ModelCall
-from appgen.events.ids import derived_event_id, project_event_id
+from appgen.events.catalog.envelope import Event, EventMetadata, ModelCall
+from appgen.events.catalog.ids import derived_event_id, project_event_id
 
 E = TypeVar("E", bound=Event)
 

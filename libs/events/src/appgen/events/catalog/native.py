@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from appgen.events.ids import ProjectId
+from appgen.events.catalog.ids import ProjectId
 
 PREVIEWS_SUBJECT = "appgen.native.previews"
 PREVIEWS_QUEUE = "native-previews"

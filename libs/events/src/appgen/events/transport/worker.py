@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
-from appgen.events.context import HandlerContext
-from appgen.events.envelope import Event
-from appgen.events.stages import Stage
+from appgen.events.catalog.envelope import Event
+from appgen.events.catalog.stages import Stage
+from appgen.events.transport.context import HandlerContext
 
 E = TypeVar("E", bound=Event)
 Handler = Callable[[E, HandlerContext], AsyncIterator[Event]]

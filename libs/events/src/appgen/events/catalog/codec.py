@@ -11,9 +11,9 @@ import json
 
 from pydantic import ValidationError
 
-from appgen.events.envelope import Event, UnknownEventType, event_type
-from appgen.events.subjects import parse_subject
-from appgen.events.upcasting import upcast
+from appgen.events.catalog.envelope import Event, UnknownEventType, event_type
+from appgen.events.catalog.subjects import parse_subject
+from appgen.events.catalog.upcasting import upcast
 
 _SCHEMA_KEY = b'"schema_version"'
 

@@ -26,15 +26,15 @@ from typing import TypeVar
 
 from nats.aio.client import Client
 
-from appgen.events.catalog import ProjectRequested
-from appgen.events.codec import InvalidEvent, decode
-from appgen.events.direct import next_messages
-from appgen.events.envelope import Event
-from appgen.events.files import FileWrite
-from appgen.events.projection import ProjectState, file_tree, fold
-from appgen.events.settings import NatsSettings
-from appgen.events.subjects import project_filter, subject_of
-from appgen.events.versions import EditQueue, edit_queue
+from appgen.events.catalog.codec import InvalidEvent, decode
+from appgen.events.catalog.envelope import Event
+from appgen.events.catalog.events import ProjectRequested
+from appgen.events.catalog.files import FileWrite
+from appgen.events.catalog.subjects import project_filter, subject_of
+from appgen.events.catalog.versions import EditQueue, edit_queue
+from appgen.events.read.projection import ProjectState, file_tree, fold
+from appgen.events.transport.direct import next_messages
+from appgen.events.transport.settings import NatsSettings
 
 log = logging.getLogger(__name__)
 

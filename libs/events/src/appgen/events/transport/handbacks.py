@@ -12,7 +12,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import BucketNotFoundError, KeyNotFoundError
 from nats.js.kv import KeyValue
 
-from appgen.events.settings import NatsSettings
+from appgen.events.transport.settings import NatsSettings
 
 # A hand-back matters only while its message can still be redelivered.
 _TTL_S = 24 * 3600

@@ -10,12 +10,12 @@ import os
 import signal
 from collections.abc import Awaitable, Callable
 
-from appgen.events import metrics
-from appgen.events.bus import EventBus, open_bus
-from appgen.events.consumer import ConsumerLoop
-from appgen.events.logs import configure_logging
-from appgen.events.settings import ServiceSettings
-from appgen.events.worker import Worker
+from appgen.events.transport import metrics
+from appgen.events.transport.bus import EventBus, open_bus
+from appgen.events.transport.consumer import ConsumerLoop
+from appgen.events.transport.logs import configure_logging
+from appgen.events.transport.settings import ServiceSettings
+from appgen.events.transport.worker import Worker
 
 log = logging.getLogger(__name__)
 

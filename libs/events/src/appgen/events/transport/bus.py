@@ -12,15 +12,15 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.errors import APIError
 
-from appgen.events import metrics
-from appgen.events.codec import encode
-from appgen.events.envelope import Event
-from appgen.events.log import ProjectLog, StreamLog
-from appgen.events.permissions import inbox_prefix
-from appgen.events.settings import NatsSettings
-from appgen.events.stream import await_stream
-from appgen.events.subjects import subject_for
-from appgen.events.trace import TRACEPARENT, traceparent
+from appgen.events.catalog.codec import encode
+from appgen.events.catalog.envelope import Event
+from appgen.events.catalog.permissions import inbox_prefix
+from appgen.events.catalog.subjects import subject_for
+from appgen.events.read.log import ProjectLog, StreamLog
+from appgen.events.transport import metrics
+from appgen.events.transport.settings import NatsSettings
+from appgen.events.transport.stream import await_stream
+from appgen.events.transport.trace import TRACEPARENT, traceparent
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from appgen.events.catalog import (
+from appgen.events.catalog.envelope import Event
+from appgen.events.catalog.events import (
     AnalysisCompleted,
     ComponentsAdded,
     FilesWritten,
@@ -34,10 +35,9 @@ from appgen.events.catalog import (
     ScreenAdded,
     StageFailed,
 )
-from appgen.events.envelope import Event
-from appgen.events.files import FileWrite
-from appgen.events.stages import PIPELINE, Stage
-from appgen.events.versions import Edit, EditQueue, Version
+from appgen.events.catalog.files import FileWrite
+from appgen.events.catalog.stages import PIPELINE, Stage
+from appgen.events.catalog.versions import Edit, EditQueue, Version
 
 Status = Literal["running", "complete", "failed"]
 StageStatus = Literal["pending", "active", "done", "failed"]

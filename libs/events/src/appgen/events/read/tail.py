@@ -25,9 +25,9 @@ from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import Error as JetStreamError
 
-from appgen.events.bus import EventBus
-from appgen.events.pull import Puller, PullFailed
-from appgen.events.subjects import all_events
+from appgen.events.catalog.subjects import all_events
+from appgen.events.transport.bus import EventBus
+from appgen.events.transport.pull import Puller, PullFailed
 
 log = logging.getLogger(__name__)
 

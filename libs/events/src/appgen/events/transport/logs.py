@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from appgen.events.envelope import Event
+from appgen.events.catalog.envelope import Event
 
 _CONTEXT_FIELDS = ("service", "project_id", "event_id", "event_type", "trace_id")
 _BOUND: ContextVar[dict[str, Any] | None] = ContextVar("appgen_log_context", default=None)

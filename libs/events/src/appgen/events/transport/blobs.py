@@ -8,7 +8,7 @@ from nats.js.api import ObjectStoreConfig, StorageType
 from nats.js.errors import BucketNotFoundError, NotFoundError, ObjectNotFoundError
 from nats.js.object_store import ObjectStore
 
-from appgen.events.bus import EventBus
+from appgen.events.transport.bus import EventBus
 
 
 class BlobStore:

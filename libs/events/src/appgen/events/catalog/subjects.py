@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from appgen.events.envelope import Event
+from appgen.events.catalog.envelope import Event
 
 PREFIX = "appgen.events"
 

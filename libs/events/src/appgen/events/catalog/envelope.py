@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from appgen.events.ids import ProjectId
-from appgen.events.stages import Stage
+from appgen.events.catalog.ids import ProjectId
+from appgen.events.catalog.stages import Stage
 
 
 class ModelCall(BaseModel):

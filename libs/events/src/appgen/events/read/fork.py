@@ -17,7 +17,8 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from appgen.events.catalog import (
+from appgen.events.catalog.envelope import Event, EventMetadata
+from appgen.events.catalog.events import (
     EditRejected,
     EditRequested,
     EditStarted,
@@ -27,10 +28,9 @@ from appgen.events.catalog import (
     ProjectRequested,
     ProjectResumed,
 )
-from appgen.events.envelope import Event, EventMetadata
-from appgen.events.ids import derived_event_id, project_event_id
-from appgen.events.resume import NothingToResume, plan
-from appgen.events.versions import edit_queue
+from appgen.events.catalog.ids import derived_event_id, project_event_id
+from appgen.events.catalog.versions import edit_queue
+from appgen.events.read.resume import NothingToResume, resume_plan
 
 # Far more outputs of one type for one input than any stage writes; beyond it a copy gets a
 # fresh id (still unique, merely not one a stage would reproduce).
@@ -174,7 +174,7 @@ def resume_event(
     events = list(history)
     if not events:
         raise NothingToResume("the project has no events")
-    resume = plan(events)
+    resume = resume_plan(events)
     count = sum(isinstance(event, ProjectResumed) for event in events)
     project_id = events[0].project_id
     return ProjectResumed(

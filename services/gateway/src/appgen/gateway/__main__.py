@@ -11,20 +11,20 @@ from fastapi import FastAPI
 from appgen.events.transport.logs import configure_logging
 from appgen.gateway.app import create_app
 from appgen.gateway.hub import SHUTDOWN
-from appgen.gateway.runtime import Runtime
+from appgen.gateway.resources import Resources
 from appgen.gateway.settings import Settings
 
 
 class _Server(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, runtime_of: FastAPI) -> None:
+    def __init__(self, config: uvicorn.Config, app: FastAPI) -> None:
         super().__init__(config)
-        self._app = runtime_of
+        self._app = app
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         # Tell every open socket why it is closing (1001) before uvicorn drops connections.
-        runtime: Runtime | None = getattr(self._app.state, "runtime", None)
-        if runtime is not None:
-            runtime.hub.close_all(SHUTDOWN)
+        resources: Resources | None = getattr(self._app.state, "resources", None)
+        if resources is not None:
+            resources.hub.close_all(SHUTDOWN)
         super().handle_exit(sig, frame)
 
 

@@ -17,14 +17,14 @@ from starlette.requests import HTTPConnection
 
 from appgen.events import is_project_id
 from appgen.gateway.auth import Caller, CallerDep, require_caller
-from appgen.gateway.deps import ProjectIdPath, RuntimeDep
+from appgen.gateway.deps import ProjectIdPath, ResourcesDep
 from appgen.gateway.problems import ProblemError
-from appgen.gateway.runtime import Runtime
+from appgen.gateway.resources import Resources
 
 
-async def project_owner(rt: Runtime, project_id: str) -> tuple[bool, str | None]:
+async def project_owner(res: Resources, project_id: str) -> tuple[bool, str | None]:
     """(whether the project exists, the key id that created it or None)."""
-    return await rt.log.owner(project_id)
+    return await res.log.owner(project_id)
 
 
 def may_see(caller: Caller, exists: bool, owner: str | None) -> bool:
@@ -32,20 +32,20 @@ def may_see(caller: Caller, exists: bool, owner: str | None) -> bool:
     return exists and (caller.key_id is None or owner == caller.key_id)
 
 
-async def require_owned(rt: Runtime, caller: Caller, project_id: str) -> None:
-    exists, owner = await project_owner(rt, project_id)
+async def require_owned(res: Resources, caller: Caller, project_id: str) -> None:
+    exists, owner = await project_owner(res, project_id)
     if not may_see(caller, exists, owner):
         raise ProblemError(404, f"No project {project_id}.")
 
 
 async def owned_project(
-    conn: HTTPConnection, project_id: ProjectIdPath, caller: CallerDep, rt: RuntimeDep
+    conn: HTTPConnection, project_id: ProjectIdPath, caller: CallerDep, res: ResourcesDep
 ) -> str:
     if getattr(conn.state, "owned_project", None) != project_id:
-        await require_owned(rt, caller, project_id)
+        await require_owned(res, caller, project_id)
         # The links this request hands out are the current ones, whichever process replaced
         # the last (lists and live events catch up within APPGEN_SIGNING_REFRESH_S).
-        await rt.keyring.refresh_link(project_id)
+        await res.keyring.refresh_link(project_id)
         conn.state.owned_project = project_id
     return project_id
 
@@ -69,11 +69,11 @@ async def guard(conn: HTTPConnection) -> None:
     """
     if conn.scope["type"] != "http" or is_public(conn.url.path):
         return
-    rt: Runtime = conn.app.state.runtime
-    caller = await require_caller(conn, rt)
+    res: Resources = conn.app.state.resources
+    caller = await require_caller(conn, res)
     project_id = conn.path_params.get("project_id")
     if isinstance(project_id, str) and is_project_id(project_id):
-        await owned_project(conn, project_id, caller, rt)
+        await owned_project(conn, project_id, caller, res)
 
 
 OwnedProjectId = Annotated[str, Depends(owned_project)]

@@ -23,6 +23,7 @@ from appgen.gateway.headers import SecurityHeaders
 from appgen.gateway.limits import BodyLimits
 from appgen.gateway.outages import OUTAGE_ERRORS, RETRY_AFTER_S, outage
 from appgen.gateway.problems import PROBLEM_JSON, Problem
+from appgen.gateway.resources import open_resources
 from appgen.gateway.routes import (
     asyncapi,
     compat,
@@ -41,7 +42,6 @@ from appgen.gateway.routes import (
     tokens,
     ws,
 )
-from appgen.gateway.runtime import open_runtime
 from appgen.gateway.settings import Settings
 
 STATIC = Path(__file__).parent / "static"
@@ -64,8 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_runtime(settings) as runtime:
-            app.state.runtime = runtime
+        async with open_resources(settings) as resources:
+            app.state.resources = resources
             # What start-up made lives as long as the process; thousands of sockets make full
             # collections long enough already without walking it too.
             gc.freeze()

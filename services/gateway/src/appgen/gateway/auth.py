@@ -14,9 +14,9 @@ from typing import Annotated
 from fastapi import Depends
 from starlette.requests import HTTPConnection
 
-from appgen.gateway.deps import RuntimeDep
+from appgen.gateway.deps import ResourcesDep
 from appgen.gateway.problems import ProblemError
-from appgen.gateway.runtime import Runtime
+from appgen.gateway.resources import Resources
 from appgen.gateway.settings import Settings
 from appgen.gateway.tokens import TOKEN_PREFIX, TokenClaims
 from appgen.gateway.urls import listens_beyond_loopback
@@ -73,8 +73,8 @@ def client_address(conn: HTTPConnection) -> str:
     return conn.client.host if conn.client else "-"
 
 
-def _check_throttle(conn: HTTPConnection, rt: Runtime) -> None:
-    wait = rt.throttle.retry_after(client_address(conn))
+def _check_throttle(conn: HTTPConnection, res: Resources) -> None:
+    wait = res.throttle.retry_after(client_address(conn))
     if wait is not None:
         raise ProblemError(
             429,
@@ -84,16 +84,16 @@ def _check_throttle(conn: HTTPConnection, rt: Runtime) -> None:
         )
 
 
-async def authenticate(conn: HTTPConnection, rt: Runtime) -> Caller:
+async def authenticate(conn: HTTPConnection, res: Resources) -> Caller:
     """The caller of an HTTP request or WebSocket, or a 401 problem that says what is wrong
     (a 429 once this client address presented too many wrong keys or tokens)."""
-    if rt.settings.auth == "off":
+    if res.settings.auth == "off":
         return Caller(None)
     try:
-        return await _authenticate(conn, rt)
+        return await _authenticate(conn, res)
     except ProblemError as error:
         if error.status == 401 and _presented(conn):
-            rt.throttle.failed(client_address(conn))
+            res.throttle.failed(client_address(conn))
         raise
 
 
@@ -101,9 +101,9 @@ def _presented(conn: HTTPConnection) -> bool:
     return "authorization" in conn.headers or TOKEN_QUERY in conn.query_params
 
 
-async def _authenticate(conn: HTTPConnection, rt: Runtime) -> Caller:
+async def _authenticate(conn: HTTPConnection, res: Resources) -> Caller:
     if _presented(conn):
-        _check_throttle(conn, rt)
+        _check_throttle(conn, res)
     credential = _bearer(conn.headers.get("authorization"))
     if credential is None:
         credential = conn.query_params.get(TOKEN_QUERY)
@@ -119,46 +119,46 @@ async def _authenticate(conn: HTTPConnection, rt: Runtime) -> Caller:
             "this machine that send no key, run `appgen up --no-auth`."
         )
     if credential.startswith(TOKEN_PREFIX):
-        claims = rt.signer.read_token(credential)
+        claims = res.signer.read_token(credential)
         if claims is None:
-            await rt.keyring.reload_for(rt.signer.token_kid(credential))
-            claims = rt.signer.read_token(credential)
-        key = await rt.keys.get(claims.key_id) if claims is not None else None
+            await res.keyring.reload_for(res.signer.token_kid(credential))
+            claims = res.signer.read_token(credential)
+        key = await res.keys.get(claims.key_id) if claims is not None else None
         if claims is None or key is None or key.revoked:
-            raise unauthorized(_why_not(rt, credential))
-        return Caller(key.key_id, session_started=session_start(rt, claims))
-    verified = await rt.keys.verify(credential)
+            raise unauthorized(_why_not(res, credential))
+        return Caller(key.key_id, session_started=session_start(res, claims))
+    verified = await res.keys.verify(credential)
     if verified is None:
         raise unauthorized("The API key is unknown or revoked.")
     return Caller(verified.key_id)
 
 
-def session_start(rt: Runtime, claims: TokenClaims) -> int:
+def session_start(res: Resources, claims: TokenClaims) -> int:
     """When the token's session started (a key was presented); for a token from before
     sessions, when it was made."""
     if claims.started is not None:
         return claims.started
-    return claims.expires - rt.settings.token_ttl_s
+    return claims.expires - res.settings.token_ttl_s
 
 
-def _why_not(rt: Runtime, token: str) -> str:
-    claims = rt.signer.read_token(token, expired=True)
+def _why_not(res: Resources, token: str) -> str:
+    claims = res.signer.read_token(token, expired=True)
     if claims is not None and claims.expires < time.time():
-        if time.time() >= session_start(rt, claims) + rt.settings.session_max_s:
+        if time.time() >= session_start(res, claims) + res.settings.session_max_s:
             return (
                 f"The token's session ended: tokens renew themselves for at most "
-                f"{rt.settings.session_max_s} s (APPGEN_SESSION_MAX_S) after a key was presented; "
+                f"{res.settings.session_max_s} s (APPGEN_SESSION_MAX_S) after a key was presented; "
                 "present the key again (POST /api/v1/tokens)."
             )
         return "The token expired; renew it before it does, or present the key again."
     return "The token is invalid, expired, signed with a retired key, or its key was revoked."
 
 
-async def require_caller(conn: HTTPConnection, rt: RuntimeDep) -> Caller:
+async def require_caller(conn: HTTPConnection, res: ResourcesDep) -> Caller:
     """The request's caller, authenticated once per request (the app's guard runs first)."""
     caller = getattr(conn.state, "caller", None)
     if not isinstance(caller, Caller):
-        caller = await authenticate(conn, rt)
+        caller = await authenticate(conn, res)
         conn.state.caller = caller
     return caller
 

@@ -9,15 +9,15 @@ from starlette.requests import HTTPConnection
 
 from appgen.events.catalog.ids import PROJECT_ID_PATTERN
 from appgen.gateway.compat import OpenSockets
-from appgen.gateway.runtime import Runtime
+from appgen.gateway.resources import Resources
 
 
-def get_runtime(conn: HTTPConnection) -> Runtime:
-    runtime: Runtime = conn.app.state.runtime
-    return runtime
+def get_resources(conn: HTTPConnection) -> Resources:
+    resources: Resources = conn.app.state.resources
+    return resources
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 
 def get_sockets(conn: HTTPConnection) -> OpenSockets:

@@ -37,7 +37,7 @@ from appgen.events.catalog.subjects import subject_of
 from appgen.events.transport.trace import project_trace_id
 from appgen.gateway.auth import Caller
 from appgen.gateway.problems import ProblemError
-from appgen.gateway.runtime import Runtime
+from appgen.gateway.resources import Resources
 
 # What the queue's order and numbers fold from: not the specs and files, which a request does not
 # need and which grow with every version.
@@ -87,7 +87,7 @@ def check_restore(queue: EditQueue, version: int) -> None:
 
 
 async def request_edit(
-    rt: Runtime,
+    res: Resources,
     caller: Caller,
     project_id: str,
     prompt: str,
@@ -100,8 +100,8 @@ async def request_edit(
     for _ in range(_ATTEMPTS):
         # The last request's position first, then the log (which holds at least that far): a
         # request published in between makes the conditional publish fail, and we read again.
-        last = await last_request(rt, project_id)
-        records = await rt.log.everything(project_id, types=QUEUE_TYPES)
+        last = await last_request(res, project_id)
+        records = await res.log.everything(project_id, types=QUEUE_TYPES)
         if not records:
             raise ProblemError(404, f"No project {project_id}.")
         queue = edit_queue(records)
@@ -131,7 +131,7 @@ async def request_edit(
             metadata=EventMetadata(service="gateway", trace_id=project_trace_id(project_id)),
         )
         try:
-            position = await rt.bus.publish(event, expected_last=last)
+            position = await res.bus.publish(event, expected_last=last)
         except PositionMoved:
             continue
         return EditAccepted(edit_id, event.expected_version, position, True)
@@ -142,12 +142,12 @@ async def request_edit(
     )
 
 
-async def last_request(rt: Runtime, project_id: str) -> int:
+async def last_request(res: Resources, project_id: str) -> int:
     """The stream position of the project's last EditRequested (0: none), straight from the
     stream: the position a conditional publish is checked against."""
     try:
-        found = await rt.bus.js.get_last_msg(
-            rt.bus.settings.stream, subject_of(project_id, EditRequested)
+        found = await res.bus.js.get_last_msg(
+            res.bus.settings.stream, subject_of(project_id, EditRequested)
         )
     except NotFoundError:
         return 0

@@ -7,13 +7,13 @@ from appgen.events import edit_queue
 from appgen.events.read.projection import file_tree
 from appgen.gateway.content import file_bytes, zip_contents
 from appgen.gateway.problems import ProblemError
-from appgen.gateway.runtime import Runtime
+from appgen.gateway.resources import Resources
 from appgen.render import ExpoProject, expo_image_paths, render_expo
 
 
-async def expo_project(rt: Runtime, project_id: str, *, at: int | None = None) -> ExpoProject:
+async def expo_project(res: Resources, project_id: str, *, at: int | None = None) -> ExpoProject:
     """The project rendered for Expo; 404 when nothing is there, 409 when there is no spec yet."""
-    records = await rt.log.everything(project_id, until=at)
+    records = await res.log.everything(project_id, until=at)
     if not records:
         raise ProblemError(404, f"No project {project_id} at position {at}.")
     spec = edit_queue(records).spec
@@ -24,11 +24,11 @@ async def expo_project(rt: Runtime, project_id: str, *, at: int | None = None) -
             "export it once the analysis is done.",
         )
     files = file_tree(records)
-    images = {path: await file_bytes(rt.blobs, files[path]) for path in expo_image_paths(files)}
+    images = {path: await file_bytes(res.blobs, files[path]) for path in expo_image_paths(files)}
     return render_expo(spec, images)
 
 
-async def expo_zip(rt: Runtime, project_id: str, *, at: int | None = None) -> bytes:
+async def expo_zip(res: Resources, project_id: str, *, at: int | None = None) -> bytes:
     """The Expo project as a zip laid out like the web export: every file under `project_id/`."""
-    project = await expo_project(rt, project_id, at=at)
+    project = await expo_project(res, project_id, at=at)
     return zip_contents(project.contents(), project_id)

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from appgen.events import ProjectRequested
 from appgen.gateway.auth import Caller
 from appgen.gateway.problems import ProblemError
-from appgen.gateway.runtime import Runtime
+from appgen.gateway.resources import Resources
 from appgen.gateway.submit import Submission, answer, submit
 
 LIMIT_TYPE = "urn:appgen:limit:"
@@ -28,7 +28,7 @@ def request_start_id(project_id: str) -> uuid.UUID:
 
 @asynccontextmanager
 async def admitted(
-    rt: Runtime, caller: Caller, project_id: str, start_id: uuid.UUID
+    res: Resources, caller: Caller, project_id: str, start_id: uuid.UUID
 ) -> AsyncIterator[None]:
     """Count this start against the caller's limits (429 with Retry-After and the limit's name
     when one says no) for the duration of the block that publishes it; a block that fails
@@ -37,12 +37,12 @@ async def admitted(
         # Authentication is off (loopback without keys): there is no one to count against.
         yield
         return
-    refusal = await rt.quotas.start_generation(
+    refusal = await res.quotas.start_generation(
         caller.key_id,
         project_id,
         start_id=start_id,
-        per_hour=rt.settings.max_generations_per_hour,
-        concurrent=rt.settings.max_concurrent_generations,
+        per_hour=res.settings.max_generations_per_hour,
+        concurrent=res.settings.max_concurrent_generations,
     )
     if refusal is not None:
         raise ProblemError(
@@ -54,26 +54,28 @@ async def admitted(
     try:
         yield
     except BaseException:
-        await rt.quotas.forget_generation(start_id)
+        await res.quotas.forget_generation(start_id)
         raise
 
 
-async def start_generation(rt: Runtime, caller: Caller, project_id: str, prompt: str) -> Submission:
+async def start_generation(
+    res: Resources, caller: Caller, project_id: str, prompt: str
+) -> Submission:
     """`submit` for `caller`: a retry of their own project answers as before; another key's id
     is a 409 that says nothing about that project; a new generation must pass the key's limits
     before anything is published. Two requests that race for one id are judged the same way,
     after the stream has picked the one that claims it."""
-    first = await rt.log.first(project_id)
+    first = await res.log.first(project_id)
     if first is None:
-        async with admitted(rt, caller, project_id, request_start_id(project_id)):
+        async with admitted(res, caller, project_id, request_start_id(project_id)):
             submitted = await submit(
-                rt.bus, project_id=project_id, prompt=prompt, owner=caller.key_id
+                res.bus, project_id=project_id, prompt=prompt, owner=caller.key_id
             )
         if submitted is not None:
             return submitted
         # Another request claimed the id first (its start is the one counted, so the block
         # above ended without un-counting it); this one is judged against it.
-        first = await rt.log.first(project_id)
+        first = await res.log.first(project_id)
         if first is None:
             raise ProblemError(503, f"Project {project_id} is being created; try again.")
     event = first[1]

@@ -24,7 +24,7 @@ from appgen.events.catalog.native import (
     StartPreview,
 )
 from appgen.gateway.problems import ProblemError
-from appgen.gateway.runtime import Runtime
+from appgen.gateway.resources import Resources
 
 COMMAND_TIMEOUT_S = 10.0
 # Built text that names its own URLs: the placeholder of the base URL is the token.
@@ -49,9 +49,9 @@ LIFECYCLE: tuple[type[NativeEvent], ...] = (
 )
 
 
-async def preview_status(rt: Runtime, project_id: str) -> NativePreview:
+async def preview_status(res: Resources, project_id: str) -> NativePreview:
     """The newest lifecycle event decides; `stopped` (without an address) when there is none."""
-    found = [await rt.log.latest(project_id, kind) for kind in LIFECYCLE]
+    found = [await res.log.latest(project_id, kind) for kind in LIFECYCLE]
     newest = max((f for f in found if f is not None), key=lambda f: f[0], default=None)
     if newest is None:
         return NativePreview(status="stopped", reason="No Expo Go server was started.")
@@ -68,12 +68,12 @@ async def preview_status(rt: Runtime, project_id: str) -> NativePreview:
     return NativePreview(status="failed", expo_url=url, reason=event.reason)
 
 
-async def start_preview(rt: Runtime, project_id: str, host: str | None) -> PreviewAnswer:
+async def start_preview(res: Resources, project_id: str, host: str | None) -> PreviewAnswer:
     """Ask a native service to start (or keep) the project's server; problems for no service
     (503), a full pool (429 with Retry-After) and one that cannot run Metro (503)."""
     request = StartPreview(project_id=project_id, host=host)
     try:
-        msg = await rt.bus.nc.request(
+        msg = await res.bus.nc.request(
             PREVIEWS_SUBJECT, request.model_dump_json().encode(), timeout=COMMAND_TIMEOUT_S
         )
     except (NoRespondersError, NatsTimeout):
@@ -90,8 +90,8 @@ async def start_preview(rt: Runtime, project_id: str, host: str | None) -> Previ
     return answer
 
 
-async def latest_build(rt: Runtime, project_id: str) -> NativeBuilt | None:
-    found = await rt.log.latest(project_id, NativeBuilt)
+async def latest_build(res: Resources, project_id: str) -> NativeBuilt | None:
+    found = await res.log.latest(project_id, NativeBuilt)
     return found[1] if found else None
 
 

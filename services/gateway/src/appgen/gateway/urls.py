@@ -7,7 +7,7 @@ import socket
 
 from starlette.requests import HTTPConnection
 
-from appgen.gateway.models import ProjectLinks
+from appgen.gateway.bodies import ProjectLinks
 from appgen.gateway.settings import Settings
 from appgen.gateway.tokens import Signer
 
@@ -33,7 +33,7 @@ def ws_origin(http_origin: str) -> str:
 
 def preview_path(conn: HTTPConnection, project_id: str) -> str:
     """The project's preview link (signed, so only those given it can open it)."""
-    signer: Signer = conn.app.state.runtime.signer
+    signer: Signer = conn.app.state.resources.signer
     return signer.preview_path(project_id)
 
 

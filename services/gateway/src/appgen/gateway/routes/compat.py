@@ -12,9 +12,7 @@ from appgen.events.read.projection import ProjectState
 from appgen.gateway import queries
 from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import CallerDep
-from appgen.gateway.deps import RuntimeDep, SocketsDep
-from appgen.gateway.generations import start_generation
-from appgen.gateway.models import (
+from appgen.gateway.bodies import (
     LegacyAccepted,
     LegacyGenerate,
     LegacyStatus,
@@ -22,6 +20,8 @@ from appgen.gateway.models import (
     StreamGenerate,
     StreamStatus,
 )
+from appgen.gateway.deps import ResourcesDep, SocketsDep
+from appgen.gateway.generations import start_generation
 from appgen.gateway.problems import Problem
 from appgen.gateway.urls import links, origin, preview_path
 
@@ -30,17 +30,17 @@ router = APIRouter(tags=["compatibility"])
 
 @router.post("/generate", status_code=202, response_model=LegacyAccepted)
 async def generate(
-    body: LegacyGenerate, request: Request, rt: RuntimeDep, caller: CallerDep
+    body: LegacyGenerate, request: Request, res: ResourcesDep, caller: CallerDep
 ) -> LegacyAccepted:
     """Start a generation (the earlier generator's request); same as POST /api/v1/projects."""
     project_id = new_project_id()
-    await start_generation(rt, caller, project_id, body.prompt)
-    urls = links(request, rt.settings, project_id)
+    await start_generation(res, caller, project_id, body.prompt)
+    urls = links(request, res.settings, project_id)
     return LegacyAccepted(
         project_id=project_id,
         status="queued",
         websocket_url=urls.websocket_url,
-        status_url=f"{origin(request, rt.settings)}/status/{project_id}",
+        status_url=f"{origin(request, res.settings)}/status/{project_id}",
         preview_url=urls.preview_url,
     )
 
@@ -56,10 +56,10 @@ def _message(state: ProjectState) -> str | None:
     response_model=LegacyStatus,
     responses={404: {"model": Problem, "description": "No such project."}},
 )
-async def status(project_id: OwnedProjectId, request: Request, rt: RuntimeDep) -> LegacyStatus:
+async def status(project_id: OwnedProjectId, request: Request, res: ResourcesDep) -> LegacyStatus:
     """A project's status in the earlier generator's shape."""
-    state = await queries.project_state(rt, project_id)
-    base = origin(request, rt.settings)
+    state = await queries.project_state(res, project_id)
+    base = origin(request, res.settings)
     return LegacyStatus(
         project_id=project_id,
         status=state.status,
@@ -74,7 +74,7 @@ async def status(project_id: OwnedProjectId, request: Request, rt: RuntimeDep) -
 
 @router.post("/api/v1/generate-stream", response_model=StreamAccepted)
 async def generate_stream(
-    body: StreamGenerate, request: Request, rt: RuntimeDep, caller: CallerDep
+    body: StreamGenerate, request: Request, res: ResourcesDep, caller: CallerDep
 ) -> StreamAccepted:
     """Start a generation and say where to follow it (the earlier generator's streaming request).
 
@@ -82,10 +82,10 @@ async def generate_stream(
     nothing more. `user_id`, `template_id` and `fast_mode` are accepted and ignored."""
     # The earlier generator's ids were hyphenated UUIDs, and its clients may expect that form.
     project_id = str(uuid.uuid4())
-    await start_generation(rt, caller, project_id, body.prompt)
+    await start_generation(res, caller, project_id, body.prompt)
     return StreamAccepted(
         project_id=project_id,
-        websocket_url=links(request, rt.settings, project_id).websocket_url,
+        websocket_url=links(request, res.settings, project_id).websocket_url,
         message="Generation started; connect to the WebSocket for real-time updates.",
     )
 

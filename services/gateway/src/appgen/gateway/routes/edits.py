@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from appgen.events import edit_queue
 from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import CallerDep
-from appgen.gateway.deps import MAX_POSITION, RuntimeDep
+from appgen.gateway.bodies import EditPrompt
+from appgen.gateway.deps import MAX_POSITION, ResourcesDep
 from appgen.gateway.edits import EditAccepted, request_edit
-from appgen.gateway.models import EditPrompt
 from appgen.gateway.problems import Problem, ProblemError
 from appgen.gateway.urls import API, links
 from appgen.spec import AppSpec
@@ -88,11 +88,11 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def _receipt(
-    request: Request, rt: RuntimeDep, response: Response, project_id: str, edit: EditAccepted
+    request: Request, res: ResourcesDep, response: Response, project_id: str, edit: EditAccepted
 ) -> EditReceipt:
     if not edit.created:
         response.status_code = 200
-    urls = links(request, rt.settings, project_id)
+    urls = links(request, res.settings, project_id)
     return EditReceipt(
         project_id=project_id,
         edit_id=edit.edit_id,
@@ -115,7 +115,7 @@ async def edit_project(
     body: EditRequest,
     request: Request,
     response: Response,
-    rt: RuntimeDep,
+    res: ResourcesDep,
     caller: CallerDep,
     idempotency_key: IdempotencyKey = None,
 ) -> EditReceipt:
@@ -123,14 +123,14 @@ async def edit_project(
     edit waits while the generation or an earlier edit runs, then lands as the next version;
     follow it on the project's WebSocket (edit_applied or edit_rejected)."""
     edit = await request_edit(
-        rt,
+        res,
         caller,
         project_id,
         body.prompt,
         expected_version=body.expected_version,
         idempotency_key=idempotency_key,
     )
-    return _receipt(request, rt, response, project_id, edit)
+    return _receipt(request, res, response, project_id, edit)
 
 
 @router.post(
@@ -144,13 +144,13 @@ async def revert_project(
     body: RevertRequest,
     request: Request,
     response: Response,
-    rt: RuntimeDep,
+    res: ResourcesDep,
     caller: CallerDep,
     idempotency_key: IdempotencyKey = None,
 ) -> EditReceipt:
     """Make a new version equal to an earlier one (an undo that can itself be undone)."""
     edit = await request_edit(
-        rt,
+        res,
         caller,
         project_id,
         f"Restore version {body.version}",
@@ -158,7 +158,7 @@ async def revert_project(
         expected_version=body.expected_version,
         idempotency_key=idempotency_key,
     )
-    return _receipt(request, rt, response, project_id, edit)
+    return _receipt(request, res, response, project_id, edit)
 
 
 @router.get(
@@ -168,7 +168,7 @@ async def revert_project(
 )
 async def project_spec(
     project_id: OwnedProjectId,
-    rt: RuntimeDep,
+    res: ResourcesDep,
     at: Annotated[
         int | None,
         Query(ge=0, le=MAX_POSITION, description="The spec as of this position (the newest)."),
@@ -176,7 +176,7 @@ async def project_spec(
 ) -> SpecView:
     """The app's spec as it stood at a position: the newest applied version's (or, while the
     first generation runs, the analysis's with the screens written so far)."""
-    records = await rt.log.everything(project_id, until=at)
+    records = await res.log.everything(project_id, until=at)
     if not records:
         raise ProblemError(404, f"No project {project_id} at position {at}.")
     queue = edit_queue(records)

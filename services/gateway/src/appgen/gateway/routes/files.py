@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query, Request, Response
 
 from appgen.gateway import queries
 from appgen.gateway.access import OwnedProjectId
+from appgen.gateway.bodies import FileEntry, FileTree
 from appgen.gateway.content import zip_files
-from appgen.gateway.deps import MAX_POSITION, RuntimeDep
+from appgen.gateway.deps import MAX_POSITION, ResourcesDep
 from appgen.gateway.expo_export import expo_zip
-from appgen.gateway.models import FileEntry, FileTree
 from appgen.gateway.problems import Problem
 from appgen.gateway.urls import API, origin, phone_origin, preview_path
 
@@ -29,11 +29,11 @@ At = Annotated[
 
 @router.get("/projects/{project_id}/files", response_model=FileTree, responses=NOT_FOUND)
 async def list_files(
-    project_id: OwnedProjectId, request: Request, rt: RuntimeDep, at: At = None
+    project_id: OwnedProjectId, request: Request, res: ResourcesDep, at: At = None
 ) -> FileTree:
     """The project's file tree at a position: each path's latest write."""
-    tree = await queries.file_tree(rt, project_id, at=at)
-    base = f"{origin(request, rt.settings)}{preview_path(request, project_id)}@{tree.position}/"
+    tree = await queries.file_tree(res, project_id, at=at)
+    base = f"{origin(request, res.settings)}{preview_path(request, project_id)}@{tree.position}/"
     return FileTree(
         project_id=project_id,
         position=tree.position,
@@ -62,7 +62,7 @@ async def list_files(
 )
 async def export(
     project_id: OwnedProjectId,
-    rt: RuntimeDep,
+    res: ResourcesDep,
     format: Annotated[
         Literal["web", "expo"],
         Query(
@@ -74,10 +74,10 @@ async def export(
 ) -> Response:
     """The app as a zip: the web app exactly as the preview serves it, or the Expo project."""
     if format == "expo":
-        data = await expo_zip(rt, project_id, at=at)
+        data = await expo_zip(res, project_id, at=at)
     else:
-        tree = await queries.file_tree(rt, project_id, at=at)
-        data = await zip_files(rt.blobs, tree.files, folder=project_id)
+        tree = await queries.file_tree(res, project_id, at=at)
+        data = await zip_files(res.blobs, tree.files, folder=project_id)
     return Response(
         data,
         media_type="application/zip",
@@ -99,12 +99,12 @@ async def export(
 async def qr_code(
     project_id: OwnedProjectId,
     request: Request,
-    rt: RuntimeDep,
+    res: ResourcesDep,
     format: Literal["svg", "png"] = "svg",
     scale: Annotated[int, Query(ge=1, le=40)] = 8,
 ) -> Response:
     """A QR code of the preview URL, on the LAN address when the gateway listens beyond loopback."""
-    url = f"{phone_origin(request, rt.settings)}{preview_path(request, project_id)}"
+    url = f"{phone_origin(request, res.settings)}{preview_path(request, project_id)}"
     code = segno.make(url, error="m")
     buffer = io.BytesIO()
     if format == "png":

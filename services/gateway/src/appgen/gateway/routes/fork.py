@@ -13,12 +13,12 @@ from appgen.events.read.resume import NothingToResume
 from appgen.events.transport.trace import project_trace_id
 from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import Caller, CallerDep
-from appgen.gateway.deps import MAX_POSITION, RuntimeDep
+from appgen.gateway.bodies import Prompt
+from appgen.gateway.deps import MAX_POSITION, ResourcesDep
 from appgen.gateway.generations import admitted, request_start_id
-from appgen.gateway.models import Prompt
 from appgen.gateway.problems import Problem, ProblemError
 from appgen.gateway.queries import events_up_to
-from appgen.gateway.runtime import Runtime
+from appgen.gateway.resources import Resources
 from appgen.gateway.submit import claim
 from appgen.gateway.urls import API
 
@@ -71,7 +71,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 )
 async def fork(
     project_id: OwnedProjectId,
-    rt: RuntimeDep,
+    res: ResourcesDep,
     caller: CallerDep,
     response: Response,
     body: ForkRequest | None = None,
@@ -84,13 +84,13 @@ async def fork(
     optionally with another prompt or model. The fork records where it came from and belongs
     to the key that made it."""
     body = body or ForkRequest()
-    _check_model(rt, body.model)
+    _check_model(res, body.model)
     new_id = body.project_id or new_project_id()
     if new_id == project_id:
         raise ProblemError(409, "A fork needs an id of its own.")
-    source = await _source(rt, project_id, at)
+    source = await _source(res, project_id, at)
     position = source[-1][0]
-    existing = await rt.log.first(new_id)
+    existing = await res.log.first(new_id)
     if existing is not None:
         _same_fork(existing, source, caller, new_id)
     try:
@@ -113,13 +113,13 @@ async def fork(
     created = False
     if existing is None:
         # A fork is a new project that runs its remaining stages: it counts as a start.
-        async with admitted(rt, caller, new_id, request_start_id(new_id)):
-            created = await claim(rt.bus, events[0])
+        async with admitted(res, caller, new_id, request_start_id(new_id)):
+            created = await claim(res.bus, events[0])
             if created:
-                await rt.bus.publish_all(events[1:])
+                await res.bus.publish_all(events[1:])
         if not created:
             # Judged outside the block: a lost claim leaves the winner's start counted.
-            existing = await rt.log.first(new_id)
+            existing = await res.log.first(new_id)
             if existing is None:
                 raise ProblemError(503, f"Project {new_id} is being created; try again.")
             _same_fork(existing, source, caller, new_id)
@@ -127,9 +127,9 @@ async def fork(
         response.status_code = 200
         # A retry finishes a fork that was cut short; what it already published has the same
         # ids, which JetStream and the store drop.
-        if await rt.log.latest(new_id, ProjectForked) is None:
-            async with admitted(rt, caller, new_id, request_start_id(new_id)):
-                await rt.bus.publish_all(events[1:])
+        if await res.log.latest(new_id, ProjectForked) is None:
+            async with admitted(res, caller, new_id, request_start_id(new_id)):
+                await res.bus.publish_all(events[1:])
     return Forked(
         project_id=new_id,
         source_project_id=project_id,
@@ -150,10 +150,10 @@ def _same_fork(
         raise ProblemError(409, f"Project {new_id} exists already; use a new id.")
 
 
-def _check_model(rt: Runtime, model: str | None) -> None:
+def _check_model(res: Resources, model: str | None) -> None:
     # Judged only where this process has the model settings (as under `appgen up`); the stages
     # hold to the same rule where it does not (`LLMClient.model`).
-    llm = rt.settings.llm
+    llm = res.settings.llm
     if model is not None and llm.enabled and not llm.offers(model):
         raise ProblemError(
             422,
@@ -162,9 +162,9 @@ def _check_model(rt: Runtime, model: str | None) -> None:
         )
 
 
-async def _source(rt: Runtime, project_id: str, at: int | None) -> list[tuple[int, Event]]:
+async def _source(res: Resources, project_id: str, at: int | None) -> list[tuple[int, Event]]:
     try:
-        source = await events_up_to(rt, project_id, at=at)
+        source = await events_up_to(res, project_id, at=at)
     except ProblemError:
         raise ProblemError(
             422, f"Project {project_id} has no events at or before position {at}."

@@ -9,8 +9,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from appgen.events.transport.usage import stream_usage
-from appgen.gateway.deps import RuntimeDep
-from appgen.gateway.models import Health, Readiness, StreamFill
+from appgen.gateway.bodies import Health, Readiness, StreamFill
+from appgen.gateway.deps import ResourcesDep
 from appgen.gateway.problems import Problem, problem_response
 
 router = APIRouter(tags=["health"])
@@ -32,18 +32,18 @@ async def healthz() -> Health:
         }
     },
 )
-async def readyz(rt: RuntimeDep) -> Readiness | JSONResponse:
+async def readyz(res: ResourcesDep) -> Readiness | JSONResponse:
     """NATS and PostgreSQL are reachable, and the event stream has room."""
     checks: dict[str, str] = {}
     stream: StreamFill | None = None
     try:
-        await asyncio.wait_for(rt.bus.nc.flush(), timeout=2)
-        checks["nats"] = "ok" if rt.bus.nc.is_connected else "disconnected"
+        await asyncio.wait_for(res.bus.nc.flush(), timeout=2)
+        checks["nats"] = "ok" if res.bus.nc.is_connected else "disconnected"
     except Exception as error:
         checks["nats"] = f"error: {type(error).__name__}"
     if checks["nats"] == "ok":
         try:
-            usage = await asyncio.wait_for(stream_usage(rt.bus.js, rt.bus.settings), timeout=2)
+            usage = await asyncio.wait_for(stream_usage(res.bus.js, res.bus.settings), timeout=2)
         except Exception as error:
             checks["stream"] = f"error: {type(error).__name__}"
         else:
@@ -51,7 +51,7 @@ async def readyz(rt: RuntimeDep) -> Readiness | JSONResponse:
             full = f"full ({usage.bytes} of {usage.max_bytes} bytes)"
             checks["stream"] = full if usage.full else "ok"
     try:
-        await asyncio.wait_for(rt.store.ping(), timeout=2)
+        await asyncio.wait_for(res.store.ping(), timeout=2)
         checks["postgres"] = "ok"
     except Exception as error:
         checks["postgres"] = f"error: {type(error).__name__}"

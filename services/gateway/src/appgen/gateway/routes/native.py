@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from appgen.gateway.access import OwnedProjectId
-from appgen.gateway.deps import RuntimeDep
+from appgen.gateway.deps import ResourcesDep
 from appgen.gateway.native import (
     NativePreview,
     latest_build,
@@ -45,26 +45,26 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     },
 )
 async def start_native_preview(
-    project_id: OwnedProjectId, request: Request, rt: RuntimeDep
+    project_id: OwnedProjectId, request: Request, res: ResourcesDep
 ) -> NativePreview:
     """Start a Metro dev server (`expo start`, offline, no Expo account) for the project's
     newest version, or keep the running one from its idle timeout. Follow it with GET."""
     host = None
-    settings = rt.settings
+    settings = res.settings
     if settings.public_url or listens_beyond_loopback(settings.gateway_host):
         host = urlsplit(phone_origin(request, settings)).hostname
-    await start_preview(rt, project_id, host)
-    status = await preview_status(rt, project_id)
+    await start_preview(res, project_id, host)
+    status = await preview_status(res, project_id)
     return status if status.status in ("starting", "ready") else NativePreview(status="starting")
 
 
 @router.get(
     "/projects/{project_id}/native-preview", response_model=NativePreview, responses=RESPONSES
 )
-async def get_native_preview(project_id: OwnedProjectId, rt: RuntimeDep) -> NativePreview:
+async def get_native_preview(project_id: OwnedProjectId, res: ResourcesDep) -> NativePreview:
     """The project's Expo Go server: `starting`, `ready` (open `expo_url` in Expo Go, SDK 54),
     `stopped` or `failed` (with the `reason`)."""
-    return await preview_status(rt, project_id)
+    return await preview_status(res, project_id)
 
 
 @router.get(
@@ -76,9 +76,9 @@ async def get_native_preview(project_id: OwnedProjectId, rt: RuntimeDep) -> Nati
         409: {"model": Problem, "description": "The Expo Go server is not ready."},
     },
 )
-async def native_preview_qr(project_id: OwnedProjectId, rt: RuntimeDep) -> Response:
+async def native_preview_qr(project_id: OwnedProjectId, res: ResourcesDep) -> Response:
     """The `exp://` address as a QR code, for the camera (or Expo Go's scanner) of a phone."""
-    status = await preview_status(rt, project_id)
+    status = await preview_status(res, project_id)
     if status.status != "ready" or status.expo_url is None:
         raise ProblemError(409, f"The Expo Go server is {status.status}, not ready.")
     buffer = io.BytesIO()
@@ -91,17 +91,19 @@ async def native_preview_qr(project_id: OwnedProjectId, rt: RuntimeDep) -> Respo
 
 
 @files.get("/{token}/native", include_in_schema=False)
-async def native_root(token: PreviewToken, rt: RuntimeDep) -> RedirectResponse:
-    await preview_project(rt, token)
+async def native_root(token: PreviewToken, res: ResourcesDep) -> RedirectResponse:
+    await preview_project(res, token)
     return RedirectResponse(f"/preview/{token}/native/", status_code=308)
 
 
 @files.get("/{token}/native/{path:path}", response_class=Response, responses=FILE_RESPONSES)
-async def native_file(token: PreviewToken, path: str, request: Request, rt: RuntimeDep) -> Response:
+async def native_file(
+    token: PreviewToken, path: str, request: Request, res: ResourcesDep
+) -> Response:
     """A file of the newest native web build (the Expo project bundled for the web by the
     native stage); a path that names no file is a route of the single-page app: `index.html`."""
-    project_id = await preview_project(rt, token)
-    built = await latest_build(rt, project_id)
+    project_id = await preview_project(res, token)
+    built = await latest_build(res, project_id)
     if built is None:
         raise ProblemError(404, "No native build of this project yet.")
     by_path = {file.path: file for file in built.files}
@@ -117,7 +119,7 @@ async def native_file(token: PreviewToken, path: str, request: Request, rt: Runt
         t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")
     }:
         return Response(status_code=304, headers=headers)
-    data = await rt.blobs.get(file.sha256)
+    data = await res.blobs.get(file.sha256)
     if data is None:
         raise ProblemError(404, f"The content of {file.path} is not in the blob store.")
     return Response(

@@ -33,12 +33,12 @@ from appgen.events import (
 )
 from appgen.gateway import queries
 from appgen.gateway.content import file_bytes
-from appgen.gateway.deps import MAX_POSITION, RuntimeDep
+from appgen.gateway.deps import MAX_POSITION, ResourcesDep
 from appgen.gateway.livereload import inject, live_script
 from appgen.gateway.messages import FeedItem
 from appgen.gateway.problems import Problem, ProblemError
+from appgen.gateway.resources import Resources
 from appgen.gateway.routes.sse import events
-from appgen.gateway.runtime import Runtime
 from appgen.gateway.urls import origin
 
 router = APIRouter(prefix="/preview", tags=["preview"])
@@ -80,18 +80,18 @@ def safety(request: Request, token: str) -> dict[str, str]:
     }
 
 
-async def preview_project(rt: Runtime, token: str) -> str:
+async def preview_project(res: Resources, token: str) -> str:
     """The project a link opens, or a 404 for a forged, expired, retired or replaced link."""
-    claims = rt.signer.read_preview(token)
+    claims = res.signer.read_preview(token)
     if claims is None:
-        await rt.keyring.reload_for(rt.signer.link_kid(token))
-        claims = rt.signer.read_preview(token)
+        await res.keyring.reload_for(res.signer.link_kid(token))
+        claims = res.signer.read_preview(token)
     if claims is None:
         raise ProblemError(404, GONE)
     # Read where every gateway agrees, so a replaced link stops everywhere at once.
-    current = await rt.keyring.store.link_generation(claims.project_id)
+    current = await res.keyring.store.link_generation(claims.project_id)
     if claims.generation != current:
-        rt.signer.set_generation(claims.project_id, current)
+        res.signer.set_generation(claims.project_id, current)
         raise ProblemError(404, GONE)
     return claims.project_id
 
@@ -125,8 +125,8 @@ def _is_html(write: FileWrite) -> bool:
 
 
 @router.get("/{token}", include_in_schema=False)
-async def preview_root(token: PreviewToken, rt: RuntimeDep) -> RedirectResponse:
-    await preview_project(rt, token)
+async def preview_root(token: PreviewToken, res: ResourcesDep) -> RedirectResponse:
+    await preview_project(res, token)
     return RedirectResponse(f"/preview/{token}/", status_code=308)
 
 
@@ -141,16 +141,16 @@ async def preview_root(token: PreviewToken, rt: RuntimeDep) -> RedirectResponse:
 async def preview_events(
     token: PreviewToken,
     request: Request,
-    rt: RuntimeDep,
+    res: ResourcesDep,
     since: Annotated[int, Query(ge=0, le=MAX_POSITION)] = 0,
 ) -> EventSourceResponse:
     """For the live-reload script: one message per later event, saying only whether the
     preview should reload (`{"reload": bool, "done": bool}`), never what happened."""
-    project_id = await preview_project(rt, token)
-    await queries.require_project(rt, project_id)
+    project_id = await preview_project(res, token)
+    await queries.require_project(res, project_id)
     return EventSourceResponse(
-        events(rt, project_id, since, shape=reload_signal),
-        ping=rt.settings.heartbeat_s,
+        events(res, project_id, since, shape=reload_signal),
+        ping=res.settings.heartbeat_s,
         send_timeout=30,
         headers={"Cache-Control": "no-store", **safety(request, token)},
     )
@@ -171,14 +171,14 @@ async def preview_file(
     token: PreviewToken,
     path: str,
     request: Request,
-    rt: RuntimeDep,
+    res: ResourcesDep,
     at: Annotated[
         int | None,
         Query(ge=0, le=MAX_POSITION, description="Time travel: the app at this position."),
     ] = None,
 ) -> Response:
     """A file of the app's preview (see the module docs for the URL scheme)."""
-    project_id = await preview_project(rt, token)
+    project_id = await preview_project(res, token)
     headers = safety(request, token)
     if path == LIVE:
         return Response(live_script(), media_type="text/javascript", headers=headers)
@@ -187,8 +187,8 @@ async def preview_file(
         # Relative URLs in the page must resolve at the same position, so the position moves
         # into the path.
         return RedirectResponse(f"/preview/{token}/@{at}/{path}", status_code=307)
-    await queries.require_project(rt, project_id)
-    tree = await queries.file_tree(rt, project_id, at=pinned)
+    await queries.require_project(res, project_id)
+    tree = await queries.file_tree(res, project_id, at=pinned)
     write = tree.files.get(file_path)
     if write is None:
         raise ProblemError(404, f"No file {file_path} at position {tree.position}.")
@@ -197,11 +197,11 @@ async def preview_file(
     headers["ETag"] = etag
     # A pinned position the stream has already passed never changes; the newest may at any
     # time. The tree is read from the whole log, never from a store with a hole.
-    frozen = pinned is not None and pinned <= rt.hub.high_water
+    frozen = pinned is not None and pinned <= res.hub.high_water
     headers["Cache-Control"] = "public, max-age=31536000, immutable" if frozen else "no-cache"
     if etag in _etags(request.headers.get("if-none-match")):
         return Response(status_code=304, headers=headers)
-    body = await file_bytes(rt.blobs, write)
+    body = await file_bytes(res.blobs, write)
     if live:
         body = inject(body, token, tree.position)
     return Response(body, media_type=write.content_type, headers=headers)

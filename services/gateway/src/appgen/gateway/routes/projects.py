@@ -9,9 +9,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from appgen.gateway import queries
 from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import CallerDep
-from appgen.gateway.deps import MAX_POSITION, RuntimeDep
-from appgen.gateway.generations import start_generation
-from appgen.gateway.models import (
+from appgen.gateway.bodies import (
     CreateProject,
     EventMessage,
     EventPage,
@@ -19,6 +17,8 @@ from appgen.gateway.models import (
     ProjectPage,
     ProjectView,
 )
+from appgen.gateway.deps import MAX_POSITION, ResourcesDep
+from appgen.gateway.generations import start_generation
 from appgen.gateway.problems import Problem
 from appgen.gateway.submit import choose_project_id
 from appgen.gateway.urls import links, origin, preview_path
@@ -54,37 +54,37 @@ async def create_project(
     body: CreateProject,
     request: Request,
     response: Response,
-    rt: RuntimeDep,
+    res: ResourcesDep,
     caller: CallerDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ProjectAccepted:
     """Start generating an app from a prompt; follow it at the returned URLs."""
     project_id = choose_project_id(body.project_id, idempotency_key, caller.key_id)
-    result = await start_generation(rt, caller, project_id, body.prompt)
+    result = await start_generation(res, caller, project_id, body.prompt)
     status: Literal["queued", "running", "complete", "failed"] = "queued"
     if not result.created:
         response.status_code = 200
-        status = (await queries.project_state(rt, project_id)).status
+        status = (await queries.project_state(res, project_id)).status
     return ProjectAccepted(
         project_id=project_id,
         created=result.created,
         status=status,
-        **links(request, rt.settings, project_id).model_dump(),
+        **links(request, res.settings, project_id).model_dump(),
     )
 
 
 @router.get("/projects", response_model=ProjectPage)
 async def list_projects(
     request: Request,
-    rt: RuntimeDep,
+    res: ResourcesDep,
     caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     status: Literal["running", "complete", "failed"] | None = None,
 ) -> ProjectPage:
     """The caller's projects, newest first."""
-    owner = ANYONE if rt.settings.auth == "off" else caller.key_id
-    items, total = await rt.store.list_projects(
+    owner = ANYONE if res.settings.auth == "off" else caller.key_id
+    items, total = await res.store.list_projects(
         limit=limit, offset=offset, status=status, owner=owner
     )
     for item in items:
@@ -97,36 +97,36 @@ async def list_projects(
 async def get_project(
     project_id: OwnedProjectId,
     request: Request,
-    rt: RuntimeDep,
+    res: ResourcesDep,
     at: Annotated[
         int | None, Query(ge=0, le=MAX_POSITION, description="The state as of this position.")
     ] = None,
 ) -> ProjectView:
     """The project's state folded from its events: stage, percent, screens, images, timings."""
-    state = await queries.project_state(rt, project_id, at=at)
-    base = origin(request, rt.settings)
+    state = await queries.project_state(res, project_id, at=at)
+    base = origin(request, res.settings)
     values = state.model_dump()
     if state.preview_path:
         values["preview_path"] = preview_path(request, project_id)
     return ProjectView(
         **values,
         preview_url=f"{base}{values['preview_path']}" if state.preview_path else None,
-        links=links(request, rt.settings, project_id),
+        links=links(request, res.settings, project_id),
     )
 
 
 @router.get("/projects/{project_id}/events", response_model=EventPage, responses=NOT_FOUND)
 async def project_events(
     project_id: OwnedProjectId,
-    rt: RuntimeDep,
+    res: ResourcesDep,
     since: Annotated[
         int, Query(ge=0, le=MAX_POSITION, description="Events after this position.")
     ] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EventPage:
     """The project's events after `since`, in position order, a page at a time."""
-    page = await rt.log.read(project_id, after=since, limit=limit)
-    items = [rt.items(position, event) for position, event in page]
+    page = await res.log.read(project_id, after=since, limit=limit)
+    items = [res.items(position, event) for position, event in page]
     full = len(items) == limit
     return EventPage(
         project_id=project_id,

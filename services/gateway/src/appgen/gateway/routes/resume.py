@@ -13,7 +13,7 @@ from appgen.events.read.resume import NothingToResume
 from appgen.events.transport.trace import project_trace_id
 from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import CallerDep
-from appgen.gateway.deps import RuntimeDep
+from appgen.gateway.deps import ResourcesDep
 from appgen.gateway.generations import admitted
 from appgen.gateway.problems import Problem, ProblemError
 from appgen.gateway.queries import events_up_to
@@ -44,17 +44,17 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 @router.post(
     "/projects/{project_id}/resume", status_code=202, response_model=Resumed, responses=RESPONSES
 )
-async def resume(project_id: OwnedProjectId, rt: RuntimeDep, caller: CallerDep) -> Resumed:
+async def resume(project_id: OwnedProjectId, res: ResourcesDep, caller: CallerDep) -> Resumed:
     """Continue a failed or stuck project: the stages still to do are derived from its events,
     each takes up its last input again, and work already in the log is not repeated."""
-    records = await events_up_to(rt, project_id)
+    records = await events_up_to(res, project_id)
     metadata = EventMetadata(service="gateway", trace_id=project_trace_id(project_id))
     try:
         event = resume_event([e for _, e in records], reason="requested", metadata=metadata)
     except NothingToResume as error:
         raise ProblemError(409, f"Project {project_id} cannot be resumed: {error}.") from None
-    async with admitted(rt, caller, project_id, event.event_id):
-        position = await rt.bus.publish(event)
+    async with admitted(res, caller, project_id, event.event_id):
+        position = await res.bus.publish(event)
     return Resumed(
         project_id=project_id,
         event_id=str(event.event_id),

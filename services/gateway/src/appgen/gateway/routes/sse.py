@@ -14,10 +14,10 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import CallerDep
-from appgen.gateway.deps import MAX_POSITION, RuntimeDep
+from appgen.gateway.deps import MAX_POSITION, ResourcesDep
 from appgen.gateway.messages import FeedItem
 from appgen.gateway.problems import Problem, ProblemError
-from appgen.gateway.runtime import Runtime
+from appgen.gateway.resources import Resources
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 
@@ -37,7 +37,7 @@ def _message(item: FeedItem) -> str:
 
 
 async def events(
-    rt: Runtime,
+    res: Resources,
     project_id: str,
     since: int,
     *,
@@ -46,7 +46,7 @@ async def events(
 ) -> AsyncIterator[ServerSentEvent]:
     """The stream's messages; it ends (after an `event: close` with the reason) when the hub
     ends it: a slow client, a shutdown, or `key_id` revoked."""
-    async with rt.feed(project_id, since, key_id=key_id) as feed:
+    async with res.feed(project_id, since, key_id=key_id) as feed:
         async for item in feed.items():
             if item is not None:
                 yield ServerSentEvent(data=shape(item), id=str(item.position))
@@ -66,7 +66,7 @@ async def events(
 )
 async def stream(
     project_id: OwnedProjectId,
-    rt: RuntimeDep,
+    res: ResourcesDep,
     caller: CallerDep,
     since: Annotated[
         int, Query(ge=0, le=MAX_POSITION, description="Events after this position.")
@@ -76,8 +76,8 @@ async def stream(
     """Every event after `since` (or `Last-Event-ID`), then live ones, as Server-Sent Events."""
     position = resume_position(last_event_id, since)
     return EventSourceResponse(
-        events(rt, project_id, position, key_id=caller.key_id),
-        ping=rt.settings.heartbeat_s,
+        events(res, project_id, position, key_id=caller.key_id),
+        ping=res.settings.heartbeat_s,
         send_timeout=30,
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

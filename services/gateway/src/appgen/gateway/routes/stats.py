@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from appgen.gateway.auth import CallerDep
-from appgen.gateway.deps import RuntimeDep
+from appgen.gateway.deps import ResourcesDep
 from appgen.gateway.problems import Problem, ProblemError
 from appgen.gateway.urls import API
 from appgen.store.stats import WindowStats
@@ -23,7 +23,7 @@ DEFAULT_WINDOW = timedelta(hours=24)
     responses={422: {"model": Problem, "description": "A malformed or empty window."}},
 )
 async def stats(
-    rt: RuntimeDep,
+    res: ResourcesDep,
     caller: CallerDep,
     since: Annotated[
         datetime | None,
@@ -40,7 +40,7 @@ async def stats(
     start = _aware(since) if since is not None else end - DEFAULT_WINDOW
     if end <= start:
         raise ProblemError(422, "`until` must be later than `since`.")
-    return await rt.store.stats(start, end, owner=caller.key_id)
+    return await res.store.stats(start, end, owner=caller.key_id)
 
 
 def _aware(moment: datetime) -> datetime:

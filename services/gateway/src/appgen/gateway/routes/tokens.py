@@ -22,10 +22,10 @@ from pydantic import BaseModel, Field
 
 from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import Caller, CallerDep, unauthorized
-from appgen.gateway.deps import RuntimeDep
+from appgen.gateway.deps import ResourcesDep
 from appgen.gateway.hosts import require_allowed_host
 from appgen.gateway.problems import Problem, ProblemError
-from appgen.gateway.runtime import Runtime
+from appgen.gateway.resources import Resources
 from appgen.gateway.urls import API, listens_beyond_loopback, origin
 
 router = APIRouter(prefix=API, tags=["auth"])
@@ -42,9 +42,11 @@ class PreviewLink(BaseModel):
     expires_at: datetime | None = Field(description="When it stops working (none: never).")
 
 
-def _token(rt: Runtime, key_id: str, started: int | None = None) -> Token:
-    until = None if started is None else started + rt.settings.session_max_s
-    token, expires = rt.signer.token(key_id, rt.settings.token_ttl_s, started=started, until=until)
+def _token(res: Resources, key_id: str, started: int | None = None) -> Token:
+    until = None if started is None else started + res.settings.session_max_s
+    token, expires = res.signer.token(
+        key_id, res.settings.token_ttl_s, started=started, until=until
+    )
     return Token(token=token, expires_at=datetime.fromtimestamp(expires, UTC), key_id=key_id)
 
 
@@ -56,7 +58,7 @@ def _token(rt: Runtime, key_id: str, started: int | None = None) -> Token:
         401: {"model": Problem, "description": "No valid key or token, or the session ended."}
     },
 )
-async def create_token(caller: CallerDep, rt: RuntimeDep) -> Token:
+async def create_token(caller: CallerDep, res: ResourcesDep) -> Token:
     """A short-lived token for the calling key (`APPGEN_TOKEN_TTL_S`, 15 minutes by default).
 
     With a key, a new session starts; with a token, the new token belongs to the same session
@@ -65,12 +67,12 @@ async def create_token(caller: CallerDep, rt: RuntimeDep) -> Token:
     if caller.key_id is None:
         raise ProblemError(409, "Authentication is off: there are no keys to make tokens for.")
     started = caller.session_started
-    if started is not None and time.time() >= started + rt.settings.session_max_s:
+    if started is not None and time.time() >= started + res.settings.session_max_s:
         raise unauthorized(
-            f"The session ended: a token renews itself for at most {rt.settings.session_max_s} s "
+            f"The session ended: a token renews itself for at most {res.settings.session_max_s} s "
             "(APPGEN_SESSION_MAX_S) after its key was presented; present the key again."
         )
-    return _token(rt, caller.key_id, started)
+    return _token(res, caller.key_id, started)
 
 
 def _loopback(host: str | None) -> bool:
@@ -80,11 +82,11 @@ def _loopback(host: str | None) -> bool:
         return False
 
 
-def _page_may_have_token(request: Request, rt: Runtime) -> str | None:
+def _page_may_have_token(request: Request, res: Resources) -> str | None:
     """Why the local key's token is not handed out, or None when it may be."""
-    if rt.settings.local_key_file is None:
+    if res.settings.local_key_file is None:
         return "this gateway has no local key (appgen up makes one)"
-    if listens_beyond_loopback(rt.settings.gateway_host):
+    if listens_beyond_loopback(res.settings.gateway_host):
         return "the gateway listens beyond loopback; use an API key"
     if not _loopback(request.client.host if request.client else None):
         return "only a browser on this machine gets the local key"
@@ -104,20 +106,20 @@ def _page_may_have_token(request: Request, rt: Runtime) -> str | None:
     },
     dependencies=[Depends(require_allowed_host)],
 )
-async def page_session(request: Request, rt: RuntimeDep) -> Token:
+async def page_session(request: Request, res: ResourcesDep) -> Token:
     """The page's token for the local key: same-origin `fetch` from loopback only."""
-    if rt.settings.auth == "off":
+    if res.settings.auth == "off":
         return Token(token="", expires_at=datetime.now(UTC), key_id=None)
-    refused = _page_may_have_token(request, rt)
+    refused = _page_may_have_token(request, res)
     if refused is None:
-        assert rt.settings.local_key_file is not None
+        assert res.settings.local_key_file is not None
         try:
-            key = rt.settings.local_key_file.read_text().strip()
+            key = res.settings.local_key_file.read_text().strip()
         except OSError:
             key = ""
-        verified = await rt.keys.verify(key) if key else None
+        verified = await res.keys.verify(key) if key else None
         if verified is not None:
-            return _token(rt, verified.key_id)
+            return _token(res, verified.key_id)
         refused = "the local key file is missing or its key was revoked"
     raise ProblemError(403, f"No session: {refused}.")
 
@@ -128,16 +130,16 @@ async def page_session(request: Request, rt: RuntimeDep) -> Token:
     responses={404: {"model": Problem, "description": "No such project."}},
 )
 async def new_preview_link(
-    project_id: OwnedProjectId, request: Request, rt: RuntimeDep
+    project_id: OwnedProjectId, request: Request, res: ResourcesDep
 ) -> PreviewLink:
     """A new preview link for the project; every older link stops working at once, on every
     gateway (the QR code and `preview_url` in later responses carry the new one). It expires
     after `APPGEN_PREVIEW_LINK_TTL` seconds when that is set."""
-    await rt.keyring.new_link(project_id)
-    now, ttl = time.time(), rt.settings.preview_link_ttl
-    link = rt.signer.preview_token(project_id, now=now)
+    await res.keyring.new_link(project_id)
+    now, ttl = time.time(), res.settings.preview_link_ttl
+    link = res.signer.preview_token(project_id, now=now)
     return PreviewLink(
-        preview_url=f"{origin(request, rt.settings)}/preview/{link}/",
+        preview_url=f"{origin(request, res.settings)}/preview/{link}/",
         expires_at=None if ttl is None else datetime.fromtimestamp(int(now + ttl), UTC),
     )
 

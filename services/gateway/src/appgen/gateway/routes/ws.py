@@ -23,17 +23,17 @@ from appgen.events.transport import metrics
 from appgen.gateway import queries
 from appgen.gateway.access import may_see, project_owner
 from appgen.gateway.auth import TOKEN_QUERY, Caller, authenticate
+from appgen.gateway.bodies import EditPrompt, Prompt
 from appgen.gateway.compat import LegacyView
-from appgen.gateway.deps import RuntimeDep, SocketsDep
+from appgen.gateway.deps import ResourcesDep, SocketsDep
 from appgen.gateway.edits import request_edit
 from appgen.gateway.feed import Feed
 from appgen.gateway.frames import frame_writer
 from appgen.gateway.generations import start_generation
 from appgen.gateway.hub import SHUTDOWN, TOO_SLOW
-from appgen.gateway.models import EditPrompt, Prompt
 from appgen.gateway.problems import ProblemError
+from appgen.gateway.resources import Resources
 from appgen.gateway.revocations import REVOKED
-from appgen.gateway.runtime import Runtime
 from appgen.gateway.urls import origin
 from appgen.store import Refusal
 
@@ -111,13 +111,13 @@ def parse_since(raw: str | None) -> int:
     return int(raw)
 
 
-async def exists(rt: Runtime, caller: Caller, project_id: str) -> bool:
+async def exists(res: Resources, caller: Caller, project_id: str) -> bool:
     """Whether the project exists for this caller (another key's project does not)."""
-    return may_see(caller, *await project_owner(rt, project_id))
+    return may_see(caller, *await project_owner(res, project_id))
 
 
 async def handle_message(
-    ws: WebSocket, rt: Runtime, caller: Caller, project_id: str, text: str
+    ws: WebSocket, res: Resources, caller: Caller, project_id: str, text: str
 ) -> None:
     """A client message: `start` (idempotent), `edit`, `revert` or `ping`."""
     try:
@@ -127,22 +127,22 @@ async def handle_message(
     if message.action == "ping":
         await ws.send_json({"type": "pong"})
     elif message.action == "start":
-        await _start(ws, rt, caller, project_id, message)
+        await _start(ws, res, caller, project_id, message)
     elif message.action in ("edit", "revert"):
-        await _edit(ws, rt, caller, project_id, message)
+        await _edit(ws, res, caller, project_id, message)
     else:
         raise Closed(POLICY, USAGE)
 
 
 async def _start(
-    ws: WebSocket, rt: Runtime, caller: Caller, project_id: str, message: ClientMessage
+    ws: WebSocket, res: Resources, caller: Caller, project_id: str, message: ClientMessage
 ) -> None:
     try:
         prompt = _Start.model_validate({"prompt": message.prompt}).prompt
     except ValidationError as error:
         raise Closed(POLICY, f"bad message: {describe(error)}") from None
     try:
-        result = await start_generation(rt, caller, project_id, prompt)
+        result = await start_generation(res, caller, project_id, prompt)
     except ProblemError as error:
         code = TRY_AGAIN_LATER if error.status == 429 else POLICY
         raise Closed(code, error.detail) from error
@@ -150,7 +150,7 @@ async def _start(
 
 
 async def _edit(
-    ws: WebSocket, rt: Runtime, caller: Caller, project_id: str, message: ClientMessage
+    ws: WebSocket, res: Resources, caller: Caller, project_id: str, message: ClientMessage
 ) -> None:
     """An edit or a revert. A refusal (an empty prompt, a failed project, a version the app is
     past) is answered on the socket, which stays open: the person can simply try again."""
@@ -161,7 +161,7 @@ async def _edit(
         else:
             prompt, restore = _Edit.model_validate({"prompt": message.prompt}).prompt, None
         edit = await request_edit(
-            rt,
+            res,
             caller,
             project_id,
             prompt,
@@ -185,21 +185,21 @@ async def _edit(
     )
 
 
-async def receive_loop(ws: WebSocket, rt: Runtime, caller: Caller, project_id: str) -> None:
+async def receive_loop(ws: WebSocket, res: Resources, caller: Caller, project_id: str) -> None:
     while True:
         text = await ws.receive_text()
-        await handle_message(ws, rt, caller, project_id, text)
+        await handle_message(ws, res, caller, project_id, text)
 
 
-async def await_start(ws: WebSocket, rt: Runtime, caller: Caller, project_id: str) -> None:
+async def await_start(ws: WebSocket, res: Resources, caller: Caller, project_id: str) -> None:
     """For a project that does not exist yet: the first message must start it."""
     try:
-        async with asyncio.timeout(rt.settings.ws_start_timeout_s):
+        async with asyncio.timeout(res.settings.ws_start_timeout_s):
             text = await ws.receive_text()
     except TimeoutError:
         raise Closed(POLICY, f"unknown project {project_id}; send start to create it") from None
-    await handle_message(ws, rt, caller, project_id, text)
-    if not await exists(rt, caller, project_id):
+    await handle_message(ws, res, caller, project_id, text)
+    if not await exists(res, caller, project_id):
         raise Closed(POLICY, f"unknown project {project_id}; send start to create it")
 
 
@@ -213,31 +213,31 @@ async def send_loop(ws: WebSocket, feed: Feed, view: LegacyView) -> None:
             metrics.WS_SEND_SECONDS.observe(time.perf_counter() - started)
 
 
-async def seed(view: LegacyView, rt: Runtime, project_id: str, since: int) -> None:
+async def seed(view: LegacyView, res: Resources, project_id: str, since: int) -> None:
     """A client resuming after `since` sees the screens, name and progress from before it."""
     if since <= 0:
         return
     try:
-        state = await queries.project_state(rt, project_id, at=since)
+        state = await queries.project_state(res, project_id, at=since)
     except ProblemError:
         return
-    view.seed(state, rt.signer.preview_path(project_id))
+    view.seed(state, res.signer.preview_path(project_id))
 
 
 async def serve(
-    ws: WebSocket, rt: Runtime, caller: Caller, project_id: str, since: int, view: LegacyView
+    ws: WebSocket, res: Resources, caller: Caller, project_id: str, since: int, view: LegacyView
 ) -> None:
-    if not await exists(rt, caller, project_id):
-        await await_start(ws, rt, caller, project_id)
-    await seed(view, rt, project_id, since)
-    feed = rt.feed(project_id, since, idle_s=rt.settings.heartbeat_s, key_id=caller.key_id)
+    if not await exists(res, caller, project_id):
+        await await_start(ws, res, caller, project_id)
+    await seed(view, res, project_id, since)
+    feed = res.feed(project_id, since, idle_s=res.settings.heartbeat_s, key_id=caller.key_id)
     writer = frame_writer(ws)
     if writer is not None:
         feed.go_direct_with(writer, view)
     async with feed:
         tasks = {
             asyncio.ensure_future(send_loop(ws, feed, view)),
-            asyncio.ensure_future(receive_loop(ws, rt, caller, project_id)),
+            asyncio.ensure_future(receive_loop(ws, res, caller, project_id)),
             asyncio.ensure_future(feed.wait_closed()),
         }
         try:
@@ -263,21 +263,21 @@ async def serve(
 
 @router.websocket("/ws/generate/{project_id}")
 async def generate_socket(
-    ws: WebSocket, project_id: str, rt: RuntimeDep, sockets: SocketsDep
+    ws: WebSocket, project_id: str, res: ResourcesDep, sockets: SocketsDep
 ) -> None:
     """Progress of one project: every event after `since`, then live ones (docs/protocol.md)."""
     await ws.accept()
     counted: uuid.UUID | None = None
-    view = LegacyView(origin(ws, rt.settings))
+    view = LegacyView(origin(ws, res.settings))
     metrics.WS_CONNECTIONS.inc()
     try:
-        caller = await _caller(ws, rt)
-        counted = await _count(rt, caller)
+        caller = await _caller(ws, res)
+        counted = await _count(res, caller)
         if not is_project_id(project_id):
             raise Closed(POLICY, "invalid project id")
         since = parse_since(ws.query_params.get("since"))
         with sockets.holding(project_id):
-            await serve(ws, rt, caller, project_id, since, view)
+            await serve(ws, res, caller, project_id, since, view)
     except Closed as closed:
         if closed.code in (POLICY, TRY_AGAIN_LATER) and not closed.reason.startswith(TOO_SLOW):
             await _send(ws, view.refusal(closed.detail, closed.code))
@@ -289,21 +289,21 @@ async def generate_socket(
     finally:
         metrics.WS_CONNECTIONS.dec()
         if counted is not None:
-            await rt.ws_slots.give_back(counted)
+            await res.ws_slots.give_back(counted)
 
 
-async def _caller(ws: WebSocket, rt: Runtime) -> Caller:
+async def _caller(ws: WebSocket, res: Resources) -> Caller:
     try:
-        return await authenticate(ws, rt)
+        return await authenticate(ws, res)
     except ProblemError as error:
         if "authorization" not in ws.headers and TOKEN_QUERY not in ws.query_params:
             raise Closed(POLICY, NO_CREDENTIAL, detail=NO_CREDENTIAL_DETAIL) from None
         raise Closed(POLICY, f"unauthorized: {error.detail}") from None
 
 
-async def _count(rt: Runtime, caller: Caller) -> uuid.UUID:
+async def _count(res: Resources, caller: Caller) -> uuid.UUID:
     """Count this socket in the limits every gateway process shares, or close 1013."""
-    taken = await rt.ws_slots.take(caller.key_id or "-")
+    taken = await res.ws_slots.take(caller.key_id or "-")
     if isinstance(taken, Refusal):
         raise Closed(TRY_AGAIN_LATER, f"{taken.limit}: {taken.detail}; retry later")
     return taken

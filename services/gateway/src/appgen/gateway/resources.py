@@ -25,7 +25,9 @@ from appgen.store import EventStore, KeyStore, QuotaStore, SigningKeyStore, Stor
 
 
 @dataclass
-class Runtime:
+class Resources:
+    """What one gateway process holds for its whole life: connections, stores, the hub, keys."""
+
     settings: Settings
     bus: EventBus
     store: EventStore
@@ -80,7 +82,7 @@ class _Items:
 
 
 @asynccontextmanager
-async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
     """Connect to NATS and PostgreSQL and start the hub's one live subscription."""
     async with AsyncExitStack() as stack:
         bus = await stack.enter_async_context(open_bus(settings, name="appgen-gateway"))
@@ -119,7 +121,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                     await refresher
 
         stack.push_async_callback(stop_refreshing)
-        yield Runtime(
+        yield Resources(
             settings=settings,
             bus=bus,
             store=store,

@@ -27,7 +27,7 @@ from appgen.events import (
 from appgen.gateway import Settings as GatewaySettings
 from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.llm import LLMSettings, Price, Purpose
-from appgen.llm.runtime import open_client
+from appgen.llm.wiring import open_client
 from appgen.store import EventStore
 from appgen.store.models import StoredEvent
 from tests.e2e.cli_support import appgen

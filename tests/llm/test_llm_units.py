@@ -9,7 +9,7 @@ from email.utils import format_datetime
 import pytest
 from pydantic import ValidationError
 
-from appgen.analyzer.model import parse_spec, routes_so_far, spec_schema
+from appgen.analyzer.llm_analysis import parse_spec, routes_so_far, spec_schema
 from appgen.llm import DEFAULT_PRICES, LLMSettings, Price, Purpose, describe, price_for
 from appgen.llm.retry import backoff_s, retry_after_s
 from appgen.spec import AppSpec

@@ -20,9 +20,9 @@ from appgen.events import (
     new_project_id,
 )
 from appgen.llm import Purpose
-from appgen.llm.runtime import open_client
+from appgen.llm.wiring import open_client
 from appgen.screens.handlers import screens_worker
-from appgen.screens.model import ModelScreenWriter
+from appgen.screens.llm_screens import ModelScreenWriter
 from tests.fakes.openai_server import FakeOpenAI
 from tests.llm.conftest import llm_settings
 

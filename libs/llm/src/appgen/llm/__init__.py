@@ -8,9 +8,9 @@ from appgen.llm.ledger import SpendLedger
 from appgen.llm.limiter import EndpointLimiter
 from appgen.llm.prices import DEFAULT_PRICES, Price, price_for
 from appgen.llm.project import project_model
-from appgen.llm.runtime import open_client
 from appgen.llm.settings import LLMSettings, Purpose
 from appgen.llm.structured import Structured, Unusable, describe, generate
+from appgen.llm.wiring import open_client
 
 __all__ = [
     "DEFAULT_PRICES",

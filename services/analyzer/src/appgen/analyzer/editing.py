@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from appgen.analyzer.edit_model import ModelEditor
 from appgen.analyzer.edits import Refusal, Revision, revise
+from appgen.analyzer.llm_edit import ModelEditor
 from appgen.events import (
     EditFellBack,
     EditQueue,

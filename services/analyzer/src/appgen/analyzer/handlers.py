@@ -12,10 +12,10 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from appgen.analyzer.edit_model import ModelEditor
 from appgen.analyzer.editing import handle_edits
 from appgen.analyzer.engine import Analyzer, RulesAnalyzer
-from appgen.analyzer.model import ModelAnalyzer
+from appgen.analyzer.llm_analysis import ModelAnalyzer
+from appgen.analyzer.llm_edit import ModelEditor
 from appgen.analyzer.settings import Settings
 from appgen.events import (
     AnalysisCompleted,

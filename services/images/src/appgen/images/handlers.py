@@ -25,7 +25,7 @@ from appgen.events.transport.blobs import BlobStore
 from appgen.events.transport.process import WorkerFactory
 from appgen.images.art import illustration_path, plan
 from appgen.images.generator import ArtGenerator, ImageGenerator
-from appgen.images.model import ModelImageGenerator
+from appgen.images.llm_images import ModelImageGenerator
 from appgen.images.settings import Settings
 from appgen.images.types import Purpose as ImagePurpose
 from appgen.llm import BudgetExceeded, Purpose, open_client

@@ -32,7 +32,7 @@ from appgen.events import (
 from appgen.events.transport.process import WorkerFactory
 from appgen.llm import BudgetExceeded, Purpose, open_client, project_model
 from appgen.render import render_base, render_components, render_screen
-from appgen.screens.model import ModelScreenWriter, with_screens
+from appgen.screens.llm_screens import ModelScreenWriter, with_screens
 from appgen.screens.revising import handle_revisions
 from appgen.screens.settings import Settings
 from appgen.screens.writing import Written, screen_writer

@@ -39,7 +39,7 @@ from appgen.events import (
 from appgen.llm import BudgetExceeded, project_model
 from appgen.render import render_base, render_components, render_preview_setup, render_screen
 from appgen.render._web import screen_path
-from appgen.screens.model import with_screens
+from appgen.screens.llm_screens import with_screens
 from appgen.screens.writing import WriteScreen, Written
 from appgen.spec import Screen
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from appgen.events import ModelCall
 from appgen.llm import LLMError
-from appgen.screens.model import ModelScreenWriter
+from appgen.screens.llm_screens import ModelScreenWriter
 from appgen.spec import AppSpec, Screen
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from appgen.analyzer.model import spec_schema, strip_fence
+from appgen.analyzer.llm_analysis import spec_schema, strip_fence
 from appgen.llm import LLMClient, Message, Purpose, Structured, Unusable, generate
 from appgen.spec import AppSpec
 

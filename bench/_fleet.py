@@ -23,7 +23,7 @@ from rich.console import Console
 
 from appgen.cli.environment import StackEnv, child_env
 from appgen.cli.output import Output
-from appgen.cli.services import installed_services, plan
+from appgen.cli.services import installed_services, instances
 from appgen.cli.supervisor import ChildSpec, Supervisor
 from appgen.stack import NatsCluster, NatsServer, PostgresServer, free_port
 
@@ -141,7 +141,7 @@ def service_specs(
             argv=(sys.executable, "-m", instance.service.module),
             env=variables,
         )
-        for instance in plan(scale, [s for s in installed_services() if s.name in GENERATION])
+        for instance in instances(scale, [s for s in installed_services() if s.name in GENERATION])
     ]
 
 

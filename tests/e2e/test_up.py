@@ -21,7 +21,7 @@ import pytest
 
 from appgen.cli.leftovers import running as alive
 from appgen.cli.nats_users import stack_settings
-from appgen.cli.services import BY_NAME, SERVICES, installed_services, plan
+from appgen.cli.services import BY_NAME, SERVICES, installed_services, instances
 from appgen.cli.state import STATE_FILE, StackInfo, read_stack_info
 from appgen.events import NatsSettings, ProjectRequested, new_project_id, open_bus
 from appgen.stack import free_port
@@ -116,7 +116,7 @@ async def check_metrics(info: StackInfo, scale: dict[str, int], log: Path) -> No
     and `appgen up` printed where."""
     expected = [
         instance.label
-        for instance in plan(scale, installed_services())
+        for instance in instances(scale, installed_services())
         if instance.service.own_metrics_port or instance.service.name == "gateway"
     ]
     assert sorted(info.metrics) == sorted(expected)
@@ -141,7 +141,7 @@ async def test_up_runs_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
     options = [f"--scale={name}={count}" for name, count in scale.items()]
     with appgen_up(data_dir, port, log, *options) as first:
         info = await wait_ready(first, data_dir, log)
-        assert sorted(info.processes) == sorted(i.label for i in plan(scale, services))
+        assert sorted(info.processes) == sorted(i.label for i in instances(scale, services))
         assert set(info.servers) == {"nats-server", "postgres"}
         assert all(alive(pid) for pid in [*info.processes.values(), *info.servers.values()])
         if has_gateway:

@@ -23,7 +23,7 @@ from appgen.events import (
 )
 from appgen.events.catalog.subjects import project_filter, subject_for
 from appgen.events.transport.blobs import BlobStore
-from appgen.images import ArtGenerator, Settings, build_worker, draw, images_worker, plan
+from appgen.images import ArtGenerator, Settings, build_worker, draw, image_requests, images_worker
 from appgen.images.generator import ImageGenerator
 from appgen.images.types import Image, ImageRequest
 from appgen.spec import AppSpec
@@ -96,7 +96,9 @@ async def test_a_rerun_reuses_the_images_already_in_the_log(bus: EventBus) -> No
 
 
 def expected_files(spec: AppSpec) -> dict[str, bytes]:
-    return {r.path: r.data for request in plan(spec) for r in draw(spec, request).renditions}
+    return {
+        r.path: r.data for request in image_requests(spec) for r in draw(spec, request).renditions
+    }
 
 
 @pytest.mark.usefixtures("running")
@@ -108,7 +110,7 @@ async def test_analysis_becomes_images_in_the_stream_and_blob_store(bus: EventBu
 
     events = await wait_for(bus.js, finished, project_filter(project))
     produced = outputs(events)
-    requests = plan(spec)
+    requests = image_requests(spec)
     total = len(requests)
     images = produced[:-1]
     assert [type(e) for e in produced] == [ImageGenerated] * total + [ImagesCompleted]

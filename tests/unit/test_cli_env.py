@@ -8,7 +8,7 @@ import pytest
 
 from appgen.cli.environment import StackEnv, child_env
 from appgen.cli.servers import Servers, postmaster_pid
-from appgen.cli.services import plan
+from appgen.cli.services import instances
 from appgen.cli.stack import (
     StackOptions,
     beyond_loopback,
@@ -54,7 +54,7 @@ def test_child_env_keeps_the_parents_variables_but_the_stack_wins() -> None:
 
 
 def test_child_specs_run_each_service_as_a_module(tmp_path: Path) -> None:
-    options = StackOptions("127.0.0.1", 8123, tmp_path, tuple(plan({"screens": 2})))
+    options = StackOptions("127.0.0.1", 8123, tmp_path, tuple(instances({"screens": 2})))
     specs = child_specs(options, SERVERS)
     screens = [spec for spec in specs if spec.service == "screens"]
     assert [spec.label for spec in screens] == ["screens#1", "screens#2"]
@@ -64,7 +64,7 @@ def test_child_specs_run_each_service_as_a_module(tmp_path: Path) -> None:
 
 
 def test_every_process_but_the_gateway_gets_its_own_metrics_port(tmp_path: Path) -> None:
-    bare = StackOptions("127.0.0.1", 8123, tmp_path, tuple(plan({"screens": 2, "images": 2})))
+    bare = StackOptions("127.0.0.1", 8123, tmp_path, tuple(instances({"screens": 2, "images": 2})))
     options = with_metrics_ports(bare)
     labels = [i.label for i in options.instances if i.service.name != "gateway"]
     assert sorted(options.metrics_ports) == sorted(labels)
@@ -85,7 +85,7 @@ def test_every_process_but_the_gateway_gets_its_own_metrics_port(tmp_path: Path)
 
 
 def test_a_metrics_port_inherited_from_the_parent_is_replaced(tmp_path: Path) -> None:
-    options = with_metrics_ports(StackOptions("0.0.0.0", 8123, tmp_path, tuple(plan({}))))
+    options = with_metrics_ports(StackOptions("0.0.0.0", 8123, tmp_path, tuple(instances({}))))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("APPGEN_METRICS_PORT", "9100")
         specs = {spec.label: spec for spec in child_specs(options, SERVERS)}
@@ -129,10 +129,10 @@ def test_the_cli_and_the_gateway_agree_on_what_is_beyond_loopback(host: str) -> 
 
 
 def test_no_auth_tells_the_gateway_to_ask_no_key(tmp_path: Path) -> None:
-    options = StackOptions("127.0.0.1", 8123, tmp_path, tuple(plan({})), no_auth=True)
+    options = StackOptions("127.0.0.1", 8123, tmp_path, tuple(instances({})), no_auth=True)
     specs = {spec.label: spec for spec in child_specs(options, SERVERS)}
     assert specs["gateway#1"].env["APPGEN_AUTH"] == "off"
-    keys = StackOptions("127.0.0.1", 8123, tmp_path, tuple(plan({})))
+    keys = StackOptions("127.0.0.1", 8123, tmp_path, tuple(instances({})))
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("APPGEN_AUTH", raising=False)
         specs = {spec.label: spec for spec in child_specs(keys, SERVERS)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from appgen.cli.scale import ScaleError, parse_scale
-from appgen.cli.services import BY_NAME, SERVICES, plan
+from appgen.cli.services import BY_NAME, SERVICES, instances
 
 pytestmark = pytest.mark.unit
 
@@ -53,8 +53,8 @@ def test_the_error_lists_what_can_be_scaled() -> None:
     assert "gateway" not in str(caught.value)
 
 
-def test_plan_runs_n_of_a_scaled_service_and_one_of_the_rest_in_start_order() -> None:
-    labels = [instance.label for instance in plan({"screens": 3, "images": 2})]
+def test_instances_runs_n_of_a_scaled_service_and_one_of_the_rest_in_start_order() -> None:
+    labels = [instance.label for instance in instances({"screens": 3, "images": 2})]
     assert labels == [
         "recorder#1",
         "analyzer#1",
@@ -70,9 +70,9 @@ def test_plan_runs_n_of_a_scaled_service_and_one_of_the_rest_in_start_order() ->
     ]
 
 
-def test_plan_only_runs_the_services_it_is_given() -> None:
+def test_instances_only_runs_the_services_it_is_given() -> None:
     present = [BY_NAME["recorder"], BY_NAME["screens"]]
-    assert [i.label for i in plan({"screens": 2}, present)] == [
+    assert [i.label for i in instances({"screens": 2}, present)] == [
         "recorder#1",
         "screens#1",
         "screens#2",

@@ -1,4 +1,4 @@
-"""The images service's art: valid, escaped, deterministic SVG and a plan with the icon first."""
+"""The images service's art: valid, escaped, deterministic SVG and the image requests, icon first."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import pytest
 from appgen.images import (
     ICON_SVG,
     SPLASH_SVG,
-    Purpose,
+    ImageRole,
     draw,
     icon_png_path,
     illustration_path,
-    plan,
+    image_requests,
 )
 from appgen.images.handlers import progress
 from appgen.images.marks import initials
@@ -27,7 +27,9 @@ HOSTILE = '</title><script>alert("x")</script> & <b>'
 
 
 def all_files(spec: AppSpec) -> dict[str, bytes]:
-    return {r.path: r.data for request in plan(spec) for r in draw(spec, request).renditions}
+    return {
+        r.path: r.data for request in image_requests(spec) for r in draw(spec, request).renditions
+    }
 
 
 def parse_svg(data: bytes) -> ET.Element:
@@ -42,20 +44,22 @@ def texts(root: ET.Element) -> str:
 
 def test_plan_puts_the_icon_first_then_splash_then_one_illustration_per_entity() -> None:
     spec = sample_spec()
-    requests = plan(spec)
+    requests = image_requests(spec)
     assert [(r.name, r.purpose) for r in requests] == [
-        ("icon", Purpose.icon),
-        ("splash", Purpose.splash),
-        ("plant", Purpose.illustration),
-        ("watering", Purpose.illustration),
-        ("reminder", Purpose.illustration),
+        ("icon", ImageRole.icon),
+        ("splash", ImageRole.splash),
+        ("plant", ImageRole.illustration),
+        ("watering", ImageRole.illustration),
+        ("reminder", ImageRole.illustration),
     ]
 
 
 def test_the_files_are_at_the_contracted_paths_with_their_content_types() -> None:
     spec = sample_spec()
     found = {
-        r.path: r.content_type for request in plan(spec) for r in draw(spec, request).renditions
+        r.path: r.content_type
+        for request in image_requests(spec)
+        for r in draw(spec, request).renditions
     }
     assert found == {
         ICON_SVG: "image/svg+xml",
@@ -176,7 +180,7 @@ def test_an_illustration_depends_on_its_entity_and_theme_only() -> None:
 
 def test_an_app_without_entities_still_gets_icon_and_splash() -> None:
     spec = sample_spec(entities=())
-    assert [r.purpose for r in plan(spec)] == [Purpose.icon, Purpose.splash]
+    assert [r.purpose for r in image_requests(spec)] == [ImageRole.icon, ImageRole.splash]
 
 
 def test_progress_spreads_images_from_40_to_90() -> None:

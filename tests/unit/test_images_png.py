@@ -10,7 +10,7 @@ from functools import reduce
 import pytest
 from PIL import Image, ImageChops
 
-from appgen.images import ICON_PNG_SIZES, draw, icon_png_path, plan
+from appgen.images import ICON_PNG_SIZES, draw, icon_png_path, image_requests
 from appgen.images.art import icon_png
 from appgen.images.colour import RGB, mix, parse
 from appgen.spec import AppSpec
@@ -61,7 +61,7 @@ def icon(spec: AppSpec, size: int = 192) -> Image.Image:
 
 def test_the_icon_comes_as_svg_and_pngs_for_the_web_manifest_and_expo() -> None:
     spec = sample_spec()
-    renditions = draw(spec, plan(spec)[0]).renditions
+    renditions = draw(spec, image_requests(spec)[0]).renditions
     assert [(r.path, r.content_type) for r in renditions] == [
         ("assets/icon.svg", "image/svg+xml"),
         ("assets/icon-192.png", "image/png"),
@@ -76,15 +76,15 @@ def test_the_icon_comes_as_svg_and_pngs_for_the_web_manifest_and_expo() -> None:
 
 def test_a_png_holds_pixels_only_and_the_same_spec_gives_the_same_bytes() -> None:
     spec = sample_spec()
-    first = draw(spec, plan(spec)[0])
-    assert first == draw(sample_spec(), plan(spec)[0])
+    first = draw(spec, image_requests(spec)[0])
+    assert first == draw(sample_spec(), image_requests(spec)[0])
     for rendition in first.renditions[1:]:
         kinds = chunk_types(rendition.data)
         # No tIME, tEXt or pHYs: nothing in the file but the picture.
         assert kinds[0] == b"IHDR"
         assert kinds[-1] == b"IEND"
         assert set(kinds) == {b"IHDR", b"IDAT", b"IEND"}
-    assert draw(sample_spec(primary="#1d4ed8"), plan(spec)[0]) != first
+    assert draw(sample_spec(primary="#1d4ed8"), image_requests(spec)[0]) != first
 
 
 @pytest.mark.parametrize("size", ICON_PNG_SIZES)

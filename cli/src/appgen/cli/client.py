@@ -7,7 +7,6 @@ the gateway, authenticating and turning problems into messages happen once.
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -181,10 +180,3 @@ async def open_client(
         base_url=target.url, headers=target.headers, timeout=timeout_s
     ) as http:
         yield GatewayClient(target, http)
-
-
-def environment_target() -> GatewayTarget:
-    """The target from the environment alone (for scripts and tests that set `APPGEN_URL`)."""
-    return resolve_target(
-        os.environ.get("APPGEN_URL"), os.environ.get("APPGEN_KEY"), DEFAULT_DATA_DIR
-    )

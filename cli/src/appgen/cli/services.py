@@ -64,7 +64,7 @@ class Instance:
         return f"{self.service.name}#{self.index}"
 
 
-def plan(scale: Mapping[str, int], services: Iterable[Service] = SERVICES) -> list[Instance]:
+def instances(scale: Mapping[str, int], services: Iterable[Service] = SERVICES) -> list[Instance]:
     """Every process to start, in start order: N instances of a scaled service, else one."""
     return [
         Instance(service, index)

@@ -22,7 +22,7 @@ from appgen.cli.lock import DataDirBusy, DataDirLock
 from appgen.cli.output import Output
 from appgen.cli.scale import ScaleError, parse_scale
 from appgen.cli.servers import NATS_URL_ENV, Servers, start_servers
-from appgen.cli.services import GATEWAY, SERVICES, installed_services, plan
+from appgen.cli.services import GATEWAY, SERVICES, installed_services, instances
 from appgen.cli.stack import (
     StackOptions,
     beyond_loopback,
@@ -160,7 +160,7 @@ def run_up(
             output.error(f"port {port} on {host} is in use: pass another --port")
             lock.release()
             return EXIT_FAILED
-    options = StackOptions(host, port, data_dir, tuple(plan(scale, services)), no_auth=no_auth)
+    options = StackOptions(host, port, data_dir, tuple(instances(scale, services)), no_auth=no_auth)
     servers: Servers | None = None
     try:
         # Until the event loop takes over, SIGTERM unwinds like Ctrl-C so the finally runs.

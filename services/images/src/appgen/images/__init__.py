@@ -7,12 +7,12 @@ from appgen.images.art import (
     draw,
     icon_png_path,
     illustration_path,
-    plan,
+    image_requests,
 )
 from appgen.images.generator import ArtGenerator, ImageGenerator
 from appgen.images.handlers import build_worker, images_worker
 from appgen.images.settings import Settings
-from appgen.images.types import Image, ImageRequest, Purpose, Rendition
+from appgen.images.types import Image, ImageRequest, ImageRole, Rendition
 
 __all__ = [
     "ICON_PNG_SIZES",
@@ -22,13 +22,13 @@ __all__ = [
     "Image",
     "ImageGenerator",
     "ImageRequest",
-    "Purpose",
+    "ImageRole",
     "Rendition",
     "Settings",
     "build_worker",
     "draw",
     "icon_png_path",
     "illustration_path",
+    "image_requests",
     "images_worker",
-    "plan",
 ]

@@ -10,7 +10,7 @@ import io
 from appgen.images.icon import icon_image, icon_svg
 from appgen.images.illustration import illustration_svg
 from appgen.images.splash import splash_svg
-from appgen.images.types import Image, ImageRequest, Purpose, Rendition
+from appgen.images.types import Image, ImageRequest, ImageRole, Rendition
 from appgen.spec import AppSpec
 
 ICON_SVG = "assets/icon.svg"
@@ -29,12 +29,12 @@ def illustration_path(entity_name: str) -> str:
     return f"assets/illustrations/{entity_name}.svg"
 
 
-def plan(spec: AppSpec) -> tuple[ImageRequest, ...]:
+def image_requests(spec: AppSpec) -> tuple[ImageRequest, ...]:
     """The images `spec` needs, icon first so that the PWA's icon lands early."""
     return (
-        ImageRequest("icon", Purpose.icon),
-        ImageRequest("splash", Purpose.splash),
-        *(ImageRequest(e.name, Purpose.illustration, entity=e.name) for e in spec.entities),
+        ImageRequest("icon", ImageRole.icon),
+        ImageRequest("splash", ImageRole.splash),
+        *(ImageRequest(e.name, ImageRole.illustration, entity=e.name) for e in spec.entities),
     )
 
 
@@ -48,12 +48,12 @@ def icon_png(spec: AppSpec, size: int) -> bytes:
 
 def draw(spec: AppSpec, request: ImageRequest) -> Image:
     """Every file of one requested image; the same spec and request always give the same bytes."""
-    if request.purpose is Purpose.icon:
+    if request.purpose is ImageRole.icon:
         renditions = (
             Rendition(ICON_SVG, SVG, icon_svg(spec).encode()),
             *(Rendition(icon_png_path(s), PNG, icon_png(spec, s)) for s in ICON_PNG_SIZES),
         )
-    elif request.purpose is Purpose.splash:
+    elif request.purpose is ImageRole.splash:
         renditions = (Rendition(SPLASH_SVG, SVG, splash_svg(spec).encode()),)
     else:
         if request.entity is None:

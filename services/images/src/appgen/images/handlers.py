@@ -23,11 +23,11 @@ from appgen.events import (
 )
 from appgen.events.transport.blobs import BlobStore
 from appgen.events.transport.process import WorkerFactory
-from appgen.images.art import illustration_path, plan
+from appgen.images.art import illustration_path, image_requests
 from appgen.images.generator import ArtGenerator, ImageGenerator
 from appgen.images.llm_images import ModelImageGenerator
 from appgen.images.settings import Settings
-from appgen.images.types import Purpose as ImagePurpose
+from appgen.images.types import ImageRole
 from appgen.llm import BudgetExceeded, Purpose, open_client
 
 # Images run beside the screens; their events move the bar across this band.
@@ -51,7 +51,7 @@ def images_worker(
 
     @worker.on(AnalysisCompleted)
     async def make_images(event: AnalysisCompleted, ctx: HandlerContext) -> AsyncIterator[Event]:
-        requests = plan(event.spec)
+        requests = image_requests(event.spec)
         total = len(requests)
         for index, request in enumerate(requests):
             if index:
@@ -109,8 +109,8 @@ def draw_added_lists(
         tree = (await bus.log.files(event.project_id, at=ctx.position)).files
         requests = [
             r
-            for r in plan(spec)
-            if r.purpose is ImagePurpose.illustration and illustration_path(r.name) not in tree
+            for r in image_requests(spec)
+            if r.purpose is ImageRole.illustration and illustration_path(r.name) not in tree
         ]
         for index, request in enumerate(requests):
             try:

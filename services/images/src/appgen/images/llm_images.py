@@ -15,7 +15,7 @@ from appgen.images.art import SVG, illustration_path
 from appgen.images.generator import ArtGenerator
 from appgen.images.illustration import HEIGHT, WIDTH
 from appgen.images.markup import text as escape
-from appgen.images.types import Image, ImageRequest, Purpose, Rendition
+from appgen.images.types import Image, ImageRequest, ImageRole, Rendition
 from appgen.llm import LLMClient, LLMError
 from appgen.spec import AppSpec
 
@@ -53,7 +53,7 @@ class ModelImageGenerator:
         self.art = art or ArtGenerator()
 
     async def generate(self, spec: AppSpec, request: ImageRequest, *, project_id: str) -> Image:
-        if request.purpose is not Purpose.illustration or request.entity is None:
+        if request.purpose is not ImageRole.illustration or request.entity is None:
             return await self.art.generate(spec, request, project_id=project_id)
         try:
             picture = await self.client.image(

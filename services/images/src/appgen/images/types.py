@@ -8,7 +8,7 @@ from enum import StrEnum
 from appgen.events import FileWrite, ModelCall
 
 
-class Purpose(StrEnum):
+class ImageRole(StrEnum):
     """Why an image exists; `ImageGenerated.purpose` carries it."""
 
     icon = "icon"
@@ -21,7 +21,7 @@ class ImageRequest:
     """One image the app needs. `entity` names the entity an illustration is of."""
 
     name: str
-    purpose: Purpose
+    purpose: ImageRole
     entity: str | None = None
 
 

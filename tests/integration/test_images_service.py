@@ -27,8 +27,8 @@ from appgen.images import ArtGenerator, Settings, build_worker, draw, image_requ
 from appgen.images.generator import ImageGenerator
 from appgen.images.types import Image, ImageRequest
 from appgen.spec import AppSpec
+from appgen.store.samples import sample_spec
 from tests.running import serving_worker
-from tests.specs import sample_spec
 from tests.streams import read_events, wait_for
 
 pytestmark = pytest.mark.integration

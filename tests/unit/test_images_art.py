@@ -18,7 +18,7 @@ from appgen.images import (
 from appgen.images.handlers import progress
 from appgen.images.marks import initials
 from appgen.spec import AppSpec
-from tests.specs import sample_spec
+from appgen.store.samples import sample_spec
 
 pytestmark = pytest.mark.unit
 

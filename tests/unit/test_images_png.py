@@ -14,7 +14,7 @@ from appgen.images import ICON_PNG_SIZES, draw, icon_png_path, image_requests
 from appgen.images.art import icon_png
 from appgen.images.colour import RGB, mix, parse
 from appgen.spec import AppSpec
-from tests.specs import sample_spec
+from appgen.store.samples import sample_spec
 
 pytestmark = pytest.mark.unit
 

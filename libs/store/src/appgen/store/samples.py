@@ -37,29 +37,54 @@ from appgen.spec import AppSpec, Entity, EntityField, FieldType, Screen, ScreenK
 _PAGE = "<section class='screen'>\n" + "  <p>{title}: a list of tasks, each with a title.</p>\n" * 8
 
 
-def sample_spec(name: str = "Task Tracker", screens: int = 3) -> AppSpec:
-    routes = ["tasks", *(f"screen-{i}" for i in range(1, screens))]
+def sample_spec(
+    *,
+    name: str = "Plant Care",
+    slug: str = "plant_care",
+    description: str = "Keep your plants watered, fed and happy.",
+    prompt: str = "a plant watering tracker with reminders",
+    domain: str = "custom",
+    glyph: str = "🪴",
+    entities: tuple[tuple[str, str, str], ...] = (
+        ("plant", "Plants", "🌱"),
+        ("watering", "Waterings", "💧"),
+        ("reminder", "Reminders", "⏰"),
+    ),
+    primary: str = "#2f9e6e",
+    accent: str = "#f4a261",
+    screens: int = 1,
+) -> AppSpec:
+    """A small valid spec: `screens` list screens of the first entity (a dashboard without
+    entities). Names and glyphs are parameters so tests can make them hostile."""
+    if entities:
+        first, plural = entities[0][0], entities[0][1]
+        routes = [plural.lower(), *(f"screen-{i}" for i in range(1, screens))]
+        pages = tuple(
+            Screen(route=r, title=r.title(), kind=ScreenKind.list, entity=first, in_tab_bar=True)
+            for r in routes
+        )
+    else:
+        pages = (Screen(route="home", title="Home", kind=ScreenKind.dashboard, in_tab_bar=True),)
     return AppSpec(
         name=name,
-        slug="task_tracker",
-        description="Keep track of tasks.",
-        prompt="Create a todo list app",
-        domain="todo",
-        theme=Theme(primary="#3355ff", accent="#ff5533"),
-        entities=(
+        slug=slug,
+        description=description,
+        prompt=prompt,
+        domain=domain,
+        theme=Theme(primary=primary, accent=accent, icon=glyph),
+        entities=tuple(
             Entity(
-                name="task",
-                label="Task",
-                plural="Tasks",
+                name=entity,
+                label=entity.title(),
+                plural=plural,
+                icon=icon,
                 fields=(EntityField(name="title", label="Title", type=FieldType.text),),
                 title_field="title",
-            ),
+            )
+            for entity, plural, icon in entities
         ),
-        screens=tuple(
-            Screen(route=r, title=r.title(), kind=ScreenKind.list, entity="task", in_tab_bar=True)
-            for r in routes
-        ),
-        home="tasks",
+        screens=pages,
+        home=pages[0].route,
     )
 
 
@@ -78,6 +103,18 @@ def sample_history(
     with StageFailed and ProjectFailed in the screens stage instead of completing it.
     """
     pid = project_id or new_project_id()
+    spec = sample_spec(
+        name="Task Tracker",
+        slug="task_tracker",
+        description="Keep track of tasks.",
+        prompt="Create a todo list app",
+        domain="todo",
+        glyph="✨",
+        entities=(("task", "Tasks", "•"),),
+        primary="#3355ff",
+        accent="#ff5533",
+        screens=screens,
+    )
     base = start or datetime(2025, 1, 1, tzinfo=UTC)
     clock = iter(base + timedelta(seconds=s) for s in range(10_000))
     request_id = uuid.uuid4()
@@ -104,14 +141,14 @@ def sample_history(
         ),
         AnalysisStarted(occurred_at=next(clock), metadata=meta("analyzer"), project_id=pid),
         AnalysisCompleted(
-            spec=sample_spec(screens=screens),
+            spec=spec,
             occurred_at=next(clock),
             metadata=meta("analyzer", calls=1),
             project_id=pid,
         ),
         ProjectCreated(
-            name="Task Tracker",
-            slug="task_tracker",
+            name=spec.name,
+            slug=spec.slug,
             screens_planned=tuple(f"s{i}" for i in range(screens)),
             occurred_at=next(clock),
             metadata=meta("scaffolder"),

@@ -57,8 +57,8 @@ def sample_spec(
     """A small valid spec: `screens` list screens of the first entity (a dashboard without
     entities). Names and glyphs are parameters so tests can make them hostile."""
     if entities:
-        first, plural = entities[0][0], entities[0][1]
-        routes = [plural.lower(), *(f"screen-{i}" for i in range(1, screens))]
+        first = entities[0][0]
+        routes = [f"{first}s", *(f"screen-{i}" for i in range(1, screens))]
         pages = tuple(
             Screen(route=r, title=r.title(), kind=ScreenKind.list, entity=first, in_tab_bar=True)
             for r in routes

@@ -21,7 +21,6 @@ import time
 import nats
 from nats.aio.msg import Msg
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.events import (
     NatsSettings,
     PreviewReady,
@@ -38,6 +37,7 @@ from appgen.store.migrate import upgrade_to_head
 from bench._prompts import PROMPTS
 from bench._servers import own_servers
 from tests.fakes.openai_server import FakeOpenAI, serving
+from tests.inprocess import running_pipeline
 
 ANALYSIS_MODEL = "gpt-4o-mini"
 SCREENS_MODEL = "gpt-4.1"

@@ -24,7 +24,6 @@ import time
 import httpx
 
 from appgen.analyzer.edits import Revision, revise
-from appgen.cli.inprocess import running_pipeline
 from appgen.events import (
     Event,
     EventBus,
@@ -45,6 +44,7 @@ from appgen.store.samples import applied_edit
 from bench._measure import percentile
 from bench._prompts import PROMPTS
 from bench._servers import own_servers
+from tests.inprocess import running_pipeline
 
 WAIT_S = 600.0
 HEADERS = {"accept": "application/expo+json,application/json", "expo-platform": "ios"}

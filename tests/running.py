@@ -16,7 +16,7 @@ from pathlib import Path
 
 from appgen.events import Event, EventBus, NatsSettings, ServiceSettings, serve_worker
 from appgen.events.transport.process import WorkerFactory
-from appgen.recorder.__main__ import serve_recorder
+from appgen.recorder import recorder as recording
 from appgen.recorder.settings import RecorderSettings
 from appgen.store import EventStore
 
@@ -43,7 +43,7 @@ async def recorder(nats: NatsSettings, database_url: str) -> AsyncIterator[None]
     """The real recorder, served as a task until the block ends."""
     settings = RecorderSettings(nats_url=nats.nats_url, database_url=database_url, migrate=False)
     stop = asyncio.Event()
-    task = asyncio.create_task(serve_recorder(settings, stop))
+    task = asyncio.create_task(recording.serve(settings, stop))
     try:
         yield
     finally:

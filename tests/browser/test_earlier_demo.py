@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, expect
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.gateway import Settings
 from appgen.gateway.testing import serve_gateway
 from tests.browser.conftest import page_on
+from tests.inprocess import running_pipeline
 
 pytestmark = pytest.mark.browser
 

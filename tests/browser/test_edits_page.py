@@ -26,13 +26,13 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Error, FrameLocator, Page, Route, expect
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, serve_gateway, write_local_key
 from appgen.spec import AppSpec
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, WatchedPage, page_on
 from tests.browser.test_generated_apps import create_record, go, ready
 from tests.browser.test_page import stage
+from tests.inprocess import running_pipeline
 
 pytestmark = pytest.mark.browser
 

@@ -19,11 +19,11 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, serve_gateway, write_local_key
 from appgen.stack.ports import free_port
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, page_on
+from tests.inprocess import running_pipeline
 
 pytestmark = pytest.mark.browser
 

@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.async_api import Browser, Page, Request, expect
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.gateway import Settings
 from appgen.gateway.testing import create_key, serve_gateway
 from appgen.store import EventStore, KeyStore
 from appgen.store.keys import key_id_of
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, page_on
+from tests.inprocess import running_pipeline
 
 pytestmark = pytest.mark.browser
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.events import EventBus, ProjectFailed, Stage
 from appgen.gateway.testing import bearer, create_key, serve_gateway
 from tests.e2e.cli_support import appgen
 from tests.e2e.test_cli_generate import settings_for
 from tests.e2e.test_edits import PROMPT, generate
+from tests.inprocess import running_pipeline
 
 pytestmark = pytest.mark.e2e
 

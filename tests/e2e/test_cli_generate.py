@@ -9,11 +9,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.stack.ports import free_port
 from tests.e2e.cli_support import APPGEN, appgen
+from tests.inprocess import running_pipeline
 
 pytestmark = pytest.mark.e2e
 

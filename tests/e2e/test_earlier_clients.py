@@ -19,10 +19,10 @@ import httpx
 import pytest
 import websockets
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.gateway import Settings
 from appgen.gateway.testing import serve_gateway
 from tests.earlier import EARLIER_STAGES
+from tests.inprocess import running_pipeline
 
 pytestmark = pytest.mark.e2e
 

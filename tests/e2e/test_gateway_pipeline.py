@@ -12,10 +12,10 @@ import httpx
 import pytest
 import websockets
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.store import EventStore
+from tests.inprocess import running_pipeline
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,6 @@ import asyncio
 
 import pytest
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.events import (
     AnalysisCompleted,
     Event,
@@ -20,6 +19,7 @@ from appgen.events import (
     new_project_id,
 )
 from appgen.store import EventStore, StoredEvent
+from tests.inprocess import running_pipeline
 
 pytestmark = pytest.mark.e2e
 

@@ -23,7 +23,6 @@ import httpx
 import pytest
 import websockets
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.events import (
     ConsumerSettings,
     Event,
@@ -40,6 +39,7 @@ from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.screens.handlers import screens_worker
 from tests.e2e.cli_support import appgen
+from tests.inprocess import running_pipeline
 from tests.running import serving_worker
 from tests.streams import read_events
 

@@ -32,9 +32,9 @@ from appgen.events import (
 from appgen.events.transport.blobs import BlobStore
 from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, create_key, serve_gateway
-from appgen.native.__main__ import serve as serve_native
 from appgen.native.builder import WebBuilder
 from appgen.native.handlers import native_worker, web_project
+from appgen.native.handlers import serve as serve_native
 from appgen.native.settings import NativeSettings
 from appgen.native.settings import Settings as NativeServiceSettings
 from appgen.spec import AppSpec

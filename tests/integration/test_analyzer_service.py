@@ -37,7 +37,7 @@ PROMPT = "a plant watering tracker with reminders and photos"
 async def analyzer_running(nats_settings: NatsSettings) -> AsyncIterator[None]:
     """The analyzer as its process runs it: serve_worker with the service's own settings."""
     settings = Settings(nats_url=nats_settings.nats_url, consumer=FAST)
-    async with serving_worker(build_worker, settings, stop_within_s=15):
+    async with serving_worker(build_worker(settings), settings, stop_within_s=15):
         yield
 
 

@@ -9,22 +9,22 @@ import json
 import httpx
 import pytest
 
-from appgen.cli.inprocess import _stages
 from appgen.events import ConsumerSettings, NatsSettings, open_bus
 from appgen.events.catalog.asyncapi import CONSUMES, document
 from appgen.gateway import Settings
 from appgen.gateway.testing import serve_gateway
 from appgen.llm import LLMSettings
+from tests.inprocess import STAGES, Shared
 
 pytestmark = pytest.mark.integration
 
 
 async def test_each_stage_consumes_what_the_document_says(nats_settings: NatsSettings) -> None:
-    stages = _stages(nats_settings.nats_url, ConsumerSettings(), LLMSettings.disabled())
-    assert set(stages) == set(CONSUMES)
+    shared = Shared(nats_settings.nats_url, ConsumerSettings(), LLMSettings.disabled())
+    assert set(STAGES) == set(CONSUMES)
     async with open_bus(nats_settings, name="test-asyncapi") as bus:
-        for name, stage in stages.items():
-            factory, _ = stage()
+        for name, stage in STAGES.items():
+            factory, _ = stage(shared, name)
             worker = await factory(bus)
             assert worker.name == name
             assert set(worker.consumes) == set(CONSUMES[name]), name

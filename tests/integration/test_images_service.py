@@ -48,7 +48,7 @@ def finished(events: list[tuple[int, Event]]) -> bool:
 async def running(nats_settings: NatsSettings) -> AsyncIterator[None]:
     """The images service as its own connection, like a separate process."""
     settings = Settings(nats_url=nats_settings.nats_url, consumer=FAST)
-    async with serving_worker(build_worker, settings, stop_within_s=15):
+    async with serving_worker(build_worker(settings), settings, stop_within_s=15):
         yield
 
 

@@ -18,11 +18,11 @@ import nats.errors
 import pytest
 from nats.js.errors import APIError
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.cli.stack import ensure_event_stream
 from appgen.events import EventBus, NatsSettings, ProjectRequested, new_project_id, open_bus
 from appgen.events.transport.bus import MSG_ID, server_urls
 from appgen.stack import NatsCluster, NatsServer
+from tests.inprocess import running_pipeline
 
 pytestmark = pytest.mark.integration
 

@@ -17,7 +17,6 @@ import nats.errors
 import pytest
 from nats.aio.client import Client
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.cli.nats_users import NatsCredentials, ensure_credentials
 from appgen.cli.stack import ensure_event_stream
 from appgen.events import (
@@ -39,6 +38,7 @@ from appgen.events.catalog.permissions import ADMIN, ROLES, inbox_prefix
 from appgen.events.catalog.subjects import subject_of
 from appgen.stack import NatsServer
 from appgen.store import EventStore, StoredEvent
+from tests.inprocess import running_pipeline
 
 pytestmark = pytest.mark.integration
 

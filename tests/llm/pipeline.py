@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.events import (
     ConsumerSettings,
     Event,
@@ -19,6 +18,7 @@ from appgen.events.catalog.files import FileWrite
 from appgen.events.read.projection import ProjectState
 from appgen.llm import LLMSettings
 from appgen.store import EventStore
+from tests.inprocess import running_pipeline
 
 FAST = ConsumerSettings(max_deliver=2, backoff_s=(0.05,))
 

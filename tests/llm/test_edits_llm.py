@@ -16,7 +16,6 @@ from typing import Any
 import httpx
 import pytest
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.events import (
     BudgetExhausted,
     EditApplied,
@@ -35,6 +34,7 @@ from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.llm import LLMSettings, Purpose
 from appgen.store import EventStore
 from tests.fakes.openai_server import ChatRequest, FakeOpenAI, Reply, good_answer
+from tests.inprocess import running_pipeline
 from tests.llm.conftest import FAST_MODEL, STRONG_MODEL, llm_settings
 from tests.llm.pipeline import FAST
 

@@ -16,7 +16,6 @@ import httpx
 import nats
 import pytest
 
-from appgen.cli.inprocess import running_pipeline
 from appgen.events import (
     AnalysisCompleted,
     ModelCall,
@@ -32,6 +31,7 @@ from appgen.store import EventStore
 from appgen.store.models import StoredEvent
 from tests.e2e.cli_support import appgen
 from tests.fakes.openai_server import FakeOpenAI
+from tests.inprocess import running_pipeline
 from tests.llm.conftest import FAST_MODEL, PRICES, STRONG_MODEL, llm_settings
 from tests.llm.pipeline import FAST
 

@@ -1,9 +1,16 @@
 """`python -m appgen.analyzer`: run the analyzer stage until SIGTERM."""
 
-from appgen.analyzer.handlers import worker_factory
+from __future__ import annotations
+
+from appgen.analyzer.handlers import build_worker
 from appgen.analyzer.settings import Settings
 from appgen.events import run_service
 
-if __name__ == "__main__":
+
+def main() -> None:
     settings = Settings()
-    run_service("analyzer", worker_factory(settings), settings)
+    run_service("analyzer", build_worker(settings), settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -35,7 +35,7 @@ from appgen.llm import BudgetExceeded, LLMError, Purpose, open_client, project_m
 from appgen.spec import AppSpec
 
 
-def make_worker(
+def analyzer_worker(
     analyzer: Analyzer,
     model: ModelAnalyzer | None = None,
     bus: EventBus | None = None,
@@ -114,14 +114,14 @@ async def _rules(analyzer: Analyzer, prompt: str) -> AppSpec:
         raise PermanentError(str(error)) from error
 
 
-def worker_factory(settings: Settings) -> WorkerFactory:
+def build_worker(settings: Settings) -> WorkerFactory:
     """The analyzer's worker as `run_service` builds it: with a model when one is configured."""
 
     async def build(bus: EventBus) -> Worker:
         client = await open_client(
             bus.js, settings.llm, Purpose.analysis, replicas=bus.settings.stream_replicas
         )
-        return make_worker(
+        return analyzer_worker(
             RulesAnalyzer(),
             ModelAnalyzer(client) if client else None,
             bus,
@@ -129,8 +129,3 @@ def worker_factory(settings: Settings) -> WorkerFactory:
         )
 
     return build
-
-
-async def build_worker(bus: EventBus) -> Worker:
-    """The analyzer configured from the environment."""
-    return await worker_factory(Settings())(bus)

@@ -22,7 +22,9 @@ from appgen.events import (
     Stage,
     Worker,
 )
+from appgen.events.transport.process import WorkerFactory
 from appgen.finisher.edits import schedule_edits
+from appgen.finisher.settings import Settings
 
 BRANCHES: tuple[type[Event], ...] = (ScreensCompleted, ImagesCompleted)
 
@@ -61,5 +63,10 @@ def finisher_worker(bus: EventBus) -> Worker:
     return worker
 
 
-async def build_worker(bus: EventBus) -> Worker:
-    return finisher_worker(bus)
+def build_worker(settings: Settings) -> WorkerFactory:
+    """The finisher's worker as `run_service` builds it (it reads the log through the bus)."""
+
+    async def build(bus: EventBus) -> Worker:
+        return finisher_worker(bus)
+
+    return build

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from appgen.events import run_service
-from appgen.images.handlers import worker_factory
+from appgen.images.handlers import build_worker
 from appgen.images.settings import Settings
 
 
 def main() -> None:
     settings = Settings()
-    run_service("images", worker_factory(settings), settings)
+    run_service("images", build_worker(settings), settings)
 
 
 if __name__ == "__main__":

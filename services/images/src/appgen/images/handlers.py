@@ -133,20 +133,15 @@ def draw_added_lists(
             )
 
 
-def worker_factory(settings: Settings) -> WorkerFactory:
-    """The images worker: pictures from the images API with APPGEN_IMAGE_MODEL, else drawn."""
+def build_worker(settings: Settings) -> WorkerFactory:
+    """The images worker as `run_service` builds it: pictures from the images API with
+    APPGEN_IMAGE_MODEL, else drawn with the built-in art."""
 
     async def build(bus: EventBus) -> Worker:
         client = await open_client(
             bus.js, settings.llm, Purpose.image, replicas=bus.settings.stream_replicas
         )
-        generator = ModelImageGenerator(client) if client else None
-        return await build_worker(bus, generator)
+        generator = ModelImageGenerator(client) if client else ArtGenerator()
+        return images_worker(await BlobStore.open(bus), generator, bus)
 
     return build
-
-
-async def build_worker(bus: EventBus, generator: ImageGenerator | None = None) -> Worker:
-    """The images worker on `bus`: opens the blob store once; draws with the built-in art by default."""
-    blobs = await BlobStore.open(bus)
-    return images_worker(blobs, generator or ArtGenerator(), bus)

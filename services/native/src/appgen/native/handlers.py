@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 
 from appgen.events import (
     BuiltFile,
@@ -24,8 +24,11 @@ from appgen.events import (
     Worker,
 )
 from appgen.events.transport.blobs import BlobStore
+from appgen.events.transport.bus import open_bus
+from appgen.events.transport.consumer import ConsumerLoop
 from appgen.events.transport.process import WorkerFactory
 from appgen.native.builder import Build, WebBuilder
+from appgen.native.previews import MetroPool
 from appgen.native.project import content_type, expo_files, for_web, version_at
 from appgen.native.settings import Settings
 from appgen.render import EXPO_SDK
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 
 # The spec and the images' bytes to the project that is built (tests break it on purpose).
 ProjectFiles = Callable[[AppSpec, Mapping[str, bytes]], dict[str, bytes]]
+PoolFactory = Callable[[EventBus], Awaitable[MetroPool]]
 
 
 def web_project(spec: AppSpec, images: Mapping[str, bytes]) -> dict[str, bytes]:
@@ -115,13 +119,39 @@ async def _store(blobs: BlobStore, build: Build) -> tuple[BuiltFile, ...]:
     return tuple(stored)
 
 
-def worker_factory(settings: Settings) -> WorkerFactory:
+def web_builder(settings: Settings) -> WebBuilder:
+    native = settings.native
+    return WebBuilder(native.expo_cache, check=native.typecheck, timeout=native.build_timeout_s)
+
+
+def build_worker(settings: Settings) -> WorkerFactory:
+    """The build worker as `serve` (and the in-process pipeline) builds it."""
+
     async def build(bus: EventBus) -> Worker:
-        native = settings.native
-        builder = WebBuilder(
-            native.expo_cache, check=native.typecheck, timeout=native.build_timeout_s
+        off = (
+            None
+            if settings.native.builds
+            else "native builds are turned off (APPGEN_NATIVE__BUILDS)"
         )
-        off = None if native.builds else "native builds are turned off (APPGEN_NATIVE__BUILDS)"
-        return native_worker(bus, await BlobStore.open(bus), builder, off=off)
+        return native_worker(bus, await BlobStore.open(bus), web_builder(settings), off=off)
 
     return build
+
+
+def build_pool(settings: Settings) -> PoolFactory:
+    """The Expo Go dev servers' pool, built the way `build_worker` builds the worker."""
+
+    async def build(bus: EventBus) -> MetroPool:
+        return MetroPool(bus, await BlobStore.open(bus), web_builder(settings), settings.native)
+
+    return build
+
+
+async def serve(settings: Settings, stop: asyncio.Event) -> None:
+    """The process's body: the build worker and the pool on one connection, until `stop`."""
+    async with open_bus(settings, name="appgen-native") as bus:
+        worker = await build_worker(settings)(bus)
+        pool = await build_pool(settings)(bus)
+        await asyncio.gather(
+            ConsumerLoop(bus, worker, settings.consumer).run(stop), pool.serve(stop)
+        )

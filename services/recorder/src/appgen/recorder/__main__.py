@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 
-from appgen.events import open_bus
 from appgen.events.transport.process import run_process
-from appgen.recorder.recorder import Recorder
+from appgen.recorder.recorder import serve
 from appgen.recorder.settings import RecorderSettings
-from appgen.store import EventStore
 from appgen.store.migrate import upgrade_to_head
-
-
-async def serve_recorder(settings: RecorderSettings, stop: asyncio.Event) -> None:
-    """Record until `stop` (tests and benchmarks run it as a task too)."""
-    async with open_bus(settings, name="appgen-recorder") as bus:
-        store = await EventStore.open(settings.database_url, pool_size=settings.pool_size)
-        try:
-            await Recorder(bus, store, settings).run(stop)
-        finally:
-            await store.close()
-
 
 # Young objects collected every 20,000 allocations instead of 700: the recorder holds thousands
 # of just-decoded events between the stream and their commit, and at the default the collector
@@ -34,7 +20,7 @@ def main() -> None:
     settings = RecorderSettings()
     if settings.migrate:
         upgrade_to_head(settings.database_url)
-    run_process("recorder", settings, lambda stop: serve_recorder(settings, stop))
+    run_process("recorder", settings, lambda stop: serve(settings, stop))
 
 
 if __name__ == "__main__":

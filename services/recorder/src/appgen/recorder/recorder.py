@@ -19,7 +19,7 @@ import time
 from collections.abc import Awaitable
 from typing import TypeVar
 
-from appgen.events import EventBus
+from appgen.events import EventBus, open_bus
 from appgen.events.read.tail import StreamTail
 from appgen.events.transport import metrics
 from appgen.recorder.handlers import Batch, Milestones, sort_batch
@@ -32,6 +32,16 @@ T = TypeVar("T")
 # Messages decoded in one go (the loop is not held for long), and batches decoded ahead.
 _DECODE_AT_ONCE = 500
 _DECODED_AHEAD = 16
+
+
+async def serve(settings: RecorderSettings, stop: asyncio.Event) -> None:
+    """The process's body: record until `stop` (tests and the in-process pipeline run it too)."""
+    async with open_bus(settings, name="appgen-recorder") as bus:
+        store = await EventStore.open(settings.database_url, pool_size=settings.pool_size)
+        try:
+            await Recorder(bus, store, settings).run(stop)
+        finally:
+            await store.close()
 
 
 class Recorder:

@@ -16,7 +16,9 @@ from appgen.events import (
     Stage,
     Worker,
 )
+from appgen.events.transport.process import WorkerFactory
 from appgen.render import render_base, render_preview_setup
+from appgen.scaffolder.settings import Settings
 
 
 def preview_path(project_id: str) -> str:
@@ -42,5 +44,10 @@ def scaffolder_worker() -> Worker:
     return worker
 
 
-async def build_worker(bus: EventBus) -> Worker:
-    return scaffolder_worker()
+def build_worker(settings: Settings) -> WorkerFactory:
+    """The scaffolder's worker as `run_service` builds it (it needs no clients)."""
+
+    async def build(bus: EventBus) -> Worker:
+        return scaffolder_worker()
+
+    return build

@@ -140,7 +140,9 @@ async def _spec_of(bus: EventBus, project_id: str) -> AppSpec:
     return found[1].spec
 
 
-def worker_factory(settings: Settings) -> WorkerFactory:
+def build_worker(settings: Settings) -> WorkerFactory:
+    """The screens worker as `run_service` builds it: with a model when one is configured."""
+
     async def build(bus: EventBus) -> Worker:
         client = await open_client(
             bus.js, settings.llm, Purpose.screen, replicas=bus.settings.stream_replicas
@@ -149,8 +151,3 @@ def worker_factory(settings: Settings) -> WorkerFactory:
         return screens_worker(bus, writer, settings.llm.screen_concurrency)
 
     return build
-
-
-async def build_worker(bus: EventBus) -> Worker:
-    """The screens worker configured from the environment."""
-    return await worker_factory(Settings())(bus)

@@ -12,13 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import shutil
-import signal
-import socket
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from nats.aio.msg import Msg
@@ -36,7 +31,6 @@ from appgen.events import (
     event_types,
 )
 from appgen.events.catalog.envelope import Event
-from appgen.events.catalog.files import check_relative_path
 from appgen.events.catalog.native import (
     PREVIEWS_QUEUE,
     PREVIEWS_SUBJECT,
@@ -46,6 +40,7 @@ from appgen.events.catalog.native import (
 from appgen.events.catalog.subjects import parse_subject, project_filter
 from appgen.events.transport.blobs import BlobStore
 from appgen.native.builder import WebBuilder
+from appgen.native.metro import Server, free_port, packager_status, spawn, terminate, write_changes
 from appgen.native.project import expo_files, for_metro, version_at
 from appgen.native.settings import NativeSettings
 from appgen.render.expo_toolchain import link_dependencies
@@ -57,38 +52,6 @@ _CHANGES = frozenset(
     name for name, kind in event_types().items() if issubclass(kind, FilesWritten)
 ) | {EditApplied.__name__}
 _SETTLE_S = 0.2
-_LOG_TAIL = 60
-
-
-@dataclass
-class Server:
-    """One running dev server."""
-
-    project_id: str
-    slot: int
-    folder: Path
-    expo_url: str = ""
-    started: float = field(default_factory=time.monotonic)
-    last_used: float = field(default_factory=time.monotonic)
-    written: dict[str, bytes] = field(default_factory=dict)
-    process: asyncio.subprocess.Process | None = None
-    task: asyncio.Task[None] | None = None
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
-    stop_reason: str | None = None
-
-    @property
-    def project(self) -> Path:
-        return self.folder / "project"
-
-    @property
-    def log_file(self) -> Path:
-        return self.folder / "metro.log"
-
-    def tail(self) -> str:
-        with contextlib.suppress(OSError):
-            lines = self.log_file.read_text(errors="replace").splitlines()
-            return "\n".join(lines[-_LOG_TAIL:])[-16000:]
-        return ""
 
 
 class MetroPool:
@@ -133,7 +96,7 @@ class MetroPool:
                 self.servers.pop(request.project_id, None)
                 return PreviewAnswer(status="unavailable", reason="the project has no app spec yet")
             host = request.host or self.settings.preview_host or "127.0.0.1"
-            port = _free_port()
+            port = free_port()
             server.expo_url = f"exp://{host}:{port}"
             await self._publish(
                 NativePreviewStarted(
@@ -177,7 +140,7 @@ class MetroPool:
         for server in list(self.servers.values()):
             if server.stop_reason is None and now - server.last_used > self.settings.preview_idle_s:
                 server.stop_reason = f"idle for {self.settings.preview_idle_s:.0f} s"
-                _terminate(server.process)
+                terminate(server.process)
 
     # One server's life -----------------------------------------------------------------------
 
@@ -193,7 +156,7 @@ class MetroPool:
 
             watch = await self.bus.nc.subscribe(project_filter(server.project_id), cb=on_event)
             await self._prepare(server, tree)
-            server.process = await _spawn(server, host, port)
+            server.process = await spawn(server, host, port)
             seconds = await self._until_ready(server, port)
             await self._publish(
                 NativePreviewReady(
@@ -215,7 +178,7 @@ class MetroPool:
             if watch is not None:
                 with contextlib.suppress(Exception):
                     await watch.unsubscribe()
-            _terminate(server.process)
+            terminate(server.process)
             if server.stop_reason is not None:
                 with contextlib.suppress(Exception):
                     await self._publish(
@@ -226,7 +189,7 @@ class MetroPool:
             self.servers.pop(server.project_id, None)
 
     async def _finish(self, server: Server) -> None:
-        _terminate(server.process)
+        terminate(server.process)
         if server.task is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(server.task), 15)
@@ -245,7 +208,7 @@ class MetroPool:
             process = server.process
             if process is not None and process.returncode is not None:
                 raise _Failed(f"expo start exited with status {process.returncode}")
-            if await _status(port) == "packager-status:running":
+            if await packager_status(port) == "packager-status:running":
                 return round(time.monotonic() - server.started, 3)
             await asyncio.sleep(0.25)
         raise _Failed(f"Metro did not answer within {self.settings.preview_start_timeout_s:.0f} s")
@@ -278,7 +241,7 @@ class MetroPool:
             if data is not None:
                 images[path] = data
         files = for_metro(expo_files(version.spec, images))
-        return await asyncio.to_thread(_write_changes, server, files)
+        return await asyncio.to_thread(write_changes, server, files)
 
     async def _publish(self, event: Event) -> None:
         await self.bus.publish(event)
@@ -295,82 +258,3 @@ class MetroPool:
 
 class _Failed(Exception):
     pass
-
-
-def _write_changes(server: Server, files: Mapping[str, bytes]) -> bool:
-    root = server.project
-    changed = False
-    for path in set(server.written) - set(files):
-        with contextlib.suppress(FileNotFoundError):
-            (root / check_relative_path(path)).unlink()
-        changed = True
-    for path, data in files.items():
-        if server.written.get(path) == data:
-            continue
-        target = root / check_relative_path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        changed = True
-    server.written = dict(files)
-    return changed
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("", 0))
-        return int(probe.getsockname()[1])
-
-
-async def _spawn(server: Server, host: str, port: int) -> asyncio.subprocess.Process:
-    # Not CI: in CI mode Metro does not watch files, and fast refresh is the point. Its own
-    # temporary folder gives each server its own Metro cache (docs/expo.md, one workspace).
-    env = {key: value for key, value in os.environ.items() if key != "CI"}
-    env |= {
-        "EXPO_OFFLINE": "1",
-        "EXPO_NO_TELEMETRY": "1",
-        "NO_COLOR": "1",
-        "TMPDIR": str(server.folder / "tmp"),
-        "EXPO_PACKAGER_PROXY_URL": f"http://{host}:{port}",
-    }
-    output = server.log_file.open("wb")
-    try:
-        return await asyncio.create_subprocess_exec(
-            "npx",
-            "--no-install",
-            "expo",
-            "start",
-            "--port",
-            str(port),
-            cwd=server.project,
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=output,
-            stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True,
-        )
-    finally:
-        output.close()
-
-
-def _terminate(process: asyncio.subprocess.Process | None) -> None:
-    """Stop the server's whole process group (npx, node and Metro's workers)."""
-    if process is None or process.returncode is not None:
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGTERM)
-
-
-async def _status(port: int) -> str:
-    try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 2)
-    except (OSError, TimeoutError):
-        return ""
-    try:
-        writer.write(b"GET /status HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-        await writer.drain()
-        answer = await asyncio.wait_for(reader.read(4096), 5)
-    except (OSError, TimeoutError):
-        return ""
-    finally:
-        writer.close()
-    return answer.partition(b"\r\n\r\n")[2].decode(errors="replace").strip()

@@ -1,4 +1,4 @@
-"""Looking after yourself and what you care for: fitness, recipes, plants, pets, medication, travel."""
+"""Looking after what you care for: plants, pets, medication, travel."""
 
 from __future__ import annotations
 
@@ -20,139 +20,6 @@ from appgen.analyzer.domains.base import (
     url,
 )
 from appgen.spec import Feature
-
-FITNESS = Domain(
-    name="fitness",
-    title="FitTrack",
-    suffix="Tracker",
-    blurb="logs workouts and shows your progress",
-    keywords=(
-        "fitness",
-        "workout",
-        "exercise",
-        "gym",
-        "training",
-        "run",
-        "running",
-        "lift",
-        "lifting",
-        "cardio",
-        "yoga",
-        "weightlifting",
-        "calorie",
-        "step",
-        "marathon",
-        "cycling",
-        "rep",
-        "personal trainer",
-    ),
-    palette=Palette("#ef4444", "#0ea5e9", "💪"),
-    entities=(
-        entity(
-            "workout",
-            "🏋️",
-            text("name", required=True),
-            date("date", required=True),
-            number("duration_minutes"),
-            choice("type", "Strength", "Cardio", "Mobility", "Sport"),
-            number("calories"),
-            long_text("notes"),
-            aliases=("session", "training", "run", "ride", "class"),
-        ),
-        entity(
-            "exercise",
-            "🤸",
-            text("name", required=True),
-            choice("muscle_group", "Legs", "Back", "Chest", "Arms", "Core", "Full body"),
-            number("sets"),
-            number("reps"),
-            number("weight_kg"),
-            ref("workout"),
-            aliases=("move", "lift", "set", "rep"),
-        ),
-        entity(
-            "measurement",
-            "⚖️",
-            date("date", required=True),
-            number("weight_kg"),
-            number("body_fat_percent"),
-            long_text("note"),
-            title="date",
-            aliases=("body weight", "weigh in", "weight", "body measurement"),
-            core=False,
-        ),
-    ),
-    features=frozenset({Feature.charts, Feature.progress_tracking}),
-)
-
-RECIPES = Domain(
-    name="recipes",
-    title="Recipe Box",
-    suffix="Kitchen",
-    blurb="collects recipes and plans meals",
-    keywords=(
-        "recipe",
-        "cook",
-        "cooking",
-        "meal",
-        "kitchen",
-        "ingredient",
-        "baking",
-        "dish",
-        "cookbook",
-        "food",
-        "dinner",
-        "grocery",
-        "meal plan",
-        "cuisine",
-    ),
-    palette=Palette("#ea580c", "#65a30d", "🍳"),
-    entities=(
-        entity(
-            "recipe",
-            "🍲",
-            text("title", required=True),
-            image("photo"),
-            number("servings"),
-            number("prep_minutes"),
-            long_text("ingredients"),
-            long_text("steps"),
-            choice("course", "Breakfast", "Lunch", "Dinner", "Dessert", "Snack"),
-            title="title",
-            aliases=("dish",),
-        ),
-        entity(
-            "ingredient",
-            "🥕",
-            text("name", required=True),
-            text("quantity"),
-            ref("recipe"),
-            boolean("in_pantry"),
-            core=False,
-        ),
-        entity(
-            "meal_plan",
-            "🗓️",
-            date("date", required=True),
-            ref("recipe", required=True),
-            choice("meal", "Breakfast", "Lunch", "Dinner"),
-            title="date",
-            aliases=("meal plan", "meal", "menu"),
-            core=False,
-        ),
-        entity(
-            "shopping_item",
-            "🛒",
-            text("name", required=True),
-            text("quantity"),
-            boolean("bought"),
-            aliases=("shopping list", "grocery", "groceries", "shopping"),
-            core=False,
-        ),
-    ),
-    features=frozenset({Feature.photos, Feature.search}),
-    categories=("Breakfast", "Lunch", "Dinner", "Dessert", "Snack"),
-)
 
 PLANTS = Domain(
     name="plants",
@@ -363,4 +230,4 @@ TRAVEL = Domain(
     features=frozenset({Feature.photos, Feature.calendar}),
 )
 
-DOMAINS = (FITNESS, RECIPES, PLANTS, PETS, MEDICATION, TRAVEL)
+DOMAINS = (PLANTS, PETS, MEDICATION, TRAVEL)

@@ -18,7 +18,7 @@ from starlette.requests import HTTPConnection
 from appgen.events import is_project_id
 from appgen.gateway.auth import Caller, CallerDep, require_caller
 from appgen.gateway.deps import ProjectIdPath, ResourcesDep
-from appgen.gateway.problems import ProblemError
+from appgen.gateway.queries import missing
 from appgen.gateway.resources import Resources
 
 
@@ -32,10 +32,14 @@ def may_see(caller: Caller, exists: bool, owner: str | None) -> bool:
     return exists and (caller.key_id is None or owner == caller.key_id)
 
 
+async def owns(res: Resources, caller: Caller, project_id: str) -> bool:
+    """Whether the project exists for this caller (another key's project does not)."""
+    return may_see(caller, *await project_owner(res, project_id))
+
+
 async def require_owned(res: Resources, caller: Caller, project_id: str) -> None:
-    exists, owner = await project_owner(res, project_id)
-    if not may_see(caller, exists, owner):
-        raise ProblemError(404, f"No project {project_id}.")
+    if not await owns(res, caller, project_id):
+        raise missing(project_id)
 
 
 async def owned_project(

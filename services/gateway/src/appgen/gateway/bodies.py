@@ -79,6 +79,8 @@ class ProjectAccepted(ProjectLinks):
 class ProjectView(ProjectState):
     """A project's state folded from its events, with the URLs to follow it."""
 
+    # The gateway's own link (`urls.live_preview_path`), whatever the projection holds.
+    preview_path: str | None = None
     preview_url: str | None = None
     links: ProjectLinks
 

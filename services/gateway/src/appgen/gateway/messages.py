@@ -84,10 +84,9 @@ def human_message(event: Event) -> str:
     return event.type
 
 
-def _preview_path(event: Event) -> str | None:
-    if isinstance(event, PreviewReady | ProjectCompleted):
-        return event.preview_path
-    return None
+def shows_preview(event: Event) -> bool:
+    """Whether the event says the preview is live: its message carries the preview's link."""
+    return isinstance(event, PreviewReady | ProjectCompleted)
 
 
 @dataclass
@@ -96,7 +95,7 @@ class FeedItem:
 
     position: int
     event: Event
-    # The project's signed preview link, which replaces the pipeline's unsigned preview path.
+    # The project's signed preview link (`Signer.preview_path`).
     preview_path: str | None = None
     # Other renderings of this item (the compatibility layer's), each built once per key.
     _variants: dict[Hashable, str] = field(
@@ -110,10 +109,9 @@ class FeedItem:
         if "files" in data:
             data["files"] = [write["path"] for write in data["files"]]
         data.update(message=human_message(event), progress=event.progress)
-        preview = _preview_path(event)
-        if preview is not None:
+        if shows_preview(event):
             # Relative to the gateway's origin, which differs between clients of one item.
-            data["preview_url"] = self.preview_path or preview
+            data["preview_url"] = self.preview
         return {
             "type": message_type(event),
             "position": self.position,
@@ -128,6 +126,12 @@ class FeedItem:
             # questions); a fork's copy names the event it copies.
             "metadata": event.metadata.model_dump(mode="json"),
         }
+
+    @property
+    def preview(self) -> str:
+        """The preview's path: the signed link, or the project's unsigned path for an item made
+        without one (only outside a running gateway)."""
+        return self.preview_path or f"/preview/{self.event.project_id}/"
 
     @cached_property
     def json(self) -> str:

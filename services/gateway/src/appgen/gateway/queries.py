@@ -13,7 +13,8 @@ from appgen.gateway.problems import ProblemError
 from appgen.gateway.resources import Resources
 
 
-def _missing(project_id: str) -> ProblemError:
+def missing(project_id: str) -> ProblemError:
+    """The 404 for a project that is not there (or, to its caller, is not theirs)."""
     return ProblemError(404, f"No project {project_id}.")
 
 
@@ -21,7 +22,7 @@ async def project_state(res: Resources, project_id: str, *, at: int | None = Non
     """The project's state (at `at`), or a 404 problem when it has no events."""
     state = await res.log.state(project_id, at=at)
     if state is None:
-        raise _missing(project_id)
+        raise missing(project_id)
     return state
 
 
@@ -37,10 +38,10 @@ async def events_up_to(
     a 404 problem when there are none."""
     records = await res.log.everything(project_id, until=at)
     if not records:
-        raise _missing(project_id)
+        raise missing(project_id)
     return records
 
 
 async def require_project(res: Resources, project_id: str) -> None:
     if await res.log.first(project_id) is None:
-        raise _missing(project_id)
+        raise missing(project_id)

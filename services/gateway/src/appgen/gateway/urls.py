@@ -7,9 +7,11 @@ import socket
 
 from starlette.requests import HTTPConnection
 
+from appgen.events.read.projection import ProjectState
 from appgen.gateway.bodies import ProjectLinks
 from appgen.gateway.settings import Settings
 from appgen.gateway.tokens import Signer
+from appgen.store import ProjectSummary
 
 API = "/api/v1"
 
@@ -35,6 +37,12 @@ def preview_path(conn: HTTPConnection, project_id: str) -> str:
     """The project's preview link (signed, so only those given it can open it)."""
     signer: Signer = conn.app.state.resources.signer
     return signer.preview_path(project_id)
+
+
+def live_preview_path(conn: HTTPConnection, state: ProjectState | ProjectSummary) -> str | None:
+    """The project's preview link once its preview is live, else None. Of the state's own
+    `preview_path` only its presence is read: the link is the gateway's to make."""
+    return preview_path(conn, state.project_id) if state.preview_path is not None else None
 
 
 def links(conn: HTTPConnection, settings: Settings, project_id: str) -> ProjectLinks:

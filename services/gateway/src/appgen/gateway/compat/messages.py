@@ -30,8 +30,6 @@ from typing import Any
 from appgen.events import (
     AnalysisCompleted,
     Event,
-    PreviewReady,
-    ProjectCompleted,
     ProjectCreated,
     ProjectFailed,
     ScreenAdded,
@@ -39,7 +37,7 @@ from appgen.events import (
 )
 from appgen.events.catalog.stages import Stage
 from appgen.events.read.projection import Headline, ProjectState
-from appgen.gateway.messages import FeedItem
+from appgen.gateway.messages import FeedItem, shows_preview
 
 # appgen's stage → the earlier generator's name for the same step. `queued` and `finalizing` have
 # none and are sent as they are; that generator's `installing_deps` and `creating_tunnel` never
@@ -97,12 +95,13 @@ class LegacyView:
         self.preview_url: str | None = None
 
     def seed(self, state: ProjectState, preview_path: str | None) -> None:
-        """Start from the project's state at the client's `since` (a resumed client)."""
+        """Start from the project's state at the client's `since` (a resumed client), and its
+        preview's link if the preview was live by then."""
         self.headline = Headline(state.stage, state.status, state.progress)
         titles = [screen.title[:MAX_NAME] for screen in state.screens[:MAX_SCREENS]]
         self.screens = dict(enumerate(titles))
         self.app_name = state.name
-        if state.preview_path is not None and preview_path is not None:
+        if preview_path is not None:
             self.preview_url = self.origin + preview_path
 
     def state(self) -> Hashable:
@@ -136,8 +135,8 @@ class LegacyView:
             self.app_name = self.app_name or event.spec.name
         elif isinstance(event, ScreenAdded) and event.index < MAX_SCREENS:
             self.screens[event.index] = event.title[:MAX_NAME]
-        elif isinstance(event, PreviewReady | ProjectCompleted):
-            self.preview_url = self.origin + (item.preview_path or event.preview_path)
+        elif shows_preview(event):
+            self.preview_url = self.origin + item.preview
 
     def render(self, item: FeedItem) -> str:
         """The item's WebSocket message (JSON): appgen's fields and the earlier generator's."""

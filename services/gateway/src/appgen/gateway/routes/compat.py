@@ -21,9 +21,9 @@ from appgen.gateway.bodies import (
     StreamStatus,
 )
 from appgen.gateway.deps import ResourcesDep, SocketsDep
-from appgen.gateway.generations import start_generation
 from appgen.gateway.problems import Problem
-from appgen.gateway.urls import links, origin, preview_path
+from appgen.gateway.urls import links, live_preview_path, origin
+from appgen.gateway.usecases.create import start_project
 
 router = APIRouter(tags=["compatibility"])
 
@@ -34,7 +34,7 @@ async def generate(
 ) -> LegacyAccepted:
     """Start a generation (the earlier generator's request); same as POST /api/v1/projects."""
     project_id = new_project_id()
-    await start_generation(res, caller, project_id, body.prompt)
+    await start_project(res, caller, project_id, body.prompt)
     urls = links(request, res.settings, project_id)
     return LegacyAccepted(
         project_id=project_id,
@@ -60,13 +60,14 @@ async def status(project_id: OwnedProjectId, request: Request, res: ResourcesDep
     """A project's status in the earlier generator's shape."""
     state = await queries.project_state(res, project_id)
     base = origin(request, res.settings)
+    link = live_preview_path(request, state)
     return LegacyStatus(
         project_id=project_id,
         status=state.status,
         stage=state.stage.value,
         progress=state.progress,
         message=_message(state),
-        preview_url=f"{base}{preview_path(request, project_id)}" if state.preview_path else None,
+        preview_url=f"{base}{link}" if link is not None else None,
         screens_added=len(state.screens),
         error=state.failure_reason,
     )
@@ -82,7 +83,7 @@ async def generate_stream(
     nothing more. `user_id`, `template_id` and `fast_mode` are accepted and ignored."""
     # The earlier generator's ids were hyphenated UUIDs, and its clients may expect that form.
     project_id = str(uuid.uuid4())
-    await start_generation(res, caller, project_id, body.prompt)
+    await start_project(res, caller, project_id, body.prompt)
     return StreamAccepted(
         project_id=project_id,
         websocket_url=links(request, res.settings, project_id).websocket_url,

@@ -15,9 +15,9 @@ from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import CallerDep
 from appgen.gateway.bodies import EditPrompt
 from appgen.gateway.deps import MAX_POSITION, ResourcesDep
-from appgen.gateway.edits import EditAccepted, request_edit
 from appgen.gateway.problems import Problem, ProblemError
 from appgen.gateway.urls import API, links
+from appgen.gateway.usecases.edit import EditAccepted, request_edit, request_revert
 from appgen.spec import AppSpec
 
 router = APIRouter(prefix=API, tags=["edits"])
@@ -149,12 +149,11 @@ async def revert_project(
     idempotency_key: IdempotencyKey = None,
 ) -> EditReceipt:
     """Make a new version equal to an earlier one (an undo that can itself be undone)."""
-    edit = await request_edit(
+    edit = await request_revert(
         res,
         caller,
         project_id,
-        f"Restore version {body.version}",
-        restore=body.version,
+        body.version,
         expected_version=body.expected_version,
         idempotency_key=idempotency_key,
     )

@@ -7,20 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from appgen.events import Event, ProjectForked, ProjectId, ProjectRequested, new_project_id
-from appgen.events.read.fork import fork_events
-from appgen.events.read.resume import NothingToResume
-from appgen.events.transport.trace import project_trace_id
+from appgen.events import ProjectId
 from appgen.gateway.access import OwnedProjectId
-from appgen.gateway.auth import Caller, CallerDep
+from appgen.gateway.auth import CallerDep
 from appgen.gateway.bodies import Prompt
 from appgen.gateway.deps import MAX_POSITION, ResourcesDep
-from appgen.gateway.generations import admitted, request_start_id
-from appgen.gateway.problems import Problem, ProblemError
-from appgen.gateway.queries import events_up_to
-from appgen.gateway.resources import Resources
-from appgen.gateway.submit import claim
+from appgen.gateway.problems import Problem
 from appgen.gateway.urls import API
+from appgen.gateway.usecases.fork import ForkOrder, fork_project
 
 router = APIRouter(prefix=API, tags=["replay"])
 
@@ -84,91 +78,14 @@ async def fork(
     optionally with another prompt or model. The fork records where it came from and belongs
     to the key that made it."""
     body = body or ForkRequest()
-    _check_model(res, body.model)
-    new_id = body.project_id or new_project_id()
-    if new_id == project_id:
-        raise ProblemError(409, "A fork needs an id of its own.")
-    source = await _source(res, project_id, at)
-    position = source[-1][0]
-    existing = await res.log.first(new_id)
-    if existing is not None:
-        _same_fork(existing, source, caller, new_id)
-    try:
-        events = fork_events(
-            source,
-            new_id,
-            source_project_id=project_id,
-            source_position=position,
-            prompt=body.prompt,
-            model=body.model,
-            owner=caller.key_id,
-            trace_id=project_trace_id(new_id),
-        )
-    except NothingToResume as error:
-        raise ProblemError(422, f"Cannot fork {project_id} at {position}: {error}.") from None
-    # In order, each acknowledged before the next: the fork's log has the source's order. The
-    # first copy (the fork's request) claims the id: it is published only onto an empty subject,
-    # and only the fork that wrote it publishes the rest, so two forks racing for one id never
-    # mix their copies (which may share derived ids).
-    created = False
-    if existing is None:
-        # A fork is a new project that runs its remaining stages: it counts as a start.
-        async with admitted(res, caller, new_id, request_start_id(new_id)):
-            created = await claim(res.bus, events[0])
-            if created:
-                await res.bus.publish_all(events[1:])
-        if not created:
-            # Judged outside the block: a lost claim leaves the winner's start counted.
-            existing = await res.log.first(new_id)
-            if existing is None:
-                raise ProblemError(503, f"Project {new_id} is being created; try again.")
-            _same_fork(existing, source, caller, new_id)
-    if not created:
+    order = ForkOrder(at=at, prompt=body.prompt, model=body.model, project_id=body.project_id)
+    made = await fork_project(res, caller, project_id, order)
+    if not made.created:
         response.status_code = 200
-        # A retry finishes a fork that was cut short; what it already published has the same
-        # ids, which JetStream and the store drop.
-        if await res.log.latest(new_id, ProjectForked) is None:
-            async with admitted(res, caller, new_id, request_start_id(new_id)):
-                await res.bus.publish_all(events[1:])
     return Forked(
-        project_id=new_id,
+        project_id=made.project_id,
         source_project_id=project_id,
-        source_position=position,
-        copied=len(source),
-        created=created,
+        source_position=made.source_position,
+        copied=made.copied,
+        created=made.created,
     )
-
-
-def _same_fork(
-    first: tuple[int, Event], source: list[tuple[int, Event]], caller: Caller, new_id: str
-) -> None:
-    """A project under the fork's id is this fork (a retry: the same key's copy of the same
-    source's request), or the id is taken: 409."""
-    event = first[1]
-    mine = isinstance(event, ProjectRequested) and event.owner == caller.key_id
-    if not mine or event.metadata.copied_from != source[0][1].event_id:
-        raise ProblemError(409, f"Project {new_id} exists already; use a new id.")
-
-
-def _check_model(res: Resources, model: str | None) -> None:
-    # Judged only where this process has the model settings (as under `appgen up`); the stages
-    # hold to the same rule where it does not (`LLMClient.model`).
-    llm = res.settings.llm
-    if model is not None and llm.enabled and not llm.offers(model):
-        raise ProblemError(
-            422,
-            f"Model {model!r} is not offered here: name a configured model or one listed in "
-            "the price table (APPGEN_LLM_PRICES).",
-        )
-
-
-async def _source(res: Resources, project_id: str, at: int | None) -> list[tuple[int, Event]]:
-    try:
-        source = await events_up_to(res, project_id, at=at)
-    except ProblemError:
-        raise ProblemError(
-            422, f"Project {project_id} has no events at or before position {at}."
-        ) from None
-    if not isinstance(source[0][1], ProjectRequested):
-        raise ProblemError(422, f"Project {project_id} does not start with its request.")
-    return source

@@ -18,10 +18,9 @@ from appgen.gateway.bodies import (
     ProjectView,
 )
 from appgen.gateway.deps import MAX_POSITION, ResourcesDep
-from appgen.gateway.generations import start_generation
 from appgen.gateway.problems import Problem
-from appgen.gateway.submit import choose_project_id
-from appgen.gateway.urls import links, origin, preview_path
+from appgen.gateway.urls import links, live_preview_path, origin
+from appgen.gateway.usecases.create import choose_project_id, start_project
 from appgen.store.store import ANYONE
 
 router = APIRouter(prefix="/api/v1", tags=["projects"])
@@ -60,7 +59,7 @@ async def create_project(
 ) -> ProjectAccepted:
     """Start generating an app from a prompt; follow it at the returned URLs."""
     project_id = choose_project_id(body.project_id, idempotency_key, caller.key_id)
-    result = await start_generation(res, caller, project_id, body.prompt)
+    result = await start_project(res, caller, project_id, body.prompt)
     status: Literal["queued", "running", "complete", "failed"] = "queued"
     if not result.created:
         response.status_code = 200
@@ -88,8 +87,7 @@ async def list_projects(
         limit=limit, offset=offset, status=status, owner=owner
     )
     for item in items:
-        if item.preview_path is not None:
-            item.preview_path = preview_path(request, item.project_id)
+        item.preview_path = live_preview_path(request, item)
     return ProjectPage(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -104,13 +102,10 @@ async def get_project(
 ) -> ProjectView:
     """The project's state folded from its events: stage, percent, screens, images, timings."""
     state = await queries.project_state(res, project_id, at=at)
-    base = origin(request, res.settings)
-    values = state.model_dump()
-    if state.preview_path:
-        values["preview_path"] = preview_path(request, project_id)
+    link = live_preview_path(request, state)
     return ProjectView(
-        **values,
-        preview_url=f"{base}{values['preview_path']}" if state.preview_path else None,
+        **(state.model_dump() | {"preview_path": link}),
+        preview_url=f"{origin(request, res.settings)}{link}" if link is not None else None,
         links=links(request, res.settings, project_id),
     )
 

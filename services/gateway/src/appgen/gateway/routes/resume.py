@@ -7,17 +7,13 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from appgen.events import EventMetadata, Stage
-from appgen.events.read.fork import resume_event
-from appgen.events.read.resume import NothingToResume
-from appgen.events.transport.trace import project_trace_id
+from appgen.events import Stage
 from appgen.gateway.access import OwnedProjectId
 from appgen.gateway.auth import CallerDep
 from appgen.gateway.deps import ResourcesDep
-from appgen.gateway.generations import admitted
-from appgen.gateway.problems import Problem, ProblemError
-from appgen.gateway.queries import events_up_to
+from appgen.gateway.problems import Problem
 from appgen.gateway.urls import API
+from appgen.gateway.usecases.resume import resume_project
 
 router = APIRouter(prefix=API, tags=["replay"])
 
@@ -47,18 +43,12 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 async def resume(project_id: OwnedProjectId, res: ResourcesDep, caller: CallerDep) -> Resumed:
     """Continue a failed or stuck project: the stages still to do are derived from its events,
     each takes up its last input again, and work already in the log is not repeated."""
-    records = await events_up_to(res, project_id)
-    metadata = EventMetadata(service="gateway", trace_id=project_trace_id(project_id))
-    try:
-        event = resume_event([e for _, e in records], reason="requested", metadata=metadata)
-    except NothingToResume as error:
-        raise ProblemError(409, f"Project {project_id} cannot be resumed: {error}.") from None
-    async with admitted(res, caller, project_id, event.event_id):
-        position = await res.bus.publish(event)
+    resumed = await resume_project(res, caller, project_id)
+    event = resumed.event
     return Resumed(
         project_id=project_id,
         event_id=str(event.event_id),
-        position=position,
+        position=resumed.position,
         redo=list(event.redo),
         resume_stage=event.resume_stage,
     )

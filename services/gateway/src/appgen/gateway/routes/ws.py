@@ -1,4 +1,5 @@
-"""WebSocket progress: history after `since`, then live events; `start` creates the project.
+"""WebSocket progress: history after `since`, then live events; what a client sends on the
+socket (`start` creates the project) is `appgen.gateway.inbound`'s.
 
 Each message carries appgen's fields and the earlier generator's (`appgen.gateway.compat`), so
 that generator's clients work unchanged. Close codes (docs/protocol.md): 1008 no or bad
@@ -15,33 +16,33 @@ import time
 import uuid
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.websockets import WebSocketState
 
 from appgen.events import is_project_id
 from appgen.events.transport import metrics
 from appgen.gateway import queries
-from appgen.gateway.access import may_see, project_owner
+from appgen.gateway.access import owns
 from appgen.gateway.auth import TOKEN_QUERY, Caller, authenticate
-from appgen.gateway.bodies import EditPrompt, Prompt
 from appgen.gateway.compat import LegacyView
 from appgen.gateway.deps import ResourcesDep, SocketsDep
-from appgen.gateway.edits import request_edit
 from appgen.gateway.feed import Feed
 from appgen.gateway.frames import frame_writer
-from appgen.gateway.generations import start_generation
 from appgen.gateway.hub import SHUTDOWN, TOO_SLOW
+from appgen.gateway.inbound import (
+    GOING_AWAY,
+    POLICY,
+    TRY_AGAIN_LATER,
+    Closed,
+    await_start,
+    receive_loop,
+)
 from appgen.gateway.problems import ProblemError
 from appgen.gateway.resources import Resources
 from appgen.gateway.revocations import REVOKED
-from appgen.gateway.urls import origin
+from appgen.gateway.urls import live_preview_path, origin
 from appgen.store import Refusal
 
 router = APIRouter(prefix="/api/v1")
-
-GOING_AWAY = 1001
-POLICY = 1008
-TRY_AGAIN_LATER = 1013
 
 # Within a close frame's 123 bytes; the error message before the close has the longer version.
 NO_CREDENTIAL = (
@@ -55,152 +56,12 @@ NO_CREDENTIAL_DETAIL = (
 )
 
 
-class ClientMessage(BaseModel):
-    # The earlier generator's clients also send `user_id`, `template_id` and `fast_mode`.
-    model_config = ConfigDict(extra="ignore")
-    action: str
-    prompt: str | None = None
-    version: int | None = None
-    expected_version: int | None = None
-
-
-class _Start(BaseModel):
-    prompt: Prompt
-
-
-class _Edit(BaseModel):
-    prompt: EditPrompt
-
-
-class _Revert(BaseModel):
-    version: int = Field(ge=1)
-
-
-USAGE = (
-    'bad message: expected {"action": "start" | "edit", "prompt": "..."}, '
-    '{"action": "revert", "version": N} or {"action": "ping"}'
-)
-
-
-def describe(error: ValidationError) -> str:
-    """Pydantic's errors in one short line (a close reason has 123 bytes): `prompt: too short`."""
-    parts = []
-    for item in error.errors(include_url=False):
-        where = ".".join(str(part) for part in item["loc"]) or "message"
-        if item["type"] == "json_invalid":
-            parts.append("not JSON")
-        else:
-            parts.append(f"{where}: {item['msg'].removeprefix('Value error, ')}")
-    return "; ".join(parts)
-
-
-class Closed(Exception):
-    def __init__(self, code: int, reason: str, *, detail: str | None = None) -> None:
-        super().__init__(reason)
-        self.code = code
-        # A close frame's reason is at most 123 bytes; the error message sent before it is not.
-        self.reason = reason.encode()[:123].decode(errors="ignore")
-        self.detail = detail or reason
-
-
 def parse_since(raw: str | None) -> int:
     if raw is None or raw == "":
         return 0
     if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
         raise Closed(POLICY, f"invalid since {raw[:40]!r}: expected a position (integer >= 0)")
     return int(raw)
-
-
-async def exists(res: Resources, caller: Caller, project_id: str) -> bool:
-    """Whether the project exists for this caller (another key's project does not)."""
-    return may_see(caller, *await project_owner(res, project_id))
-
-
-async def handle_message(
-    ws: WebSocket, res: Resources, caller: Caller, project_id: str, text: str
-) -> None:
-    """A client message: `start` (idempotent), `edit`, `revert` or `ping`."""
-    try:
-        message = ClientMessage.model_validate_json(text)
-    except ValidationError as error:
-        raise Closed(POLICY, f"bad message: {describe(error)}") from None
-    if message.action == "ping":
-        await ws.send_json({"type": "pong"})
-    elif message.action == "start":
-        await _start(ws, res, caller, project_id, message)
-    elif message.action in ("edit", "revert"):
-        await _edit(ws, res, caller, project_id, message)
-    else:
-        raise Closed(POLICY, USAGE)
-
-
-async def _start(
-    ws: WebSocket, res: Resources, caller: Caller, project_id: str, message: ClientMessage
-) -> None:
-    try:
-        prompt = _Start.model_validate({"prompt": message.prompt}).prompt
-    except ValidationError as error:
-        raise Closed(POLICY, f"bad message: {describe(error)}") from None
-    try:
-        result = await start_generation(res, caller, project_id, prompt)
-    except ProblemError as error:
-        code = TRY_AGAIN_LATER if error.status == 429 else POLICY
-        raise Closed(code, error.detail) from error
-    await ws.send_json({"type": "accepted", "project_id": project_id, "created": result.created})
-
-
-async def _edit(
-    ws: WebSocket, res: Resources, caller: Caller, project_id: str, message: ClientMessage
-) -> None:
-    """An edit or a revert. A refusal (an empty prompt, a failed project, a version the app is
-    past) is answered on the socket, which stays open: the person can simply try again."""
-    try:
-        if message.action == "revert":
-            version = _Revert.model_validate({"version": message.version}).version
-            prompt, restore = f"Restore version {version}", version
-        else:
-            prompt, restore = _Edit.model_validate({"prompt": message.prompt}).prompt, None
-        edit = await request_edit(
-            res,
-            caller,
-            project_id,
-            prompt,
-            restore=restore,
-            expected_version=message.expected_version,
-        )
-    except ValidationError as error:
-        await ws.send_json({"type": "edit_refused", "status": 422, "error": describe(error)})
-        return
-    except ProblemError as error:
-        await ws.send_json({"type": "edit_refused", "status": error.status, "error": error.detail})
-        return
-    await ws.send_json(
-        {
-            "type": "edit_accepted",
-            "project_id": project_id,
-            "edit_id": edit.edit_id,
-            "version": edit.version,
-            "position": edit.position,
-        }
-    )
-
-
-async def receive_loop(ws: WebSocket, res: Resources, caller: Caller, project_id: str) -> None:
-    while True:
-        text = await ws.receive_text()
-        await handle_message(ws, res, caller, project_id, text)
-
-
-async def await_start(ws: WebSocket, res: Resources, caller: Caller, project_id: str) -> None:
-    """For a project that does not exist yet: the first message must start it."""
-    try:
-        async with asyncio.timeout(res.settings.ws_start_timeout_s):
-            text = await ws.receive_text()
-    except TimeoutError:
-        raise Closed(POLICY, f"unknown project {project_id}; send start to create it") from None
-    await handle_message(ws, res, caller, project_id, text)
-    if not await exists(res, caller, project_id):
-        raise Closed(POLICY, f"unknown project {project_id}; send start to create it")
 
 
 async def send_loop(ws: WebSocket, feed: Feed, view: LegacyView) -> None:
@@ -213,7 +74,9 @@ async def send_loop(ws: WebSocket, feed: Feed, view: LegacyView) -> None:
             metrics.WS_SEND_SECONDS.observe(time.perf_counter() - started)
 
 
-async def seed(view: LegacyView, res: Resources, project_id: str, since: int) -> None:
+async def seed(
+    ws: WebSocket, view: LegacyView, res: Resources, project_id: str, since: int
+) -> None:
     """A client resuming after `since` sees the screens, name and progress from before it."""
     if since <= 0:
         return
@@ -221,15 +84,15 @@ async def seed(view: LegacyView, res: Resources, project_id: str, since: int) ->
         state = await queries.project_state(res, project_id, at=since)
     except ProblemError:
         return
-    view.seed(state, res.signer.preview_path(project_id))
+    view.seed(state, live_preview_path(ws, state))
 
 
 async def serve(
     ws: WebSocket, res: Resources, caller: Caller, project_id: str, since: int, view: LegacyView
 ) -> None:
-    if not await exists(res, caller, project_id):
+    if not await owns(res, caller, project_id):
         await await_start(ws, res, caller, project_id)
-    await seed(view, res, project_id, since)
+    await seed(ws, view, res, project_id, since)
     feed = res.feed(project_id, since, idle_s=res.settings.heartbeat_s, key_id=caller.key_id)
     writer = frame_writer(ws)
     if writer is not None:

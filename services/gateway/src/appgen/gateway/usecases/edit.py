@@ -1,13 +1,14 @@
-"""Asking for an edit: one EditRequested per edit, in one order per project, never lost.
+"""Edit (and revert): one EditRequested per edit, in one order per project, never lost.
 
 Edits of a project are serialised by expected position: each request is published only if the
 project's last request is the one this gateway read (`EventBus.publish(expected_last=…)`), so two
 gateways that race re-read and queue one behind the other. Both then apply in turn. A client
 that names the version it was looking at (`expected_version`) is refused with a 409 instead
-when the app moved on, so an edit is never applied to a version its author did not see.
+when the app moved on, so an edit is never applied to a version its author did not see. A
+revert is an edit that restores an earlier version, as a new version.
 
 The edit's id comes from the Idempotency-Key when there is one, so a retry answers with the same
-edit instead of asking twice.
+edit instead of asking twice. An edit starts no generation, so no generation limit counts it.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from appgen.events.transport.trace import project_trace_id
 from appgen.gateway.auth import Caller
 from appgen.gateway.problems import ProblemError
 from appgen.gateway.resources import Resources
+from appgen.gateway.usecases.steps import check_owned, derived_id
 
 # What the queue's order and numbers fold from: not the specs and files, which a request does not
 # need and which grow with every version.
@@ -59,7 +61,7 @@ _ATTEMPTS = 20
 def edit_id_for(project_id: str, key: str | None, owner: str | None) -> str:
     if key is None:
         return uuid.uuid4().hex
-    return uuid.uuid5(_EDIT_KEYS, f"{project_id}:{owner or ''}:{key}").hex
+    return derived_id(_EDIT_KEYS, project_id, owner or "", key).hex
 
 
 @dataclass(frozen=True)
@@ -96,14 +98,15 @@ async def request_edit(
     expected_version: int | None = None,
     idempotency_key: str | None = None,
 ) -> EditAccepted:
+    """Queue a change of the caller's app: `prompt`, or with `restore` the version to make
+    again. A retry with the same Idempotency-Key answers with the edit it asked for."""
     edit_id = edit_id_for(project_id, idempotency_key, caller.key_id)
     for _ in range(_ATTEMPTS):
         # The last request's position first, then the log (which holds at least that far): a
         # request published in between makes the conditional publish fail, and we read again.
         last = await last_request(res, project_id)
         records = await res.log.everything(project_id, types=QUEUE_TYPES)
-        if not records:
-            raise ProblemError(404, f"No project {project_id}.")
+        check_owned(caller, project_id, records)
         queue = edit_queue(records)
         existing = queue.edits.get(edit_id)
         if existing is not None:
@@ -139,6 +142,27 @@ async def request_edit(
         503,
         "Too many edits of this project at once; try again in a moment.",
         headers={"Retry-After": "1"},
+    )
+
+
+async def request_revert(
+    res: Resources,
+    caller: Caller,
+    project_id: str,
+    version: int,
+    *,
+    expected_version: int | None = None,
+    idempotency_key: str | None = None,
+) -> EditAccepted:
+    """Queue a new version equal to `version` (an undo that can itself be undone)."""
+    return await request_edit(
+        res,
+        caller,
+        project_id,
+        f"Restore version {version}",
+        restore=version,
+        expected_version=expected_version,
+        idempotency_key=idempotency_key,
     )
 
 

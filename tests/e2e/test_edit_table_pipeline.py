@@ -13,8 +13,11 @@ from typing import Any
 import httpx
 import pytest
 
+from appgen.events import EventBus
 from appgen.spec import AppSpec
 from tests.e2e.test_edits import applied, gateway, messages_until
+from tests.stages import undeclared
+from tests.streams import read_events
 from tests.unit.edit_cases import CASES, EditCase
 from tests.unit.test_edits_table import check
 
@@ -60,7 +63,7 @@ async def run_case(
 
 
 async def test_every_row_of_the_edit_table_through_the_pipeline(
-    nats_url: str, database_url: str
+    bus: EventBus, nats_url: str, database_url: str
 ) -> None:
     # Every row forks (a start, for the key's limits): room for all of them in one test.
     limits = {"max_generations_per_hour": 1000, "max_concurrent_generations": 20}
@@ -85,3 +88,6 @@ async def test_every_row_of_the_edit_table_through_the_pipeline(
 
         await asyncio.gather(*(bounded(case) for case in CASES))
         assert not failures, "\n".join(failures)
+    # Every stage emitted only what the pipeline declares for each input, every id keyed as
+    # declared: the generations, the forks' copies and every edit.
+    assert undeclared([event for _, event in await read_events(bus.js)]) == []

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 from collections import Counter
@@ -34,6 +35,7 @@ from appgen.events import (
     Worker,
     open_bus,
 )
+from appgen.events.catalog.pipeline import SCREENS
 from appgen.events.catalog.subjects import project_filter
 from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, create_key, serve_gateway
@@ -229,7 +231,8 @@ def dying_screens(after: int) -> Any:
 
     async def build(bus: EventBus) -> Worker:
         real = screens_worker(bus)
-        worker = Worker("screens", Stage.adding_screens)
+        # The real stage, its edits left out: this one only writes a generation's screens.
+        worker = Worker(dataclasses.replace(SCREENS, steps=SCREENS.steps[:1]))
 
         @worker.on(PreviewReady)
         async def add(event: PreviewReady, ctx: HandlerContext) -> AsyncIterator[Event]:

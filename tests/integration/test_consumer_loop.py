@@ -27,6 +27,7 @@ from appgen.events import (
 )
 from appgen.events.transport import metrics
 from appgen.stack import NatsServer
+from tests.stages import stage
 from tests.streams import read_events, wait_for
 
 pytestmark = pytest.mark.integration
@@ -68,7 +69,7 @@ async def test_crashing_handler_is_retried_and_its_output_published_once(
     bus: EventBus, nats_settings: NatsSettings
 ) -> None:
     attempts: Counter[str] = Counter()
-    worker = Worker("flaky", Stage.analyzing)
+    worker = Worker(stage("flaky", ProjectRequested))
 
     @worker.on(ProjectRequested)
     async def handle(event: ProjectRequested, ctx: HandlerContext) -> AsyncIterator[Event]:
@@ -94,13 +95,13 @@ async def test_a_redelivered_handler_finds_and_reuses_what_its_first_attempt_pub
     bus: EventBus, nats_settings: NatsSettings
 ) -> None:
     found: dict[str, Event | None] = {}
-    worker = Worker("reusing", Stage.analyzing)
+    worker = Worker(stage("reusing", ProjectRequested))
 
     @worker.on(ProjectRequested)
     async def handle(event: ProjectRequested, ctx: HandlerContext) -> AsyncIterator[Event]:
         if ctx.attempt > 1:
-            found[event.project_id] = ctx.logged_output(AnalysisStarted, key="expensive")
-        yield ctx.emit(AnalysisStarted, key="expensive")
+            found[event.project_id] = ctx.logged_output(AnalysisStarted)
+        yield ctx.emit(AnalysisStarted)
         if ctx.attempt == 1:
             raise RuntimeError("crashes after publishing its costly output")
 
@@ -124,7 +125,7 @@ async def test_two_workers_share_a_stage_and_handle_each_input_once(
     handled_by: dict[str, list[str]] = {}
 
     def make(name: str) -> Worker:
-        worker = Worker("shared-stage", Stage.analyzing)
+        worker = Worker(stage("shared-stage", ProjectRequested))
 
         @worker.on(ProjectRequested)
         async def handle(event: ProjectRequested, ctx: HandlerContext) -> AsyncIterator[Event]:
@@ -148,7 +149,7 @@ async def test_a_poison_message_fails_the_project_after_the_cap(
     bus: EventBus, nats_settings: NatsSettings
 ) -> None:
     attempts: Counter[str] = Counter()
-    worker = Worker("poisoned", Stage.analyzing)
+    worker = Worker(stage("poisoned", ProjectRequested))
 
     @worker.on(ProjectRequested)
     async def handle(event: ProjectRequested, ctx: HandlerContext) -> AsyncIterator[Event]:
@@ -176,7 +177,7 @@ async def test_an_input_that_kills_its_worker_every_time_still_fails_visibly(
     bus: EventBus, nats_settings: NatsSettings
 ) -> None:
     """A worker that dies mid-handler never naks; the loop must still end it in ProjectFailed."""
-    worker = Worker("killed", Stage.analyzing)
+    worker = Worker(stage("killed", ProjectRequested))
     entered = asyncio.Event()
 
     @worker.on(ProjectRequested)
@@ -199,7 +200,7 @@ async def test_an_input_that_kills_its_worker_every_time_still_fails_visibly(
             await worker_bus.nc.close()
             halt.set()
             await asyncio.wait_for(task, 10)
-    verdict = Worker("killed", Stage.analyzing)
+    verdict = Worker(stage("killed", ProjectRequested))
     verdict.on(ProjectRequested)(handle)
     async with running(nats_settings, verdict):
         events = await wait_for(bus.js, lambda evs: bool(outputs(evs, ProjectFailed)))
@@ -211,7 +212,7 @@ async def test_an_input_that_kills_its_worker_every_time_still_fails_visibly(
 async def test_redelivered_input_republishes_the_same_event_ids(
     bus: EventBus, nats_settings: NatsSettings
 ) -> None:
-    worker = Worker("deterministic", Stage.analyzing)
+    worker = Worker(stage("deterministic", ProjectRequested))
     seen: list[str] = []
 
     @worker.on(ProjectRequested)
@@ -235,7 +236,7 @@ async def test_redelivered_input_republishes_the_same_event_ids(
 async def test_graceful_shutdown_returns_unfinished_messages(
     bus: EventBus, nats_settings: NatsSettings
 ) -> None:
-    slow = Worker("slow-stage", Stage.analyzing)
+    slow = Worker(stage("slow-stage", ProjectRequested))
     release = asyncio.Event()
 
     @slow.on(ProjectRequested)
@@ -250,7 +251,7 @@ async def test_graceful_shutdown_returns_unfinished_messages(
         await asyncio.sleep(0.5)  # all three are in flight and blocked
     assert not outputs(await read_events(bus.js), AnalysisStarted)
 
-    fast = Worker("slow-stage", Stage.analyzing)
+    fast = Worker(stage("slow-stage", ProjectRequested))
 
     @fast.on(ProjectRequested)
     async def handle(event: ProjectRequested, ctx: HandlerContext) -> AsyncIterator[Event]:
@@ -277,7 +278,7 @@ async def test_acknowledged_events_survive_a_nats_server_crash(
     own_server: NatsServer, nats_settings: NatsSettings
 ) -> None:
     handled: Counter[str] = Counter()
-    worker = Worker("survivor", Stage.analyzing)
+    worker = Worker(stage("survivor", ProjectRequested))
 
     @worker.on(ProjectRequested)
     async def handle(event: ProjectRequested, ctx: HandlerContext) -> AsyncIterator[Event]:

@@ -14,7 +14,6 @@ from appgen.events import (
     ConsumerSettings,
     Event,
     EventBus,
-    HandlerContext,
     ImageGenerated,
     ImagesCompleted,
     NatsSettings,
@@ -64,9 +63,7 @@ async def run_handler(
     worker = images_worker(blobs, generator or ArtGenerator())
     handler = worker.handler_for(event)
     assert handler is not None
-    context = HandlerContext(
-        event, service="images", attempt=2, position=0, heartbeat=heartbeat, logged=logged
-    )
+    context = worker.context(event, attempt=2, position=0, heartbeat=heartbeat, logged=logged)
     return [output async for output in handler(event, context)]
 
 

@@ -36,6 +36,7 @@ from appgen.events.catalog.subjects import subject_for, subject_of
 from appgen.events.catalog.upcasting import upcaster
 from appgen.events.transport import metrics
 from tests.integration.test_consumer_loop import FAST, outputs, requested, running
+from tests.stages import stage
 from tests.streams import read_events, wait_for
 
 pytestmark = pytest.mark.integration
@@ -68,7 +69,7 @@ def newer(event: Event, *, field: str | None = None) -> bytes:
 
 
 def starter() -> Worker:
-    worker = Worker("skewed", Stage.analyzing)
+    worker = Worker(stage("skewed", ProjectRequested))
 
     @worker.on(ProjectRequested)
     async def handle(event: ProjectRequested, ctx: HandlerContext) -> AsyncIterator[Event]:
@@ -140,8 +141,8 @@ async def test_a_message_that_is_no_event_fails_its_project_at_once(
 async def test_an_older_process_never_narrows_a_newer_ones_consumer(
     bus: EventBus, nats_settings: NatsSettings
 ) -> None:
-    wider = Worker("rolling", Stage.analyzing)
-    narrower = Worker("rolling", Stage.analyzing)
+    wider = Worker(stage("rolling", ProjectRequested, AnalysisStarted))
+    narrower = Worker(stage("rolling", ProjectRequested))
 
     async def nothing(event: Event, ctx: HandlerContext) -> AsyncIterator[Event]:
         return
@@ -165,7 +166,7 @@ async def test_graceful_stops_hand_work_back_without_using_attempts(
     bus: EventBus, nats_settings: NatsSettings
 ) -> None:
     release = asyncio.Event()
-    worker = Worker("restarted", Stage.analyzing)
+    worker = Worker(stage("restarted", ProjectRequested))
     entered = asyncio.Event()
 
     @worker.on(ProjectRequested)
@@ -193,7 +194,7 @@ async def test_the_cap_sees_an_attempt_that_finished_before_it_died(
 ) -> None:
     """Every attempt the cap allows publishes its output and dies before its ack (the process
     is killed); the next delivery finds the output in the log and finishes, failing nothing."""
-    worker = Worker("finished-late", Stage.analyzing)
+    worker = Worker(stage("finished-late", ProjectRequested))
     entered = asyncio.Event()
     runs: list[int] = []
 

@@ -14,7 +14,6 @@ from appgen.events import (
     AnalysisCompleted,
     Event,
     EventBus,
-    HandlerContext,
     PreviewReady,
     ScreenAdded,
     new_project_id,
@@ -41,9 +40,8 @@ async def run_once(
     worker = screens_worker(bus, writer, concurrency=4)
     handler = worker.handler_for(cause)
     assert handler is not None
-    context = HandlerContext(
+    context = worker.context(
         cause,
-        service=worker.name,
         attempt=2 if logged else 1,
         position=1,
         heartbeat=_beat,

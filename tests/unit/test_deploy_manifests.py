@@ -3,8 +3,6 @@ every service present, commands that name real modules, KEDA consumers that matc
 
 from __future__ import annotations
 
-import ast
-import importlib.util
 import re
 from functools import cache
 from pathlib import Path
@@ -17,6 +15,7 @@ from appgen.cli.nats_users import deploy_config, password_variable
 from appgen.cli.services import BY_NAME, SERVICES
 from appgen.events import NatsSettings
 from appgen.events.catalog.permissions import ADMIN, ROLES
+from appgen.events.catalog.pipeline import BY_SERVICE
 
 pytestmark = pytest.mark.unit
 
@@ -29,34 +28,9 @@ STREAM = NatsSettings.model_fields["stream"].default
 DATABASE_USERS = {"gateway", "recorder"}
 
 
-def durable_names(service: str) -> set[str] | None:
-    """The names of the Workers `appgen.<service>.handlers` creates, read from its source; None
-    while the service has no handlers module yet."""
-    try:
-        found = importlib.util.find_spec(f"appgen.{service}.handlers")
-    except ModuleNotFoundError:
-        return None
-    if found is None or found.origin is None:
-        return None
-    tree = ast.parse(Path(found.origin).read_text())
-    return {
-        node.args[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "Worker"
-        and node.args
-        and isinstance(node.args[0], ast.Constant)
-        and isinstance(node.args[0].value, str)
-    }
-
-
 def consumer_name(service: str) -> str:
-    names = durable_names(service)
-    if names is None:
-        return service
-    assert len(names) == 1, f"appgen.{service}.handlers creates workers {names}"
-    return names.pop()
+    """The durable consumer a stage's worker runs: the name its declaration gives it."""
+    return BY_SERVICE[service].service
 
 
 @cache
@@ -97,14 +71,6 @@ COMPOSE_NATS = ["nats-1", "nats-2", "nats-3"]
 
 
 # ---- the durable names the manifests rely on ------------------------------------------------
-
-
-@pytest.mark.parametrize("service", STAGES)
-def test_each_workers_durable_consumer_is_named_after_its_service(service: str) -> None:
-    names = durable_names(service)
-    if names is None:
-        pytest.skip(f"appgen.{service}.handlers is not written yet")
-    assert names == {service}
 
 
 # ---- Docker Compose ------------------------------------------------------------------------

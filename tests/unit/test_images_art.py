@@ -15,7 +15,7 @@ from appgen.images import (
     illustration_path,
     image_requests,
 )
-from appgen.images.handlers import progress
+from appgen.images.handlers import BAND
 from appgen.images.marks import initials
 from appgen.spec import AppSpec
 from appgen.store.samples import sample_spec
@@ -185,7 +185,7 @@ def test_an_app_without_entities_still_gets_icon_and_splash() -> None:
 
 def test_progress_spreads_images_from_40_to_90() -> None:
     for total in (1, 2, 5, 14):
-        steps = [progress(i, total) for i in range(total)]
+        steps = [BAND.at(i, total) for i in range(total)]
         assert steps == sorted(steps)
         assert all(40 < step <= 90 for step in steps)
         assert steps[-1] == 90

@@ -44,17 +44,14 @@ from appgen.events.transport.trace import (
 )
 from appgen.store.samples import sample_history, sample_spec
 from appgen.store.summary import advance
+from tests.stages import context
 
 pytestmark = pytest.mark.unit
 PID = "p1"
 
 
-async def _nothing() -> None:
-    return None
-
-
 def ctx(cause: Event, service: str) -> HandlerContext:
-    return HandlerContext(cause, service=service, attempt=1, position=0, heartbeat=_nothing)
+    return context(cause, service)
 
 
 def pipeline_history(project_id: str = PID, *, screens: int = 3) -> list[Event]:
@@ -95,7 +92,6 @@ def pipeline_history(project_id: str = PID, *, screens: int = 3) -> list[Event]:
     screen_events = [
         screens_ctx.emit(
             ScreenAdded,
-            key=f"s{i}",  # the screens stage keys each screen by its route
             route=f"s{i}",
             title=f"S{i}",
             index=i,
@@ -106,9 +102,7 @@ def pipeline_history(project_id: str = PID, *, screens: int = 3) -> list[Event]:
     ]
     done = screens_ctx.emit(ScreensCompleted, screens=tuple(f"s{i}" for i in range(screens)))
     finisher = ctx(done, "finisher")
-    completed = finisher.emit(
-        ProjectCompleted, key="done", per_project=True, preview_path=f"/preview/{project_id}/"
-    )
+    completed = finisher.emit(ProjectCompleted, preview_path=f"/preview/{project_id}/")
     return [
         request,
         analyzer.emit(AnalysisStarted),
@@ -222,7 +216,7 @@ def test_copies_get_the_ids_the_stages_would_give_them_in_the_fork() -> None:
     assert preview.preview_path == "/preview/f1/"
     screens = ctx(preview, "screens")
     for copy in (c for c in copies if isinstance(c, ScreenAdded)):
-        assert screens.emit(ScreenAdded, key=copy.route, **copy.data()).event_id == copy.event_id
+        assert screens.emit(ScreenAdded, **copy.data()).event_id == copy.event_id
     assert copies[-1].event_id == project_event_id("f1", "ProjectCompleted:done")
     # Causation follows the copies, and the files are the source's.
     assert copies[1].metadata.causation_id == request.event_id

@@ -30,6 +30,7 @@ from appgen.events import (
     Stage,
     Worker,
 )
+from appgen.events.catalog.pipeline import ANALYZER
 from appgen.events.transport.process import WorkerFactory
 from appgen.llm import BudgetExceeded, LLMError, Purpose, open_client, project_model
 from appgen.spec import AppSpec
@@ -44,7 +45,7 @@ def analyzer_worker(
     """The worker around the rules (always there, the fallback) and an optional model. With
     `bus`, a forked project's own model (its ProjectForked) replaces the configured one, and the
     worker also revises specs for edits (`editing.py`), which read the project's log."""
-    worker = Worker("analyzer", Stage.analyzing)
+    worker = Worker(ANALYZER)
     if bus is not None:
         handle_edits(worker, bus, editor)
 

@@ -12,25 +12,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from appgen.events import (
-    EditApplied,
     EditRejected,
-    EditRequested,
     EditStarted,
     Event,
     EventBus,
     HandlerContext,
-    ProjectCompleted,
-    ProjectFailed,
     Worker,
 )
+from appgen.events.catalog.pipeline import EDIT_WAKES
 
-WAKES: tuple[type[Event], ...] = (
-    EditRequested,
-    EditApplied,
-    EditRejected,
-    ProjectCompleted,
-    ProjectFailed,
-)
 FAILED_BEFORE_TURN = (
     "The app's generation failed before this change's turn, so there is no app to change. "
     "Resume the project (appgen resume, or POST …/resume) and ask again."
@@ -44,8 +34,6 @@ def schedule_edits(worker: Worker, bus: EventBus) -> None:
             for waiting in queue.queued:
                 yield ctx.emit(
                     EditRejected,
-                    key=f"failed:{waiting.edit_id}",
-                    per_project=True,
                     edit_id=waiting.edit_id,
                     reason=FAILED_BEFORE_TURN,
                 )
@@ -55,11 +43,9 @@ def schedule_edits(worker: Worker, bus: EventBus) -> None:
             return
         yield ctx.emit(
             EditStarted,
-            key=f"start:{turn.edit_id}",
-            per_project=True,
             edit_id=turn.edit_id,
             base_version=queue.version,
         )
 
-    for wake in WAKES:
+    for wake in EDIT_WAKES:
         worker.on(wake)(next_turn)

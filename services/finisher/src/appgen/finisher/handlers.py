@@ -13,20 +13,16 @@ from appgen.events import (
     Event,
     EventBus,
     HandlerContext,
-    ImagesCompleted,
     PreviewReady,
     ProjectCompleted,
     ProjectFailed,
     ProjectResumed,
-    ScreensCompleted,
-    Stage,
     Worker,
 )
+from appgen.events.catalog.pipeline import FINISHER, JOIN
 from appgen.events.transport.process import WorkerFactory
 from appgen.finisher.edits import schedule_edits
 from appgen.finisher.settings import Settings
-
-BRANCHES: tuple[type[Event], ...] = (ScreensCompleted, ImagesCompleted)
 
 
 async def failed_since_resumed(bus: EventBus, project_id: str) -> bool:
@@ -39,11 +35,11 @@ async def failed_since_resumed(bus: EventBus, project_id: str) -> bool:
 
 
 def finisher_worker(bus: EventBus) -> Worker:
-    worker = Worker("finisher", Stage.finalizing)
+    worker = Worker(FINISHER)
 
     async def join(event: Event, ctx: HandlerContext) -> AsyncIterator[Event]:
         project = event.project_id
-        others = [t for t in BRANCHES if not isinstance(event, t)]
+        others = [t for t in JOIN if not isinstance(event, t)]
         for branch in others:
             if await bus.log.latest(project, branch) is None:
                 return
@@ -52,12 +48,10 @@ def finisher_worker(bus: EventBus) -> Worker:
         preview = await bus.log.latest(project, PreviewReady)
         yield ctx.emit(
             ProjectCompleted,
-            key="done",
-            per_project=True,
             preview_path=preview[1].preview_path if preview else f"/preview/{project}/",
         )
 
-    for branch in BRANCHES:
+    for branch in JOIN:
         worker.on(branch)(join)
     schedule_edits(worker, bus)
     return worker

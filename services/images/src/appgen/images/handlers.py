@@ -21,6 +21,7 @@ from appgen.events import (
     Stage,
     Worker,
 )
+from appgen.events.catalog.pipeline import IMAGES
 from appgen.events.transport.blobs import BlobStore
 from appgen.events.transport.process import WorkerFactory
 from appgen.images.art import illustration_path, image_requests
@@ -31,13 +32,7 @@ from appgen.images.types import ImageRole
 from appgen.llm import BudgetExceeded, Purpose, open_client
 
 # Images run beside the screens; their events move the bar across this band.
-FIRST_PROGRESS = 40
-LAST_PROGRESS = 90
-
-
-def progress(index: int, total: int) -> int:
-    """Progress after image `index` (0-based) of `total`: spread evenly up to LAST_PROGRESS."""
-    return FIRST_PROGRESS + (LAST_PROGRESS - FIRST_PROGRESS) * (index + 1) // total
+BAND = IMAGES.band
 
 
 def images_worker(
@@ -45,7 +40,7 @@ def images_worker(
 ) -> Worker:
     """The images stage over a given blob store and generator (tests pass their own); with
     `bus`, it also draws the lists an edit adds."""
-    worker = Worker("images", Stage.generating_images)
+    worker = Worker(IMAGES)
     if bus is not None:
         draw_added_lists(worker, bus, blobs, generator)
 
@@ -56,11 +51,11 @@ def images_worker(
         for index, request in enumerate(requests):
             if index:
                 await ctx.in_progress()
-            logged = ctx.logged_output(ImageGenerated)
+            logged = ctx.logged_output(ImageGenerated, name=request.name)
             if logged is not None:
                 # Made (and its blobs stored) before a crash or a failure that a resume picks
                 # up: not drawn, nor paid for, again.
-                yield ctx.emit_logged(logged)
+                yield logged
                 continue
             try:
                 image = await generator.generate(event.spec, request, project_id=event.project_id)
@@ -69,11 +64,10 @@ def images_worker(
                 raise PermanentError(str(error)) from error
             calls = image.model_calls
             if image.fell_back is not None:
-                # Keyed by the image, not counted: a rerun that reuses earlier images emits
-                # fewer of these, and each must keep its own id.
+                # Keyed by the image (its declaration), not counted: a rerun that reuses
+                # earlier images emits fewer of these, and each keeps its own id.
                 yield ctx.emit(
                     ImageFellBack,
-                    key=request.name,
                     model_calls=calls,
                     part=request.name,
                     reason=image.fell_back,
@@ -90,9 +84,9 @@ def images_worker(
                 index=index,
                 total=total,
                 files=tuple(r.file_write() for r in image.renditions),
-                progress=progress(index, total),
+                progress=BAND.at(index, total),
             )
-        yield ctx.emit(ImagesCompleted, count=total, progress=LAST_PROGRESS)
+        yield ctx.emit(ImagesCompleted, count=total, progress=BAND.last)
 
     return worker
 
@@ -122,7 +116,6 @@ def draw_added_lists(
                 await blobs.put(rendition.data)
             yield ctx.emit(
                 ImageGenerated,
-                key=request.name,
                 model_calls=image.model_calls,
                 name=request.name,
                 purpose=request.purpose.value,

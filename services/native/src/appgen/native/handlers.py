@@ -20,9 +20,9 @@ from appgen.events import (
     NativeBuildStarted,
     NativeBuilt,
     ProjectCompleted,
-    Stage,
     Worker,
 )
+from appgen.events.catalog.pipeline import NATIVE
 from appgen.events.transport.blobs import BlobStore
 from appgen.events.transport.bus import open_bus
 from appgen.events.transport.consumer import ConsumerLoop
@@ -54,7 +54,7 @@ def native_worker(
     off: str | None = None,
 ) -> Worker:
     """The stage's worker; `off` says why builds are turned off, if they are."""
-    worker = Worker("native", Stage.native)
+    worker = Worker(NATIVE)
     skipped = off or builder.missing()
     if skipped:
         log.warning("native builds are skipped here: %s", skipped)
@@ -69,13 +69,11 @@ def native_worker(
             return
         done = ctx.logged_output(NativeBuilt) or ctx.logged_output(NativeBuildFailed)
         started = ctx.logged_output(NativeBuildStarted)
-        yield (
-            ctx.emit_logged(started)
-            if started
-            else ctx.emit(NativeBuildStarted, version=version.number, position=version.position)
+        yield started or ctx.emit(
+            NativeBuildStarted, version=version.number, position=version.position
         )
         if done is not None:
-            yield ctx.emit_logged(done)
+            yield done
             return
         images = {path: await _bytes(blobs, write.sha256) for path, write in version.images.items()}
         files = project_files(version.spec, {p: d for p, d in images.items() if d is not None})

@@ -13,9 +13,9 @@ from appgen.events import (
     PreviewConfigured,
     PreviewReady,
     ProjectCreated,
-    Stage,
     Worker,
 )
+from appgen.events.catalog.pipeline import SCAFFOLDER
 from appgen.events.transport.process import WorkerFactory
 from appgen.render import render_base, render_preview_setup
 from appgen.scaffolder.settings import Settings
@@ -26,7 +26,7 @@ def preview_path(project_id: str) -> str:
 
 
 def scaffolder_worker() -> Worker:
-    worker = Worker("scaffolder", Stage.creating_project)
+    worker = Worker(SCAFFOLDER)
 
     @worker.on(AnalysisCompleted)
     async def scaffold(event: AnalysisCompleted, ctx: HandlerContext) -> AsyncIterator[Event]:

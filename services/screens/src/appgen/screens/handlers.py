@@ -29,6 +29,7 @@ from appgen.events import (
     Stage,
     Worker,
 )
+from appgen.events.catalog.pipeline import SCREENS
 from appgen.events.transport.process import WorkerFactory
 from appgen.llm import BudgetExceeded, Purpose, open_client, project_model
 from appgen.render import render_base, render_components, render_screen
@@ -38,19 +39,15 @@ from appgen.screens.settings import Settings
 from appgen.screens.writing import Written, screen_writer
 from appgen.spec import AppSpec, Screen
 
-# Screens fill the progress bar from the preview (40%) to the components (85%).
-_FIRST, _LAST = 45, 80
 SPEC_MODULE = "app/spec.js"
-
-
-def screen_progress(index: int, total: int) -> int:
-    return _FIRST + round((_LAST - _FIRST) * (index + 1) / total)
+# Screens fill the progress bar from the preview to the components.
+BAND = SCREENS.band
 
 
 def screens_worker(
     bus: EventBus, writer: ModelScreenWriter | None = None, concurrency: int = 4
 ) -> Worker:
-    worker = Worker("screens", Stage.adding_screens)
+    worker = Worker(SCREENS)
     write = screen_writer(writer)
     handle_revisions(worker, bus, write, model_backed=writer is not None, concurrency=concurrency)
 
@@ -67,7 +64,7 @@ def screens_worker(
         async def bounded(screen: Screen) -> Written:
             # Written before a crash or a failure that a resume picks up: the log has it, and
             # writing it again would pay the model twice for the same screen.
-            logged = ctx.logged_output(ScreenAdded, key=screen.route)
+            logged = ctx.logged_output(ScreenAdded, route=screen.route)
             if logged is not None and logged.screen is not None:
                 return Written(logged.screen)
             async with gate:
@@ -87,7 +84,6 @@ def screens_worker(
                 if outcome.fell_back is not None:
                     yield ctx.emit(
                         ScreenFellBack,
-                        key=screen.route,
                         model_calls=calls,
                         part=screen.route,
                         reason=outcome.fell_back,
@@ -96,7 +92,6 @@ def screens_worker(
                 written[screen.route] = screen
                 yield ctx.emit(
                     ScreenAdded,
-                    key=screen.route,
                     model_calls=calls,
                     route=screen.route,
                     title=screen.title,
@@ -104,7 +99,7 @@ def screens_worker(
                     total=len(planned),
                     screen=screen,
                     files=tuple(render_screen(spec, screen)),
-                    progress=screen_progress(done, len(planned)),
+                    progress=BAND.at(done, len(planned)),
                 )
         finally:
             for task in tasks:

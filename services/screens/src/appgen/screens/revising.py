@@ -100,9 +100,9 @@ def handle_revisions(
         async def one(planned: Screen, previous: Screen | None) -> Written:
             # Written before a crash: the log has it, and the model is not paid twice.
             logged: ScreenAdded | ScreenUpdated | None = (
-                ctx.logged_output(ScreenAdded, key=planned.route)
+                ctx.logged_output(ScreenAdded, route=planned.route)
                 if previous is None
-                else ctx.logged_output(ScreenUpdated, key=planned.route)
+                else ctx.logged_output(ScreenUpdated, route=planned.route)
             )
             if logged is not None and logged.screen is not None:
                 return Written(logged.screen)
@@ -123,7 +123,6 @@ def handle_revisions(
                 screens.append(
                     ctx.emit(
                         ScreenFellBack,
-                        key=planned.route,
                         model_calls=calls,
                         part=planned.route,
                         reason=outcome.fell_back,
@@ -136,7 +135,6 @@ def handle_revisions(
                 screens.append(
                     ctx.emit(
                         ScreenAdded,
-                        key=planned.route,
                         model_calls=calls,
                         route=screen.route,
                         title=screen.title,
@@ -151,7 +149,6 @@ def handle_revisions(
                 screens.append(
                     ctx.emit(
                         ScreenUpdated,
-                        key=planned.route,
                         model_calls=calls,
                         edit_id=event.edit_id,
                         route=screen.route,
@@ -178,7 +175,6 @@ def handle_revisions(
             if screen.route not in {s.route for s in new.screens}:
                 yield ctx.emit(
                     ScreenRemoved,
-                    key=screen.route,
                     edit_id=event.edit_id,
                     route=screen.route,
                     title=screen.title,

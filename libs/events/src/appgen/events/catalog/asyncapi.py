@@ -2,9 +2,9 @@
 schema, and which service sends and receives it.
 
 Everything is derived: channels and messages from the catalog (`event_types()`, `subject_of`,
-each type's stage and docstring); who sends what from `permissions.ROLES` (the gateway sends the
-types no stage does); who receives what from `CONSUMES`, which a test checks against the workers
-the services build. The gateway serves it at `/asyncapi.json`;
+each type's stage and docstring); who sends and who receives what from the pipeline's
+declaration (`catalog.pipeline`, through `permissions.ROLES` for the senders; the gateway sends
+the types no stage does). The gateway serves it at `/asyncapi.json`;
 `python -m appgen.events.catalog.asyncapi docs/asyncapi.yaml` writes the committed copy.
 """
 
@@ -20,21 +20,8 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from appgen.events.catalog.envelope import Event, event_types
-from appgen.events.catalog.events import (
-    AnalysisCompleted,
-    EditApplied,
-    EditRejected,
-    EditRequested,
-    EditStarted,
-    ImagesCompleted,
-    PreviewReady,
-    ProjectCompleted,
-    ProjectFailed,
-    ProjectRequested,
-    ScreensCompleted,
-    SpecRevised,
-)
 from appgen.events.catalog.permissions import ROLES
+from appgen.events.catalog.pipeline import STAGES as PIPELINE_STAGES
 from appgen.events.catalog.subjects import subject_of
 from appgen.events.transport.bus import MSG_ID
 
@@ -44,23 +31,9 @@ GATEWAY = "gateway"
 # Plain scalars YAML 1.1 readers take for booleans or null.
 _YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"})
 
-# The input types each stage's worker registers, in order of the pipeline (docs/architecture.md).
-CONSUMES: Mapping[str, tuple[type[Event], ...]] = {
-    "analyzer": (ProjectRequested, EditStarted),
-    "scaffolder": (AnalysisCompleted,),
-    "screens": (PreviewReady, SpecRevised),
-    "images": (AnalysisCompleted, EditApplied),
-    "finisher": (
-        ScreensCompleted,
-        ImagesCompleted,
-        EditRequested,
-        EditApplied,
-        EditRejected,
-        ProjectCompleted,
-        ProjectFailed,
-    ),
-    "native": (ProjectCompleted, EditApplied),
-}
+# The input types each stage's worker handles, from the pipeline's declaration (a worker refuses
+# any other and cannot run without each of these).
+CONSUMES: Mapping[str, tuple[type[Event], ...]] = {d.service: d.inputs for d in PIPELINE_STAGES}
 
 _DESCRIPTION = """\
 Every fact about a project is one event on one NATS JetStream subject,

@@ -1,6 +1,7 @@
 """Who may do what on NATS: each service's publish and subscribe subjects, least privilege.
 
-One table, `ROLES`, says which event types each service writes, whether it runs a stage's
+One table, `ROLES`, says which event types each service writes (for a stage: what the pipeline
+declares it makes, `catalog.pipeline`), whether it runs a stage's
 durable consumer, reads the stream through short-lived consumers, shares the model buckets,
 keeps blobs, or manages the stream; `grant_for` turns a role into the subjects a nats-server
 `authorization` block allows. Subjects come from `appgen.events.catalog.subjects` and JetStream's API
@@ -19,55 +20,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from appgen.events.catalog.envelope import Event
-from appgen.events.catalog.events import (
-    AnalysisCompleted,
-    AnalysisFellBack,
-    AnalysisProgressed,
-    AnalysisStarted,
-    BaseGenerated,
-    BaseRevised,
-    BudgetExhausted,
-    ComponentsAdded,
-    EditApplied,
-    EditFellBack,
-    EditRejected,
-    EditStarted,
-    ImageFellBack,
-    ImageGenerated,
-    ImagesCompleted,
-    NativeBuildFailed,
-    NativeBuildSkipped,
-    NativeBuildStarted,
-    NativeBuilt,
-    NativePreviewFailed,
-    NativePreviewReady,
-    NativePreviewStarted,
-    NativePreviewStopped,
-    PreviewConfigured,
-    PreviewReady,
-    ProjectCompleted,
-    ProjectCreated,
-    ProjectFailed,
-    ScreenAdded,
-    ScreenFellBack,
-    ScreenRemoved,
-    ScreensCompleted,
-    ScreenUpdated,
-    SpecRevised,
-    StageFailed,
-)
 from appgen.events.catalog.native import PREVIEWS_SUBJECT
+from appgen.events.catalog.pipeline import IMAGES, NATIVE, StageDeclaration
+from appgen.events.catalog.pipeline import STAGES as PIPELINE_STAGES
 from appgen.events.catalog.subjects import all_events, project_filter, type_filter
 from appgen.events.transport.settings import NatsSettings
 
 ADMIN = "admin"
 _API = "$JS.API"
-
-# What the consumer loop publishes for any stage that gives up (consumer.py `_failure`): the
-# stage's failure and the project's, or an edit's rejection.
-GIVING_UP: tuple[type[Event], ...] = (StageFailed, ProjectFailed, EditRejected)
-# What a stage that calls a model may publish when the project's budget is spent.
-SPENDING: tuple[type[Event], ...] = (BudgetExhausted,)
 
 
 @dataclass(frozen=True)
@@ -95,68 +55,26 @@ class Role:
     responds: bool = False
 
 
+def _stage_role(declaration: StageDeclaration) -> Role:
+    """A stage's role, from its declaration: it publishes what it declares, runs its durable
+    consumer, and shares the model buckets when it calls models."""
+    native = declaration is NATIVE
+    return Role(
+        publishes=declaration.publishes(),
+        stage=True,
+        models=declaration.calls_models,
+        # Images keep the blobs they draw; the native stage reads them to build.
+        blobs="write" if declaration is IMAGES else "read" if native else None,
+        # The native stage takes start commands from the gateway, and each served project's
+        # events as they happen (a core subscription: nothing is stored for it).
+        core_subscribe=(PREVIEWS_SUBJECT, project_filter("*")) if native else (),
+        responds=native,
+    )
+
+
 ROLES: Mapping[str, Role] = {
     "recorder": Role(tails=True, manages_stream=True),
-    "analyzer": Role(
-        publishes=(
-            AnalysisStarted,
-            AnalysisProgressed,
-            AnalysisCompleted,
-            AnalysisFellBack,
-            SpecRevised,
-            EditFellBack,
-            *SPENDING,
-            *GIVING_UP,
-        ),
-        stage=True,
-        models=True,
-    ),
-    "scaffolder": Role(
-        publishes=(ProjectCreated, BaseGenerated, PreviewConfigured, PreviewReady, *GIVING_UP),
-        stage=True,
-    ),
-    "screens": Role(
-        publishes=(
-            ScreenAdded,
-            ComponentsAdded,
-            ScreensCompleted,
-            ScreenFellBack,
-            BaseRevised,
-            ScreenUpdated,
-            ScreenRemoved,
-            EditApplied,
-            *SPENDING,
-            *GIVING_UP,
-        ),
-        stage=True,
-        models=True,
-    ),
-    "images": Role(
-        publishes=(ImageGenerated, ImagesCompleted, ImageFellBack, *SPENDING, *GIVING_UP),
-        stage=True,
-        models=True,
-        blobs="write",
-    ),
-    "finisher": Role(publishes=(ProjectCompleted, EditStarted, *GIVING_UP), stage=True),
-    "native": Role(
-        publishes=(
-            NativeBuildStarted,
-            NativeBuilt,
-            NativeBuildFailed,
-            NativeBuildSkipped,
-            NativePreviewStarted,
-            NativePreviewReady,
-            NativePreviewStopped,
-            NativePreviewFailed,
-            *GIVING_UP,
-        ),
-        stage=True,
-        blobs="read",
-        # Start commands from the gateway, and each served project's events as they happen
-        # (a core subscription: nothing is stored for it).
-        core_subscribe=(PREVIEWS_SUBJECT, project_filter("*")),
-        responds=True,
-    ),
+    **{declaration.service: _stage_role(declaration) for declaration in PIPELINE_STAGES},
     "gateway": Role(publishes_all=True, tails=True, blobs="read", core_publish=(PREVIEWS_SUBJECT,)),
 }
 STAGES: tuple[str, ...] = tuple(name for name, role in ROLES.items() if role.stage)

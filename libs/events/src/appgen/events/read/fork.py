@@ -1,8 +1,8 @@
 """Forking a project: its history up to a position, copied into a new project that continues.
 
 The copies get the ids the pipeline itself would have given them in the new project: an output's
-id is `uuid5(cause, "service:Type:n")`, so a copy's id is the same key under the copied cause's id
-(found by recomputing candidate keys against the original id, never guessed). When the fork
+id is `uuid5(cause, "service:Type:key")` with the key its declaration names (`catalog.pipeline`),
+so a copy's id is the same key under the copied cause's id. When the fork
 resumes, a stage that runs its handler on a copied input therefore produces exactly the copied
 ids for work already done, and the resume skips them: the fork's log never holds a fact twice.
 
@@ -13,7 +13,6 @@ Copies carry `metadata.copied_from` (stages never react to a copy; its work is d
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -28,13 +27,10 @@ from appgen.events.catalog.events import (
     ProjectRequested,
     ProjectResumed,
 )
-from appgen.events.catalog.ids import derived_event_id, project_event_id
+from appgen.events.catalog.ids import project_event_id
+from appgen.events.catalog.pipeline import as_request, made_by, output_id
 from appgen.events.catalog.versions import edit_queue
 from appgen.events.read.resume import NothingToResume, resume_plan
-
-# Far more outputs of one type for one input than any stage writes; beyond it a copy gets a
-# fresh id (still unique, merely not one a stage would reproduce).
-_MAX_ORDINAL = 1024
 
 
 def copy_history(
@@ -48,14 +44,11 @@ def copy_history(
     """The source's events as the new project's, in position order; `prompt` replaces the
     request's, and the request names `owner` (the key that forked) as the fork's owner."""
     ids: dict[uuid.UUID, uuid.UUID] = {}
-    ordinals: Counter[tuple[uuid.UUID | None, str, str]] = Counter()
     now = datetime.now(UTC)
     copies: list[Event] = []
     for _, event in sorted(source, key=lambda pair: pair[0]):
         meta = event.metadata
-        slot = (meta.causation_id, meta.service, event.type)
-        new_id = _copied_id(event, project_id, ids, ordinals[slot])
-        ordinals[slot] += 1
+        new_id = _copied_id(event, project_id, ids)
         ids[event.event_id] = new_id
         metadata = meta.model_copy(
             update={
@@ -105,27 +98,26 @@ def fork_events(
     metadata = EventMetadata(service="gateway", trace_id=trace_id)
     events: list[Event] = [
         *copies,
-        ProjectForked(
-            # Not the plain type name: a fork of a fork copies its source's ProjectForked too.
-            event_id=project_event_id(
-                project_id, f"{ProjectForked.__name__}:{source_project_id}:{source_position}"
-            ),
-            project_id=project_id,
-            source_project_id=source_project_id,
-            source_position=source_position,
-            prompt=prompt,
-            model=model,
-            metadata=metadata,
+        as_request(
+            ProjectForked(
+                project_id=project_id,
+                source_project_id=source_project_id,
+                source_position=source_position,
+                prompt=prompt,
+                model=model,
+                metadata=metadata,
+            )
         ),
     ]
     # The source's unfinished edits are its own: the fork starts with none waiting.
     events += [
-        EditRejected(
-            event_id=project_event_id(project_id, f"EditRejected:forked:{edit_id}"),
-            project_id=project_id,
-            edit_id=edit_id,
-            reason=FORKED_BEFORE_EDIT,
-            metadata=metadata,
+        as_request(
+            EditRejected(
+                project_id=project_id,
+                edit_id=edit_id,
+                reason=FORKED_BEFORE_EDIT,
+                metadata=metadata,
+            )
         )
         for edit_id in unfinished
     ]
@@ -191,21 +183,13 @@ def _mapped(ids: dict[uuid.UUID, uuid.UUID], value: uuid.UUID | None) -> uuid.UU
     return None if value is None else ids.get(value, value)
 
 
-def _copied_id(
-    event: Event, project_id: str, ids: dict[uuid.UUID, uuid.UUID], ordinal: int
-) -> uuid.UUID:
-    original, name = event.event_id, event.type
+def _copied_id(event: Event, project_id: str, ids: dict[uuid.UUID, uuid.UUID]) -> uuid.UUID:
+    """The id the pipeline would give `event` in the new project: the declared output that made
+    it (`catalog.pipeline.made_by`), keyed the same under the copied cause or the new project.
+    An event no declaration made (a resume) gets a fresh id of its own."""
+    output = made_by(event)
     cause = event.metadata.causation_id
-    if cause is not None and cause in ids:
-        prefix = f"{event.metadata.service}:{name}:"
-        # A key is the output's ordinal (the likely one first) or, for stages that key their
-        # outputs by what they are about (a screen by its route), one of the event's own values.
-        own = [str(v) for k, v in event.data().items() if isinstance(v, str | int) and k != "files"]
-        for key in (str(ordinal), *own, *map(str, range(_MAX_ORDINAL))):
-            if derived_event_id(cause, prefix + key) == original:
-                return derived_event_id(ids[cause], prefix + key)
-    source = event.project_id
-    for key in (name, f"{name}:done", *(f"{name}:{n}" for n in range(64))):
-        if project_event_id(source, key) == original:
-            return project_event_id(project_id, key)
-    return project_event_id(project_id, f"copy:{original}")
+    if output is not None and (output.per_project or cause in ids):
+        moved = event.model_copy(update={"project_id": project_id})
+        return output_id(output, moved, event.metadata.service, ids.get(cause) if cause else None)
+    return project_event_id(project_id, f"copy:{event.event_id}")

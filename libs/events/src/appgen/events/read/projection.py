@@ -36,13 +36,13 @@ from appgen.events.catalog.events import (
     StageFailed,
 )
 from appgen.events.catalog.files import FileWrite
+from appgen.events.catalog.pipeline import BACKGROUND
 from appgen.events.catalog.stages import PIPELINE, Stage
 from appgen.events.catalog.versions import Edit, EditQueue, Version
 
 Status = Literal["running", "complete", "failed"]
 StageStatus = Literal["pending", "active", "done", "failed"]
 
-BACKGROUND: frozenset[Stage] = frozenset({Stage.generating_images})
 TERMINAL: frozenset[Stage] = frozenset({Stage.complete, Stage.failed})
 # The stages a client draws, in order; `failed` is a status, not a step of the pipeline.
 CLIENT_STAGES: tuple[Stage, ...] = tuple(s for s in PIPELINE if s is not Stage.failed)

@@ -45,6 +45,7 @@ from appgen.events.catalog.events import (
     StageFailed,
 )
 from appgen.events.catalog.ids import is_project_id
+from appgen.events.catalog.pipeline import GIVING_UP
 from appgen.events.catalog.subjects import all_events, parse_subject, type_filters
 from appgen.events.read.resume import resume_handler
 from appgen.events.transport import metrics
@@ -75,29 +76,22 @@ class ConsumerLoop:
         self.bus = bus
         self.worker = worker
         self.settings = settings
-        override = worker.max_deliver_override
-        self.max_deliver: int | None = settings.max_deliver if override == -1 else override
-        # A stage (a worker that can fail a project) takes part in resumes unless it handles
-        # ProjectResumed itself; the recorder (no stage) records it like any event.
+        # Attempts at one input before the stage gives up; the loop counts them itself.
+        self.max_deliver = settings.max_deliver
         self._handbacks: HandBacks | None = None
-        self._resume: Handler[ProjectResumed] | None = (
-            resume_handler(worker, bus)
-            if worker.stage is not None and ProjectResumed not in worker.consumes
-            else None
-        )
+        # Every stage takes part in resumes.
+        self._resume: Handler[ProjectResumed] = resume_handler(worker, bus)
 
     def consumer_config(self) -> ConsumerConfig:
-        consumes = self.worker.consumes
-        if self._resume is not None:
-            consumes = (*consumes, ProjectResumed)
-        filters = [all_events()] if Event in consumes else type_filters(consumes)
+        filters = type_filters((*self.worker.consumes, ProjectResumed))
         return ConsumerConfig(
             durable_name=self.worker.name,
             deliver_policy=DeliverPolicy.ALL,
             ack_policy=AckPolicy.EXPLICIT,
             ack_wait=self.settings.ack_wait_s,
-            # The loop enforces the cap itself, so that an input that kills its worker on every
-            # attempt still ends in a visible failure instead of silently stopping redelivery.
+            # NATS's "no limit": the loop enforces the cap itself (`max_deliver` above), so
+            # that an input that kills its worker on every attempt still ends in a visible
+            # failure instead of silently stopping redelivery.
             max_deliver=-1,
             max_ack_pending=max(1000, self.settings.concurrency * 64),
             filter_subject=filters[0] if len(filters) == 1 else None,
@@ -131,6 +125,7 @@ class ConsumerLoop:
         )
 
     async def run(self, stop: asyncio.Event) -> None:
+        self.worker.check_complete()
         await self._ensure_consumer()
         try:
             self._handbacks = await HandBacks.open(self.bus.js, self.bus.settings)
@@ -231,7 +226,7 @@ class ConsumerLoop:
             await self._deliver(msg, event, attempt, position, trace_id)
 
     def _handler(self, event: Event) -> Handler[Any] | None:
-        if self.worker.stage is not None and event.metadata.copied_from is not None:
+        if event.metadata.copied_from is not None:
             # A fork's copy of a fact whose work was done in the source project.
             return None
         handler = self.worker.handler_for(event)
@@ -250,7 +245,7 @@ class ConsumerLoop:
             return
         elog = event_logger(log, event)
         logged = await self._logged_since(event, attempt, position)
-        if self.max_deliver is not None and attempt > self.max_deliver:
+        if attempt > self.max_deliver:
             # An attempt that published outputs of this input and died before its ack may have
             # finished: one more run (which reuses what the log holds) decides, within bounds.
             progressed = any(e.metadata.causation_id == event.event_id for e in logged.values())
@@ -264,9 +259,8 @@ class ConsumerLoop:
         heartbeat = asyncio.create_task(self._keep_alive(msg))
         started = time.perf_counter()
         try:
-            context = HandlerContext(
+            context = self.worker.context(
                 event,
-                service=self.worker.name,
                 attempt=attempt,
                 position=position,
                 heartbeat=msg.in_progress,
@@ -288,7 +282,7 @@ class ConsumerLoop:
             await self._give_up(msg, event, attempt, position, str(error), kind="permanent")
         except Exception as error:
             metrics.HANDLER_ERRORS.labels(event.type, self.worker.name).inc()
-            if self.max_deliver is not None and attempt >= self.max_deliver:
+            if attempt >= self.max_deliver:
                 elog.exception("attempt %d failed; giving up", attempt)
                 reason = (
                     f"{self.worker.name} gave up on {event.type} after {attempt} attempts: "
@@ -310,8 +304,7 @@ class ConsumerLoop:
             metrics.EVENTS_CONSUMED.labels(event.type, self.worker.name).inc()
             elapsed = time.perf_counter() - started
             metrics.HANDLER_SECONDS.labels(event.type, self.worker.name).observe(elapsed)
-            if self.worker.stage is not None:
-                metrics.STAGE_SECONDS.labels(self.worker.stage.value).observe(elapsed)
+            metrics.STAGE_SECONDS.labels(self.worker.stage.value).observe(elapsed)
         finally:
             heartbeat.cancel()
 
@@ -321,7 +314,7 @@ class ConsumerLoop:
         """On a redelivery to a stage, what the project's log holds after the input: an earlier
         attempt's outputs are among them, for the handler to reuse (`HandlerContext.logged`).
         A first delivery has none to find, so it reads nothing."""
-        if attempt <= 1 or self.worker.stage is None or position <= 0:
+        if attempt <= 1 or position <= 0:
             return {}
         history = await self.bus.log.everything(event.project_id, after=position)
         return {item.event_id: item for _, item in history}
@@ -336,24 +329,23 @@ class ConsumerLoop:
     async def _give_up(
         self, msg: Msg, event: Event, attempt: int, position: int, reason: str, *, kind: str
     ) -> None:
-        stage = self.worker.stage.value if self.worker.stage is not None else "none"
-        metrics.STAGE_FAILURES.labels(stage, self.worker.name, kind).inc()
+        metrics.STAGE_FAILURES.labels(self.worker.stage.value, self.worker.name, kind).inc()
         event_logger(log, event).error("giving up: %s", reason)
-        if self.worker.stage is not None:
-            context = HandlerContext(
-                event,
-                service=self.worker.name,
-                attempt=attempt,
-                position=position,
-                heartbeat=_nothing,
-            )
-            try:
-                await self.bus.publish_all(self._failure(context, event, attempt, reason))
-            except Exception:
-                # The failure could not be recorded; keep the input so the next attempt reports it.
-                log.exception("could not publish the failure; returning the message")
-                await msg.nak(delay=self.settings.backoff_for(attempt))
-                return
+        context = HandlerContext(
+            event,
+            service=self.worker.name,
+            outputs=GIVING_UP.outputs,
+            attempt=attempt,
+            position=position,
+            heartbeat=_nothing,
+        )
+        try:
+            await self.bus.publish_all(self._failure(context, event, attempt, reason))
+        except Exception:
+            # The failure could not be recorded; keep the input so the next attempt reports it.
+            log.exception("could not publish the failure; returning the message")
+            await msg.nak(delay=self.settings.backoff_for(attempt))
+            return
         await msg.term()
 
     def _failure(
@@ -362,7 +354,6 @@ class ConsumerLoop:
         """What giving up on `event` records: an edit's step rejects the edit (the project
         itself stays as it was); any other input fails the stage and then the project."""
         stage = self.worker.stage
-        assert stage is not None
         if isinstance(event, EditApplied | EditRejected) or stage.is_aside:
             # The edit's outcome is a fact already; what failed is only work after it. A stage
             # beside the generation (the native builds) never fails the project either.
@@ -380,8 +371,6 @@ class ConsumerLoop:
             return [
                 context.emit(
                     EditRejected,
-                    key=f"gave-up:{event.edit_id}",
-                    per_project=True,
                     edit_id=event.edit_id,
                     reason=f"The change could not be made: {reason}"[:2000],
                 )
@@ -416,7 +405,7 @@ class ConsumerLoop:
     async def _park(self, msg: Msg, error: NewerEvent, delivered: int, position: int) -> None:
         """An event a newer version wrote: offered again later, for a newer process to take;
         past `park_limit` offers its project fails visibly instead of waiting for ever."""
-        stage = self.worker.stage.value if self.worker.stage is not None else "none"
+        stage = self.worker.stage.value
         if delivered <= self.settings.park_limit:
             metrics.EVENTS_PARKED.labels(self.worker.name).inc()
             log.warning(
@@ -440,7 +429,7 @@ class ConsumerLoop:
     async def _reject(self, msg: Msg, error: InvalidEvent, position: int) -> None:
         """A message that is not a valid event can never be handled: its project fails visibly
         (when the subject names one), and the message is dropped."""
-        stage = self.worker.stage.value if self.worker.stage is not None else "none"
+        stage = self.worker.stage.value
         metrics.STAGE_FAILURES.labels(stage, self.worker.name, "invalid").inc()
         log.error(
             "%s: the message at %d on %s is not a valid event: %s",
@@ -457,7 +446,7 @@ class ConsumerLoop:
             project_id, type_name = parse_subject(msg.subject)
         except ValueError:
             project_id = type_name = ""
-        if stage is not None and is_project_id(project_id):
+        if is_project_id(project_id):
             metadata = EventMetadata(service=self.worker.name)
             failure: list[Event] = [
                 StageFailed(

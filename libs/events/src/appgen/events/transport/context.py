@@ -1,27 +1,28 @@
-"""What a handler gets besides its input: a way to make output events with derived ids."""
+"""What a handler gets besides its input: a way to make its declared outputs, with keyed ids."""
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from appgen.events.catalog.envelope import Event, EventMetadata, ModelCall
-from appgen.events.catalog.ids import derived_event_id, project_event_id
+from appgen.events.catalog.pipeline import Output, UndeclaredOutput, output_id
 
 E = TypeVar("E", bound=Event)
 
 
 class HandlerContext:
-    """Built by the consumer loop for one delivery of one input event."""
+    """Built by the consumer loop for one delivery of one input event, with the outputs its
+    step declares."""
 
     def __init__(
         self,
         cause: Event,
         *,
         service: str,
+        outputs: Sequence[Output],
         attempt: int,
         position: int,
         heartbeat: Callable[[], Awaitable[None]],
@@ -37,8 +38,9 @@ class HandlerContext:
         self.service = service
         self.attempt = attempt
         self.position = position
+        self._outputs = {output.type: output for output in outputs}
         self._heartbeat = heartbeat
-        self._emitted: Counter[str] = Counter()
+        self._made: set[uuid.UUID] = set()
         self._started = time.perf_counter()
 
     async def in_progress(self) -> None:
@@ -46,50 +48,48 @@ class HandlerContext:
         await self._heartbeat()
 
     def emit(
-        self,
-        event_type: type[E],
-        /,
-        *,
-        key: str | None = None,
-        per_project: bool = False,
-        model_calls: Sequence[ModelCall] = (),
-        **data: Any,
+        self, event_type: type[E], /, *, model_calls: Sequence[ModelCall] = (), **data: Any
     ) -> E:
-        """Make an output event whose id is a function of the input's id and its place in the output.
-
-        The n-th event of a type that a handler emits for an input always gets the same id, so a
-        redelivered input republishes exactly the ids it published before. `per_project` ids
-        depend on the project alone, for facts two paths may both reach (the join at the end).
-        """
-        event_id = self._next_id(event_type, key=key, per_project=per_project)
-        self._emitted[event_type.__name__] += 1
-        return event_type(
-            event_id=event_id,
-            project_id=self.cause.project_id,
-            metadata=self.metadata(model_calls),
-            **data,
+        """Make a declared output. Its id is a function of the input and the output's declared
+        key, never of what was emitted before it, so a rerun of the input makes the same ids."""
+        output = self._declared(event_type)
+        event = event_type(
+            project_id=self.cause.project_id, metadata=self.metadata(model_calls), **data
         )
+        event_id = output_id(output, event, self.service, self.cause.event_id)
+        if event_id in self._made:
+            raise UndeclaredOutput(
+                f"{self.service} made a second {event_type.__name__} with the key "
+                f"{output.key_of(event)!r} for one {self.cause.type}"
+            )
+        self._made.add(event_id)
+        return event.model_copy(update={"event_id": event_id})
 
-    def logged_output(self, event_type: type[E], /, *, key: str | None = None) -> E | None:
-        """The event `emit(event_type, key=key)` would make next, when an earlier run of this
-        input already published it: a crashed or resumed handler takes it from here instead of
-        redoing (and re-paying) its work. Emit it all the same, with `emit_logged`, or through
-        `emit` with the same key: the consumer loop does not publish an event the log holds."""
-        found = self.logged.get(self._next_id(event_type, key=key, per_project=False))
-        return found if isinstance(found, event_type) else None
+    def logged_output(self, event_type: type[E], /, **key_fields: Any) -> E | None:
+        """The output an earlier run of this input already published, found by the fields its
+        declared key reads (none for a once-per-input output): a crashed or resumed handler
+        takes it from here instead of redoing (and re-paying) its work. Yield it again as it
+        is, or emit it anew with the same key: the consumer loop does not publish an event the
+        log holds."""
+        output = self._declared(event_type)
+        for event in self.logged.values():
+            if (
+                isinstance(event, event_type)
+                and event.metadata.causation_id == self.cause.event_id
+                and all(getattr(event, k) == v for k, v in key_fields.items())
+                and event.event_id == output_id(output, event, self.service, self.cause.event_id)
+            ):
+                return event
+        return None
 
-    def emit_logged(self, event: E) -> E:
-        """Count a reused output (from `logged_output`) as emitted, so the ids of the outputs
-        after it stay those of the first run."""
-        self._emitted[type(event).__name__] += 1
-        return event
-
-    def _next_id(self, event_type: type[Event], *, key: str | None, per_project: bool) -> uuid.UUID:
-        name = event_type.__name__
-        suffix = key if key is not None else str(self._emitted[name])
-        if per_project:
-            return project_event_id(self.cause.project_id, f"{name}:{suffix}")
-        return derived_event_id(self.cause.event_id, f"{self.service}:{name}:{suffix}")
+    def _declared(self, event_type: type[Event]) -> Output:
+        output = self._outputs.get(event_type)
+        if output is None:
+            raise UndeclaredOutput(
+                f"{self.service} does not declare {event_type.__name__} as an output of "
+                f"{self.cause.type}"
+            )
+        return output
 
     def metadata(self, model_calls: Sequence[ModelCall] = ()) -> EventMetadata:
         cause = self.cause

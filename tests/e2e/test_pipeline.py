@@ -95,7 +95,7 @@ async def test_a_prompt_becomes_a_complete_project_in_the_store(
         assert state is not None
         assert state.stage is Stage.complete
         assert state.progress == 100
-        assert state.preview_path == f"/preview/{project}/"
+        assert state.preview_ready
         tree = await store.file_tree(project)
         assert "index.html" in tree
         assert "assets/icon-192.png" in tree

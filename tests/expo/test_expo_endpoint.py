@@ -80,7 +80,7 @@ def history(project_id: str, owner: str | None) -> tuple[list[Event], bytes]:
             total=1,
             files=(FileWrite.of_blob(icon_png_path(1024), icon, "image/png"),),
         ),
-        ProjectCompleted(project_id=project_id, preview_path=f"/preview/{project_id}/"),
+        ProjectCompleted(project_id=project_id),
         EditRequested(
             project_id=project_id, edit_id=edit, prompt="add a photo to tasks", expected_version=2
         ),
@@ -98,7 +98,6 @@ def history(project_id: str, owner: str | None) -> tuple[list[Event], bytes]:
             version=2,
             prompt="add a photo to tasks",
             changes=("Added field Photo (image) to Task",),
-            preview_path=f"/preview/{project_id}/",
         ),
     ]
     return events, icon

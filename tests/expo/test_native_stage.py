@@ -66,7 +66,7 @@ def completed(project_id: str, owner: str | None, spec: AppSpec) -> list[Event]:
     return [
         ProjectRequested(project_id=project_id, prompt="a plant watering tracker", owner=owner),
         AnalysisCompleted(project_id=project_id, spec=spec),
-        ProjectCompleted(project_id=project_id, preview_path=f"/preview/{project_id}/"),
+        ProjectCompleted(project_id=project_id),
     ]
 
 

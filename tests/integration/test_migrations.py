@@ -48,7 +48,7 @@ async def test_the_schema_goes_to_base_and_back_to_head(database_url: str) -> No
     )
     assert await rows(database_url, tables) == [(None, None, None)]
     await migrate(database_url, "head")
-    assert await rows(database_url, "SELECT version_num FROM alembic_version") == [("0005",)]
+    assert await rows(database_url, "SELECT version_num FROM alembic_version") == [("0006",)]
 
 
 async def test_generation_starts_keep_their_first_start_across_0003(database_url: str) -> None:
@@ -72,3 +72,25 @@ async def test_generation_starts_keep_their_first_start_across_0003(database_url
         f"VALUES ('{uuid.uuid4()}', 'p1', 'k1')",
     )
     assert await rows(database_url, "SELECT count(*) FROM generation_starts") == [(2,)]
+
+
+async def test_a_summarys_preview_path_becomes_whether_its_preview_is_ready(
+    database_url: str,
+) -> None:
+    await migrate(database_url, "0005", down=True)
+    await rows(
+        database_url,
+        "INSERT INTO projects (project_id, prompt, stage, progress, status, preview_path, "
+        "created_at, updated_at, last_position, event_count) VALUES "
+        "('ready', 'p', 'preview_ready', 40, 'running', '/preview/ready/', now(), now(), 7, 7), "
+        "('early', 'p', 'analyzing', 5, 'running', NULL, now(), now(), 2, 2)",
+    )
+    await migrate(database_url, "head")
+    assert await rows(
+        database_url, "SELECT project_id, preview_ready FROM projects ORDER BY project_id"
+    ) == [("early", False), ("ready", True)]
+    await migrate(database_url, "0005", down=True)
+    assert await rows(
+        database_url, "SELECT project_id, preview_path FROM projects ORDER BY project_id"
+    ) == [("early", None), ("ready", "/preview/ready/")]
+    await migrate(database_url, "head")

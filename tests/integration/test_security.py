@@ -281,7 +281,7 @@ async def test_generation_limits_hold_across_two_gateways(site: Site) -> None:
 
         # One finishes: a third may start, and then the hourly limit (3) says no.
         done = first.json()["project_id"]
-        await publish(site.bus, [ProjectCompleted(project_id=done, preview_path="/")])
+        await publish(site.bus, [ProjectCompleted(project_id=done)])
         await stored(site.store, done, 2)
         assert (await two.post("/api/v1/projects", json=body)).status_code == 202
         hourly = await one.post("/api/v1/projects", json=body)
@@ -309,7 +309,7 @@ async def test_forks_and_resumes_count_against_the_same_limits(site: Site) -> No
         assert refused.json()["type"] == "urn:appgen:limit:concurrent_generations"
         assert int(refused.headers["retry-after"]) >= 1
 
-        await publish(site.bus, [ProjectCompleted(project_id=first, preview_path="/")])
+        await publish(site.bus, [ProjectCompleted(project_id=first)])
         await stored(site.store, first, 2)
         forked = await one.post(f"/api/v1/projects/{first}/fork")
         assert forked.status_code == 202

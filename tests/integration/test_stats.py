@@ -65,17 +65,11 @@ def project(
         )
     if preview is not None:
         meta = EventMetadata(copied_from=uuid.uuid4()) if copied_preview else EventMetadata()
-        events.append(
-            PreviewReady(
-                project_id=pid, preview_path="/p/", occurred_at=at(start + preview), metadata=meta
-            )
-        )
+        events.append(PreviewReady(project_id=pid, occurred_at=at(start + preview), metadata=meta))
     if end is not None:
         kind, after = end
         if kind == "complete":
-            events.append(
-                ProjectCompleted(project_id=pid, preview_path="/p/", occurred_at=at(start + after))
-            )
+            events.append(ProjectCompleted(project_id=pid, occurred_at=at(start + after)))
         else:
             events.append(
                 ProjectFailed(

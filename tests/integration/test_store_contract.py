@@ -143,7 +143,7 @@ class StoreContract:
         assert all(s.failure_reason for s in failed)
         done, done_total = await store.list_projects(status="complete")
         assert done_total == 4
-        assert all(s.progress == 100 and s.preview_path for s in done)
+        assert all(s.progress == 100 and s.preview_ready for s in done)
 
     async def test_summary_agrees_with_the_fold(self, store: EventStore) -> None:
         events = sample_history(screens=4, images=3)

@@ -60,7 +60,7 @@ async def test_screens_already_in_the_log_are_not_written_again(
 ) -> None:
     project_id = new_project_id()
     await bus.publish(AnalysisCompleted(project_id=project_id, spec=analyze(PROMPT)))
-    cause = PreviewReady(project_id=project_id, preview_path=f"/preview/{project_id}/")
+    cause = PreviewReady(project_id=project_id)
     client = await open_client(bus.js, llm_settings(fake_openai), Purpose.screen)
     assert client is not None
     writer = ModelScreenWriter(client)

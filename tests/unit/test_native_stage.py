@@ -53,7 +53,7 @@ def test_the_version_is_the_spec_at_the_last_event() -> None:
     events = [
         (1, ProjectRequested(project_id="p1", prompt="plants please")),
         (2, AnalysisCompleted(project_id="p1", spec=SPEC)),
-        (3, ProjectCompleted(project_id="p1", preview_path="/preview/p1/")),
+        (3, ProjectCompleted(project_id="p1")),
     ]
     assert version_at(events[:1]) is None
     version = version_at(events)
@@ -107,7 +107,7 @@ def test_native_events_never_move_the_headline() -> None:
         [*running, (3, NativePreviewReady(project_id="p1", expo_url="exp://h:1", seconds=1))]
     )
     assert (after.stage, after.status, after.progress) == (before.stage, "running", before.progress)
-    done = [*running, (3, ProjectCompleted(project_id="p1", preview_path="/preview/p1/"))]
+    done = [*running, (3, ProjectCompleted(project_id="p1"))]
     failed = NativeBuildFailed(project_id="p1", version=1, position=3, seconds=1, reason="tsc")
     state = fold([*done, (4, built), (5, failed)])
     assert (state.stage, state.status, state.progress) == (Stage.complete, "complete", 100)

@@ -69,7 +69,7 @@ def test_a_second_output_with_the_same_key_is_refused() -> None:
     ctx.emit(ImagesCompleted, count=1)
     with pytest.raises(UndeclaredOutput, match="second ImagesCompleted"):
         ctx.emit(ImagesCompleted, count=2)
-    screens = context(PreviewReady(project_id="p1", preview_path="/"), "screens")
+    screens = context(PreviewReady(project_id="p1"), "screens")
     screens.emit(ScreenAdded, route="home", title="Home", index=0, total=2)
     with pytest.raises(UndeclaredOutput, match="'home'"):
         screens.emit(ScreenAdded, route="home", title="Home again", index=1, total=2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,6 +27,7 @@ from appgen.events import (
     ScreensCompleted,
     Stage,
     StageFailed,
+    decode,
 )
 from appgen.events.read.projection import Headline, file_tree, fold
 from appgen.store.summary import advance
@@ -77,7 +79,7 @@ def opening() -> list[Event]:
             project_id=PID, name="Todo", slug="todo", screens_planned=("a", "b"), occurred_at=at(3)
         ),
         BaseGenerated(project_id=PID, occurred_at=at(4), files=(html("index.html", "v1"),)),
-        PreviewReady(project_id=PID, preview_path="/preview/p1/", occurred_at=at(6)),
+        PreviewReady(project_id=PID, occurred_at=at(6)),
     ]
 
 
@@ -94,7 +96,7 @@ def test_stage_is_the_furthest_main_path_stage_and_images_do_not_move_it() -> No
     assert state.name == "Todo"
     assert state.slug == "todo"
     assert state.prompt == "a todo app"
-    assert state.preview_path == "/preview/p1/"
+    assert state.preview_ready
     assert state.screens_total == 2
     assert [s.route for s in state.screens] == ["r0"]
     assert [(i.name, i.path) for i in state.images] == [
@@ -149,7 +151,7 @@ def test_completion_finishes_everything() -> None:
             files=(html("screens/r0.js", "screen 0 v2"), html("c/header.js", "h")),
         ),
         ScreensCompleted(project_id=PID, screens=("r0", "r1"), occurred_at=at(12)),
-        ProjectCompleted(project_id=PID, preview_path="/preview/p1/", occurred_at=at(14)),
+        ProjectCompleted(project_id=PID, occurred_at=at(14)),
     ]
     state = fold(numbered(events))
     assert (state.stage, state.status, state.progress) == (Stage.complete, "complete", 100)
@@ -178,7 +180,7 @@ def test_failure_is_terminal_and_names_its_stage() -> None:
         ProjectFailed(
             project_id=PID, failed_stage=Stage.adding_screens, reason=reason, occurred_at=at(21)
         ),
-        ProjectCompleted(project_id=PID, preview_path="/preview/p1/", occurred_at=at(22)),
+        ProjectCompleted(project_id=PID, occurred_at=at(22)),
     ]
     state = fold(numbered(events))
     assert (state.stage, state.status, state.progress) == (Stage.failed, "failed", 50)
@@ -246,7 +248,7 @@ def test_file_tree_keeps_each_paths_latest_write() -> None:
 
 
 def test_headline_terminal_is_sticky() -> None:
-    done = Headline().step(ProjectCompleted(project_id=PID, preview_path="/x/"))
+    done = Headline().step(ProjectCompleted(project_id=PID))
     assert done.step(AnalysisStarted(project_id=PID)) == done
     assert (
         done.step(ProjectFailed(project_id=PID, failed_stage=Stage.analyzing, reason="r")) == done
@@ -257,7 +259,7 @@ def test_headline_terminal_is_sticky() -> None:
 def test_summary_rows_advanced_in_batches_agree_with_the_fold(cuts: tuple[int, ...]) -> None:
     events = [*opening(), image(0, 7), screen(0, 8, 50), screen(1, 9, 70), image(1, 10)]
     events.append(ImagesCompleted(project_id=PID, count=2, occurred_at=at(11)))
-    events.append(ProjectCompleted(project_id=PID, preview_path="/preview/p1/", occurred_at=at(12)))
+    events.append(ProjectCompleted(project_id=PID, occurred_at=at(12)))
     records = numbered(events)
     summary = None
     bounds = [0, *[c for c in cuts if c < len(records)], len(records)]
@@ -271,9 +273,21 @@ def test_summary_rows_advanced_in_batches_agree_with_the_fold(cuts: tuple[int, .
         state.status,
         state.progress,
     )
-    assert (summary.name, summary.prompt, summary.preview_path) == (
+    assert (summary.name, summary.prompt, summary.preview_ready) == (
         state.name,
         state.prompt,
-        state.preview_path,
+        state.preview_ready,
     )
     assert summary.event_count == state.event_count
+
+
+@pytest.mark.parametrize("kind", ["PreviewReady", "ProjectCompleted", "EditApplied"])
+def test_events_stored_with_a_preview_path_read_as_todays_schema(kind: str) -> None:
+    # Schema 1 carried the preview's path; stored events are upcast, never rewritten.
+    extra = {"edit_id": "e" * 32, "version": 2, "prompt": "p", "changes": []}
+    data = {"project_id": PID, "preview_path": f"/preview/{PID}/", "schema_version": 1}
+    if kind == "EditApplied":
+        data |= extra
+    event = decode(f"appgen.events.{PID}.{kind}", json.dumps(data).encode())
+    assert event.schema_version == 2
+    assert "preview_path" not in event.model_dump()

@@ -72,7 +72,7 @@ def pipeline_history(project_id: str = PID, *, screens: int = 3) -> list[Event]:
             BaseGenerated, files=(FileWrite.of_text("index.html", "<p>", "text/html"),)
         ),
         scaffolder.emit(PreviewConfigured, files=(FileWrite.of_text("sw.js", "//", "text/js"),)),
-        scaffolder.emit(PreviewReady, preview_path=f"/preview/{project_id}/"),
+        scaffolder.emit(PreviewReady),
     ]
     images = ctx(analysis, "images")
     calls = (ModelCall(model="m", purpose="image", input_tokens=5, cost_usd=0.25),)
@@ -102,7 +102,7 @@ def pipeline_history(project_id: str = PID, *, screens: int = 3) -> list[Event]:
     ]
     done = screens_ctx.emit(ScreensCompleted, screens=tuple(f"s{i}" for i in range(screens)))
     finisher = ctx(done, "finisher")
-    completed = finisher.emit(ProjectCompleted, preview_path=f"/preview/{project_id}/")
+    completed = finisher.emit(ProjectCompleted)
     return [
         request,
         analyzer.emit(AnalysisStarted),
@@ -213,7 +213,7 @@ def test_copies_get_the_ids_the_stages_would_give_them_in_the_fork() -> None:
         assert scaffolder.emit(type(copy), **copy.data()).event_id == copy.event_id
     preview = copies[6]
     assert isinstance(preview, PreviewReady)
-    assert preview.preview_path == "/preview/f1/"
+    assert preview.project_id == "f1"
     screens = ctx(preview, "screens")
     for copy in (c for c in copies if isinstance(c, ScreenAdded)):
         assert screens.emit(ScreenAdded, **copy.data()).event_id == copy.event_id

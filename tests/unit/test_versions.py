@@ -38,7 +38,7 @@ def generated() -> list[Event]:
     return [
         ProjectRequested(project_id=PROJECT, prompt="A kitchen sink"),
         AnalysisCompleted(project_id=PROJECT, spec=SPEC),
-        ProjectCompleted(project_id=PROJECT, preview_path="/preview/p1/"),
+        ProjectCompleted(project_id=PROJECT),
     ]
 
 
@@ -64,7 +64,6 @@ def applied(n: int, version: int, spec: AppSpec) -> list[Event]:
             version=version,
             prompt="make it dark",
             changes=("dark",),
-            preview_path="/preview/p1/",
         ),
     ]
 

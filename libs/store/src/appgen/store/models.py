@@ -42,7 +42,7 @@ class ProjectSummary(BaseModel):
     progress: int = 0
     status: Status = "running"
     failure_reason: str | None = None
-    preview_path: str | None = None
+    preview_ready: bool = False
     created_at: datetime
     updated_at: datetime
     last_position: int = 0

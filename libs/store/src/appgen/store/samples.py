@@ -167,7 +167,6 @@ def sample_history(
             project_id=pid,
         ),
         PreviewReady(
-            preview_path=f"/preview/{pid}/",
             occurred_at=next(clock),
             metadata=meta("scaffolder"),
             project_id=pid,
@@ -252,7 +251,6 @@ def sample_history(
     )
     events.append(
         ProjectCompleted(
-            preview_path=f"/preview/{pid}/",
             occurred_at=next(clock),
             metadata=meta("finisher"),
             project_id=pid,
@@ -283,6 +281,5 @@ def applied_edit(
             version=2,
             prompt=prompt,
             changes=tuple(change.summary for change in diff(before, after)),
-            preview_path=f"/preview/{project_id}/",
         ),
     ]

@@ -38,7 +38,7 @@ STORED_IDS: TextClause = text(
 )
 
 _PROJECT_COLUMNS = (
-    "project_id, prompt, name, stage, progress, status, failure_reason, preview_path, "
+    "project_id, prompt, name, stage, progress, status, failure_reason, preview_ready, "
     "created_at, updated_at, last_position, event_count, owner"
 )
 PROJECT_FIELDS: tuple[str, ...] = tuple(c.strip() for c in _PROJECT_COLUMNS.split(","))
@@ -54,7 +54,7 @@ UPSERT_PROJECTS: TextClause = text(
     SELECT * FROM unnest(
         CAST(:project_id AS text[]), CAST(:prompt AS text[]), CAST(:name AS text[]),
         CAST(:stage AS text[]), CAST(:progress AS smallint[]), CAST(:status AS text[]),
-        CAST(:failure_reason AS text[]), CAST(:preview_path AS text[]),
+        CAST(:failure_reason AS text[]), CAST(:preview_ready AS boolean[]),
         CAST(:created_at AS timestamptz[]), CAST(:updated_at AS timestamptz[]),
         CAST(:last_position AS bigint[]), CAST(:event_count AS int[]), CAST(:owner AS text[])
     )

@@ -47,7 +47,7 @@ def advance(summary: ProjectSummary | None, records: Iterable[tuple[int, Event]]
         elif isinstance(event, ProjectCreated):
             values["name"] = event.name
         elif isinstance(event, PreviewReady | ProjectCompleted):
-            values["preview_path"] = event.preview_path
+            values["preview_ready"] = True
         elif isinstance(event, StageFailed | ProjectFailed):
             values["failure_reason"] = values["failure_reason"] or event.reason
         elif isinstance(event, ProjectResumed) and headline.status == "running":

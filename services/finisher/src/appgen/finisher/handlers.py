@@ -13,7 +13,6 @@ from appgen.events import (
     Event,
     EventBus,
     HandlerContext,
-    PreviewReady,
     ProjectCompleted,
     ProjectFailed,
     ProjectResumed,
@@ -45,11 +44,7 @@ def finisher_worker(bus: EventBus) -> Worker:
                 return
         if await failed_since_resumed(bus, project):
             return
-        preview = await bus.log.latest(project, PreviewReady)
-        yield ctx.emit(
-            ProjectCompleted,
-            preview_path=preview[1].preview_path if preview else f"/preview/{project}/",
-        )
+        yield ctx.emit(ProjectCompleted)
 
     for branch in JOIN:
         worker.on(branch)(join)

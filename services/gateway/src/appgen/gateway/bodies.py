@@ -79,14 +79,20 @@ class ProjectAccepted(ProjectLinks):
 class ProjectView(ProjectState):
     """A project's state folded from its events, with the URLs to follow it."""
 
-    # The gateway's own link (`urls.live_preview_path`), whatever the projection holds.
+    # The gateway's own link (`urls.live_preview_path`) once the preview is ready.
     preview_path: str | None = None
     preview_url: str | None = None
     links: ProjectLinks
 
 
+class ProjectListItem(ProjectSummary):
+    """One of the caller's projects, with its preview link once the preview is ready."""
+
+    preview_path: str | None = None
+
+
 class ProjectPage(BaseModel):
-    items: list[ProjectSummary]
+    items: list[ProjectListItem]
     total: int
     limit: int
     offset: int

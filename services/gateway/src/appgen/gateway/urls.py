@@ -40,9 +40,9 @@ def preview_path(conn: HTTPConnection, project_id: str) -> str:
 
 
 def live_preview_path(conn: HTTPConnection, state: ProjectState | ProjectSummary) -> str | None:
-    """The project's preview link once its preview is live, else None. Of the state's own
-    `preview_path` only its presence is read: the link is the gateway's to make."""
-    return preview_path(conn, state.project_id) if state.preview_path is not None else None
+    """The project's preview link once its preview is live, else None: the link is the
+    gateway's to make, from the project's id."""
+    return preview_path(conn, state.project_id) if state.preview_ready else None
 
 
 def links(conn: HTTPConnection, settings: Settings, project_id: str) -> ProjectLinks:

@@ -21,10 +21,6 @@ from appgen.render import render_base, render_preview_setup
 from appgen.scaffolder.settings import Settings
 
 
-def preview_path(project_id: str) -> str:
-    return f"/preview/{project_id}/"
-
-
 def scaffolder_worker() -> Worker:
     worker = Worker(SCAFFOLDER)
 
@@ -39,7 +35,7 @@ def scaffolder_worker() -> Worker:
         )
         yield ctx.emit(BaseGenerated, files=tuple(render_base(spec)))
         yield ctx.emit(PreviewConfigured, files=tuple(render_preview_setup(spec)))
-        yield ctx.emit(PreviewReady, preview_path=preview_path(event.project_id))
+        yield ctx.emit(PreviewReady)
 
     return worker
 

@@ -187,5 +187,4 @@ def handle_revisions(
             version=event.version,
             prompt=prompt or f"Version {event.version}",
             changes=tuple(change.summary for change in event.changes),
-            preview_path=f"/preview/{event.project_id}/",
         )

@@ -23,6 +23,7 @@ from appgen.events.catalog.envelope import Event
 from appgen.events.catalog.files import BuiltFile, FileWrite, RelativePath
 from appgen.events.catalog.ids import ProjectId
 from appgen.events.catalog.stages import Stage
+from appgen.events.catalog.upcasting import Raw, upcaster
 from appgen.spec import AppSpec, Change, Screen
 
 MAX_PROMPT_LENGTH = 4000
@@ -94,7 +95,8 @@ class PreviewReady(Event):
 
     STAGE: ClassVar[Stage] = Stage.preview_ready
     default_progress: ClassVar[int] = 40
-    preview_path: str = Field(description="Path of the preview, relative to the gateway's origin.")
+    # 2: no `preview_path` (the gateway makes the link from the project's id).
+    SCHEMA: ClassVar[int] = 2
 
 
 class ScreenAdded(FilesWritten):
@@ -200,11 +202,12 @@ class BudgetExhausted(Event):
 
 
 class ProjectCompleted(Event):
-    """The app is complete (version 1) at `preview_path`."""
+    """The app is complete (version 1)."""
 
     STAGE: ClassVar[Stage] = Stage.complete
     default_progress: ClassVar[int] = 100
-    preview_path: str
+    # 2: no `preview_path` (the gateway makes the link from the project's id).
+    SCHEMA: ClassVar[int] = 2
 
 
 class StageFailed(Event):
@@ -324,7 +327,8 @@ class EditApplied(EditStep):
     version: int = Field(ge=2)
     prompt: str = Field(min_length=1, max_length=MAX_EDIT_LENGTH)
     changes: tuple[str, ...] = Field(description="What changed, in words.")
-    preview_path: str
+    # 2: no `preview_path` (the gateway makes the link from the project's id).
+    SCHEMA: ClassVar[int] = 2
 
 
 class EditRejected(EditStep):
@@ -410,3 +414,13 @@ class NativePreviewFailed(NativeEvent):
 
     reason: str = Field(max_length=2000)
     log_tail: str = Field(default="", max_length=16000)
+
+
+def _without_preview_path(raw: Raw) -> Raw:
+    """Schema 1 carried the preview's path, which the pipeline made and the gateway threw away."""
+    raw.pop("preview_path", None)
+    return raw
+
+
+for _type in (PreviewReady, ProjectCompleted, EditApplied):
+    upcaster(_type.__name__, 1)(_without_preview_path)

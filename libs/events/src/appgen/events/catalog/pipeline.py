@@ -413,3 +413,38 @@ def request_id(event: Event) -> uuid.UUID:
 def as_request(event: E) -> E:
     """`event` with its declared request id."""
     return event.model_copy(update={"event_id": request_id(event)})
+
+
+def describe() -> str:
+    """The declaration as a Markdown table, for docs/architecture.md (a test keeps it current)."""
+    rows = ["| Stage (service) | Takes | Makes | In a generation |", "| --- | --- | --- | --- |"]
+    for declaration in STAGES:
+        generation = declaration.generation
+        part = ""
+        if generation is not None:
+            after = " + ".join(t.__name__ for t in generation.after)
+            part = f"after {after}, done at {generation.done.__name__}"
+            if generation.band is not None:
+                part += f", progress {generation.band.first} to {generation.band.last}%"
+            if generation.background:
+                part += ", in the background"
+        for index, step in enumerate(declaration.steps):
+            name = f"`{declaration.stage.value}` ({declaration.service})" if index == 0 else ""
+            takes = ", ".join(t.__name__ for t in step.inputs)
+            makes = ", ".join(_described(o) for o in step.outputs)
+            rows.append(f"| {name} | {takes} | {makes} | {part if index == 0 else ''} |")
+        if declaration.announces:
+            announced = ", ".join(t.__name__ for t in declaration.announces)
+            rows.append(f"| | (its own servers) | {announced} | |")
+    giving_up = ", ".join(_described(o) for o in GIVING_UP.outputs)
+    rows.append(f"| any stage | an input it gives up on | {giving_up} | |")
+    requests = ", ".join(_described(o) for o in REQUESTS.outputs)
+    rows.append(f"| gateway | a person's request | {requests}, ProjectResumed | |")
+    return "\n".join(rows) + "\n"
+
+
+def _described(output: Output) -> str:
+    name = output.type.__name__
+    if output.per_project:
+        return f"{name} (per project)"
+    return f"{name} (each)" if output.key is not None else name

@@ -21,8 +21,6 @@ from appgen.events.catalog.events import (
     EditRejected,
     EditRequested,
     EditStarted,
-    PreviewReady,
-    ProjectCompleted,
     ProjectForked,
     ProjectRequested,
     ProjectResumed,
@@ -61,8 +59,6 @@ def copy_history(
         )
         fields = event.model_dump()
         fields.update(event_id=new_id, project_id=project_id, occurred_at=now, metadata=metadata)
-        if isinstance(event, PreviewReady | ProjectCompleted):
-            fields["preview_path"] = event.preview_path.replace(event.project_id, project_id)
         if isinstance(event, ProjectRequested):
             fields["owner"] = owner
             if prompt is not None:

@@ -145,7 +145,7 @@ class ProjectState(BaseModel):
     status: Status = "running"
     stage: Stage = Stage.queued
     progress: int = 0
-    preview_path: str | None = None
+    preview_ready: bool = False
     screens: list[ScreenRef] = Field(default_factory=list)
     screens_total: int = 0
     images: list[ImageRef] = Field(default_factory=list)
@@ -234,7 +234,7 @@ class _Projector:
             state.name, state.slug = event.name, event.slug
             state.screens_total = state.screens_total or len(event.screens_planned)
         elif isinstance(event, PreviewReady | ProjectCompleted):
-            state.preview_path = event.preview_path
+            state.preview_ready = True
         elif isinstance(event, ScreenAdded):
             self.screens[event.index] = ScreenRef(route=event.route, title=event.title)
             state.screens_total = event.total

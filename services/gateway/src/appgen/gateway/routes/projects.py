@@ -14,6 +14,7 @@ from appgen.gateway.bodies import (
     EventMessage,
     EventPage,
     ProjectAccepted,
+    ProjectListItem,
     ProjectPage,
     ProjectView,
 )
@@ -86,9 +87,11 @@ async def list_projects(
     items, total = await res.store.list_projects(
         limit=limit, offset=offset, status=status, owner=owner
     )
-    for item in items:
-        item.preview_path = live_preview_path(request, item)
-    return ProjectPage(items=items, total=total, limit=limit, offset=offset)
+    listed = [
+        ProjectListItem(**item.model_dump(), preview_path=live_preview_path(request, item))
+        for item in items
+    ]
+    return ProjectPage(items=listed, total=total, limit=limit, offset=offset)
 
 
 @router.get("/projects/{project_id}", response_model=ProjectView, responses=NOT_FOUND)

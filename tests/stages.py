@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 from appgen.events import AnalysisStarted, Event, HandlerContext, Stage, Worker
-from appgen.events.catalog.pipeline import (
-    BY_SERVICE,
-    GIVING_UP,
-    StageDeclaration,
-    Step,
-    made_by,
-    once,
-)
+from appgen.events.catalog.declaration import StageDeclaration, Step, once
+from appgen.events.catalog.output_ids import made_by
+from appgen.events.catalog.pipeline import BY_SERVICE, GIVING_UP
 
 
 def stage(

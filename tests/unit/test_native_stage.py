@@ -9,7 +9,7 @@ import pytest
 
 from appgen.analyzer import analyze
 from appgen.events import (
-    PIPELINE,
+    GENERATION_STAGES,
     AnalysisCompleted,
     BuiltFile,
     NativeBuildFailed,
@@ -88,7 +88,7 @@ def test_content_types() -> None:
 
 
 def test_native_events_never_move_the_headline() -> None:
-    assert Stage.native not in PIPELINE
+    assert Stage.native not in GENERATION_STAGES
     assert Stage.native.is_aside
     built = NativeBuilt(
         project_id="p1",

@@ -20,6 +20,7 @@ from appgen.events import (
     Stage,
     Worker,
 )
+from appgen.events.catalog.output_ids import UndeclaredOutput, made_by
 from appgen.events.catalog.permissions import ROLES
 from appgen.events.catalog.pipeline import (
     BACKGROUND,
@@ -27,8 +28,7 @@ from appgen.events.catalog.pipeline import (
     JOIN,
     SCREENS,
     STAGES,
-    UndeclaredOutput,
-    made_by,
+    publishes,
 )
 from appgen.events.read.projection import is_main_path
 from appgen.events.transport.worker import UndeclaredInput
@@ -117,4 +117,4 @@ def test_what_is_derived_from_the_declaration() -> None:
     assert (ScreensCompleted, ImagesCompleted) == JOIN
     assert SCREENS.band.at(0, 1) == SCREENS.band.last
     for declaration in STAGES:
-        assert set(ROLES[declaration.service].publishes) == set(declaration.publishes())
+        assert set(ROLES[declaration.service].publishes) == set(publishes(declaration))

@@ -64,7 +64,7 @@ from appgen.events.catalog.ids import (
     new_project_id,
     project_event_id,
 )
-from appgen.events.catalog.stages import ASIDE_STAGES, EDIT_STAGES, PIPELINE, Stage
+from appgen.events.catalog.stages import ASIDE_STAGES, EDIT_STAGES, GENERATION_STAGES, Stage
 from appgen.events.catalog.versions import EditQueue, edit_queue, spec_at
 from appgen.events.read.log import MemoryLog, ProjectLog, StreamLog
 from appgen.events.transport.bus import (
@@ -85,9 +85,9 @@ from appgen.events.transport.worker import Worker
 __all__ = [
     "ASIDE_STAGES",
     "EDIT_STAGES",
+    "GENERATION_STAGES",
     "MAX_EDIT_LENGTH",
     "MAX_PROMPT_LENGTH",
-    "PIPELINE",
     "AnalysisCompleted",
     "AnalysisFellBack",
     "AnalysisProgressed",

@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from appgen.events.catalog.declaration import StageDeclaration
 from appgen.events.catalog.envelope import Event
 from appgen.events.catalog.native import PREVIEWS_SUBJECT
-from appgen.events.catalog.pipeline import IMAGES, NATIVE, StageDeclaration
+from appgen.events.catalog.pipeline import IMAGES, NATIVE, publishes
 from appgen.events.catalog.pipeline import STAGES as PIPELINE_STAGES
 from appgen.events.catalog.subjects import all_events, project_filter, type_filter
 from appgen.events.transport.settings import NatsSettings
@@ -60,7 +61,7 @@ def _stage_role(declaration: StageDeclaration) -> Role:
     consumer, and shares the model buckets when it calls models."""
     native = declaration is NATIVE
     return Role(
-        publishes=declaration.publishes(),
+        publishes=publishes(declaration),
         stage=True,
         models=declaration.calls_models,
         # Images keep the blobs they draw; the native stage reads them to build.

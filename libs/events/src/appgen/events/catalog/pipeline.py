@@ -22,11 +22,18 @@ key alone.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import Iterator, Mapping
 
+from appgen.events.catalog.declaration import (
+    Band,
+    Generation,
+    Output,
+    StageDeclaration,
+    Step,
+    each,
+    once,
+    per_project,
+)
 from appgen.events.catalog.envelope import Event
 from appgen.events.catalog.events import (
     AnalysisCompleted,
@@ -68,121 +75,7 @@ from appgen.events.catalog.events import (
     SpecRevised,
     StageFailed,
 )
-from appgen.events.catalog.ids import derived_event_id, project_event_id
 from appgen.events.catalog.stages import Stage
-
-E = TypeVar("E", bound=Event)
-
-# The key of an output made at most once per input: "0", the ordinal the first ids were made
-# with, so events written before keys were declared keep their ids.
-ONCE = "0"
-
-
-@dataclass(frozen=True)
-class Output:
-    """One kind of event a stage may make of an input, and how its id's key is found."""
-
-    type: type[Event]
-    # None: at most one per input (per project, for a request). Otherwise the key, from the
-    # event's own data.
-    key: Callable[[Any], str] | None = None
-    # The id depends on the project and the key alone (a fact two paths may both reach).
-    per_project: bool = False
-
-    def key_of(self, event: Event) -> str:
-        return ONCE if self.key is None else self.key(event)
-
-    def id_key(self, event: Event) -> str:
-        """What the id hashes besides the cause or project: the type and the key."""
-        if self.key is None and self.per_project:
-            return event.type
-        return f"{event.type}:{self.key_of(event)}"
-
-
-def once(event_type: type[Event]) -> Output:
-    return Output(event_type)
-
-
-def each(event_type: type[E], key: Callable[[E], str]) -> Output:
-    return Output(event_type, key)
-
-
-def per_project(event_type: type[E], key: Callable[[E], str] | None = None) -> Output:
-    return Output(event_type, key, per_project=True)
-
-
-@dataclass(frozen=True)
-class Step:
-    """A stage's handling of some input types, and every output it may make of them."""
-
-    inputs: tuple[type[Event], ...]
-    outputs: tuple[Output, ...]
-
-    def output(self, event_type: type[Event]) -> Output | None:
-        return next((o for o in self.outputs if o.type is event_type), None)
-
-
-@dataclass(frozen=True)
-class Band:
-    """The part of the progress bar a stage's repeated outputs move across."""
-
-    first: int
-    last: int
-
-    def at(self, index: int, total: int) -> int:
-        """Progress after item `index` (0-based) of `total`, spread evenly up to `last`."""
-        return self.first + (self.last - self.first) * (index + 1) // max(total, 1)
-
-
-@dataclass(frozen=True)
-class Generation:
-    """A stage's part in generating a project (edits and the native builds have none).
-
-    The stage runs once every event in `after` is in the log, and is done with `done`: a resume
-    redoes the stages whose inputs are there and whose `done` is not. A `background` stage runs
-    beside the main path and never moves the project's headline.
-    """
-
-    after: tuple[type[Event], ...]
-    done: type[Event]
-    band: Band | None = None
-    background: bool = False
-
-
-@dataclass(frozen=True)
-class StageDeclaration:
-    """One stage: its service (the durable consumer's name), the stage a failure is reported
-    against, its steps, and its part in a generation."""
-
-    service: str
-    stage: Stage
-    steps: tuple[Step, ...]
-    generation: Generation | None = None
-    # Events it publishes outside any handler (the native stage's Expo Go servers).
-    announces: tuple[type[Event], ...] = ()
-    calls_models: bool = False
-
-    @property
-    def band(self) -> Band:
-        """The progress band its repeated outputs move across."""
-        if self.generation is None or self.generation.band is None:
-            raise LookupError(f"{self.service} declares no progress band")
-        return self.generation.band
-
-    @property
-    def inputs(self) -> tuple[type[Event], ...]:
-        return tuple(t for step in self.steps for t in step.inputs)
-
-    def step_for(self, event_type: type[Event]) -> Step | None:
-        return next((s for s in self.steps if event_type in s.inputs), None)
-
-    def publishes(self) -> tuple[type[Event], ...]:
-        """Every type it may publish: its steps' outputs, what the consumer loop publishes when
-        it gives up on an input, and its announcements."""
-        made = [o.type for step in self.steps for o in step.outputs]
-        made += [o.type for o in GIVING_UP.outputs] + list(self.announces)
-        return tuple(dict.fromkeys(made))
-
 
 # What the consumer loop publishes for any stage that gives up on an input (consumer.py): an
 # edit's step rejects the edit; anything else fails the stage and then the project.
@@ -364,6 +257,14 @@ BACKGROUND: frozenset[Stage] = frozenset(d.stage for d, g in generation_stages()
 JOIN: tuple[type[Event], ...] = FINISHER.generation.after if FINISHER.generation else ()
 
 
+def publishes(declaration: StageDeclaration) -> tuple[type[Event], ...]:
+    """Every type a stage may publish: its steps' outputs, what the consumer loop publishes when
+    it gives up on an input, and its announcements."""
+    made = [o.type for step in declaration.steps for o in step.outputs]
+    made += [o.type for o in GIVING_UP.outputs] + list(declaration.announces)
+    return tuple(dict.fromkeys(made))
+
+
 def declared_outputs(service: str, event_type: type[Event]) -> tuple[Output, ...]:
     """Every declaration of `event_type` as an output of `service`, the loop's give-up ones
     included: a fork checks which of them made an event's id."""
@@ -374,45 +275,6 @@ def declared_outputs(service: str, event_type: type[Event]) -> tuple[Output, ...
     else:
         return ()
     return tuple(o for step in steps for o in step.outputs if o.type is event_type)
-
-
-class UndeclaredOutput(TypeError):
-    """An output its step does not declare, or a second one with the same key: its id would
-    not be the one a rerun of the input makes (`catalog.pipeline`)."""
-
-
-def output_id(output: Output, event: Event, service: str, cause: uuid.UUID | None) -> uuid.UUID:
-    """The id `output` gets for `event`, made by `service` of the input with id `cause`: from
-    the declared key alone (and the project, for a per-project output)."""
-    if output.per_project:
-        return project_event_id(event.project_id, output.id_key(event))
-    if cause is None:
-        raise UndeclaredOutput(f"{event.type} by {service} has no cause to derive its id from")
-    return derived_event_id(cause, f"{service}:{output.id_key(event)}")
-
-
-def made_by(event: Event) -> Output | None:
-    """The declared output that gave `event` its id (its service's, of its cause), if any: an
-    event no declaration made, or whose id its key does not give, has none."""
-    service, cause = event.metadata.service, event.metadata.causation_id
-    for output in declared_outputs(service, type(event)):
-        derivable = output.per_project or cause is not None
-        if derivable and output_id(output, event, service, cause) == event.event_id:
-            return output
-    return None
-
-
-def request_id(event: Event) -> uuid.UUID:
-    """The id of an event the gateway publishes on a person's behalf (`pipeline.REQUESTS`)."""
-    output = REQUESTS.output(type(event))
-    if output is None:
-        raise UndeclaredOutput(f"{event.type} is not a request the gateway declares")
-    return project_event_id(event.project_id, output.id_key(event))
-
-
-def as_request(event: E) -> E:
-    """`event` with its declared request id."""
-    return event.model_copy(update={"event_id": request_id(event)})
 
 
 def describe() -> str:

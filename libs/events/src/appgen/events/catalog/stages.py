@@ -36,10 +36,6 @@ class Stage(StrEnum):
         return _ORDER[self]
 
     @property
-    def is_terminal(self) -> bool:
-        return self in (Stage.complete, Stage.failed)
-
-    @property
     def is_edit(self) -> bool:
         return self in EDIT_STAGES
 
@@ -54,5 +50,5 @@ ASIDE_STAGES: frozenset[Stage] = EDIT_STAGES | {Stage.native}
 # The order clients draw the generation's indicators in; `failed` sorts last so a fold's maximum
 # ends there. An edit's stages and the native stage come after it and are never part of the
 # generation's pipeline.
-PIPELINE: tuple[Stage, ...] = tuple(s for s in Stage if s not in ASIDE_STAGES)
+GENERATION_STAGES: tuple[Stage, ...] = tuple(s for s in Stage if s not in ASIDE_STAGES)
 _ORDER = {stage: index for index, stage in enumerate(Stage)}

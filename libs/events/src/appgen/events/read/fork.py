@@ -26,7 +26,7 @@ from appgen.events.catalog.events import (
     ProjectResumed,
 )
 from appgen.events.catalog.ids import project_event_id
-from appgen.events.catalog.pipeline import as_request, made_by, output_id
+from appgen.events.catalog.output_ids import as_request, made_by, output_id
 from appgen.events.catalog.versions import edit_queue
 from appgen.events.read.resume import NothingToResume, resume_plan
 

@@ -37,7 +37,7 @@ from appgen.events.catalog.events import (
 )
 from appgen.events.catalog.files import FileWrite
 from appgen.events.catalog.pipeline import BACKGROUND
-from appgen.events.catalog.stages import PIPELINE, Stage
+from appgen.events.catalog.stages import GENERATION_STAGES, Stage
 from appgen.events.catalog.versions import Edit, EditQueue, Version
 
 Status = Literal["running", "complete", "failed"]
@@ -45,8 +45,8 @@ StageStatus = Literal["pending", "active", "done", "failed"]
 
 TERMINAL: frozenset[Stage] = frozenset({Stage.complete, Stage.failed})
 # The stages a client draws, in order; `failed` is a status, not a step of the pipeline.
-CLIENT_STAGES: tuple[Stage, ...] = tuple(s for s in PIPELINE if s is not Stage.failed)
-MAIN_PATH: tuple[Stage, ...] = tuple(s for s in PIPELINE if s not in BACKGROUND | TERMINAL)
+CLIENT_STAGES: tuple[Stage, ...] = tuple(s for s in GENERATION_STAGES if s is not Stage.failed)
+MAIN_PATH: tuple[Stage, ...] = tuple(s for s in GENERATION_STAGES if s not in BACKGROUND | TERMINAL)
 
 
 def is_main_path(stage: Stage) -> bool:

@@ -7,8 +7,9 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from appgen.events.catalog.declaration import Output
 from appgen.events.catalog.envelope import Event, EventMetadata, ModelCall
-from appgen.events.catalog.pipeline import Output, UndeclaredOutput, output_id
+from appgen.events.catalog.output_ids import UndeclaredOutput, output_id
 
 E = TypeVar("E", bound=Event)
 

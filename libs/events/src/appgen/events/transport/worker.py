@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
+from appgen.events.catalog.declaration import StageDeclaration
 from appgen.events.catalog.envelope import Event
-from appgen.events.catalog.pipeline import StageDeclaration
 from appgen.events.catalog.stages import Stage
 from appgen.events.transport.context import HandlerContext
 

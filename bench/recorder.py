@@ -30,7 +30,7 @@ from eventsourcing.domain import Aggregate, event
 
 from appgen.events import Event, NatsSettings, encode, open_bus
 from appgen.events.catalog.subjects import subject_for
-from appgen.recorder.settings import RecorderSettings
+from appgen.recorder.settings import Settings as RecorderSettings
 from appgen.stack import NatsServer, PostgresServer
 from appgen.store import EventStore
 from appgen.store.migrate import upgrade_to_head

@@ -27,7 +27,7 @@ from appgen.llm import LLMSettings
 from appgen.native import handlers as native
 from appgen.native.settings import Settings as NativeSettings
 from appgen.recorder import recorder
-from appgen.recorder.settings import RecorderSettings
+from appgen.recorder.settings import Settings as RecorderSettings
 from appgen.scaffolder import handlers as scaffolder
 from appgen.scaffolder.settings import Settings as ScaffolderSettings
 from appgen.screens import handlers as screens

@@ -17,7 +17,7 @@ from pathlib import Path
 from appgen.events import Event, EventBus, NatsSettings, ServiceSettings, serve_worker
 from appgen.events.transport.process import WorkerFactory
 from appgen.recorder import recorder as recording
-from appgen.recorder.settings import RecorderSettings
+from appgen.recorder.settings import Settings as RecorderSettings
 from appgen.store import EventStore
 
 # How long a test waits for the recorder to catch up before it fails.

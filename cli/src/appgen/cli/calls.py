@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import typer
 
-from appgen.cli.client import GatewayClient, GatewayError, open_client, resolve_target
+from appgen.cli.client import GatewayClient, GatewayError, open_gateway, resolve_target
 
 T = TypeVar("T")
 
@@ -25,7 +25,7 @@ def call_gateway(
     target = resolve_target(url, key, data_dir)
 
     async def run() -> T:
-        async with open_client(target) as client:
+        async with open_gateway(target) as client:
             return await action(client)
 
     try:

@@ -173,7 +173,7 @@ class GatewayClient:
 
 
 @asynccontextmanager
-async def open_client(
+async def open_gateway(
     target: GatewayTarget, *, timeout_s: float = 30.0
 ) -> AsyncIterator[GatewayClient]:
     async with httpx.AsyncClient(

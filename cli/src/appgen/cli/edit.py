@@ -22,7 +22,7 @@ from appgen.cli.client import (
     GatewayTarget,
     KeyOption,
     UrlOption,
-    open_client,
+    open_gateway,
     resolve_target,
 )
 from appgen.cli.watch import Message, follow_events
@@ -80,7 +80,7 @@ def _main(
 async def _run(
     target: GatewayTarget, project_id: str, path: str, body: dict[str, Any], console: Console
 ) -> bool:
-    async with open_client(target) as client:
+    async with open_gateway(target) as client:
         # A fixed key makes a retried POST return this edit rather than ask twice.
         receipt = await client.post(
             f"/api/v1/projects/{project_id}/{path}",

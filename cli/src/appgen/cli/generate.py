@@ -27,7 +27,7 @@ from appgen.cli.client import (
     GatewayTarget,
     KeyOption,
     UrlOption,
-    open_client,
+    open_gateway,
     resolve_target,
 )
 from appgen.cli.watch import Message, follow_events
@@ -69,7 +69,7 @@ def generate(
 
 
 async def _run(target: GatewayTarget, prompt: str, console: Console, *, qr: bool) -> bool:
-    async with open_client(target) as client:
+    async with open_gateway(target) as client:
         # A fixed key makes a retried POST (a flaky network) return this project, not a second.
         project = await client.post(
             "/api/v1/projects", {"prompt": prompt}, headers={"Idempotency-Key": str(uuid.uuid4())}

@@ -19,7 +19,7 @@ from appgen.cli.client import (
     GatewayError,
     KeyOption,
     UrlOption,
-    open_client,
+    open_gateway,
     resolve_target,
 )
 from appgen.cli.words import duration, stage_label, usage_text
@@ -37,7 +37,7 @@ def _project(url: str | None, key: str | None, data_dir: Any, project_id: str) -
     target = resolve_target(url, key, data_dir)
 
     async def fetch() -> dict[str, Any]:
-        async with open_client(target) as client:
+        async with open_gateway(target) as client:
             state: dict[str, Any] = await client.get(
                 f"/api/v1/projects/{quote(project_id, safe='')}"
             )

@@ -6,7 +6,7 @@ import gc
 
 from appgen.events.transport.process import run_process
 from appgen.recorder.recorder import serve
-from appgen.recorder.settings import RecorderSettings
+from appgen.recorder.settings import Settings
 from appgen.store.migrate import upgrade_to_head
 
 # Young objects collected every 20,000 allocations instead of 700: the recorder holds thousands
@@ -17,7 +17,7 @@ GC_THRESHOLD = (20_000, 10, 10)
 
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLD)
-    settings = RecorderSettings()
+    settings = Settings()
     if settings.migrate:
         upgrade_to_head(settings.database_url)
     run_process("recorder", settings, lambda stop: serve(settings, stop))

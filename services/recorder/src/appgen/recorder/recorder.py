@@ -24,7 +24,7 @@ from appgen.events.read.tail import StreamTail
 from appgen.events.transport import metrics
 from appgen.recorder.handlers import Batch, Milestones, sort_batch
 from appgen.recorder.leader import NotLeading, leadership
-from appgen.recorder.settings import RecorderSettings
+from appgen.recorder.settings import Settings
 from appgen.store import CheckpointMoved, EventStore
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ _DECODE_AT_ONCE = 500
 _DECODED_AHEAD = 16
 
 
-async def serve(settings: RecorderSettings, stop: asyncio.Event) -> None:
+async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """The process's body: record until `stop` (tests and the in-process pipeline run it too)."""
     async with open_bus(settings, name="appgen-recorder") as bus:
         store = await EventStore.open(settings.database_url, pool_size=settings.pool_size)
@@ -47,7 +47,7 @@ async def serve(settings: RecorderSettings, stop: asyncio.Event) -> None:
 class Recorder:
     """Run with `await Recorder(bus, store, settings).run(stop)` until `stop` is set."""
 
-    def __init__(self, bus: EventBus, store: EventStore, settings: RecorderSettings) -> None:
+    def __init__(self, bus: EventBus, store: EventStore, settings: Settings) -> None:
         self._bus = bus
         self._store = store
         self._settings = settings

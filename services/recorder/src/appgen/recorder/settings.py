@@ -7,7 +7,7 @@ from pydantic import Field
 from appgen.events import ServiceSettings
 
 
-class RecorderSettings(ServiceSettings):
+class Settings(ServiceSettings):
     database_url: str = "postgresql://postgres@127.0.0.1:5432/appgen"
     batch_max: int = Field(
         default=2000, ge=1, le=50_000, description="Events written per transaction at most."

@@ -16,8 +16,8 @@ from appgen.events import (
     EventMetadata,
     ProjectRequested,
     new_project_id,
-    project_event_id,
 )
+from appgen.events.catalog.output_ids import as_request
 from appgen.events.read.log import Record
 from appgen.gateway.auth import Caller
 from appgen.gateway.problems import ProblemError
@@ -66,12 +66,13 @@ async def start_project(res: Resources, caller: Caller, project_id: str, prompt:
     picked the one that claims it."""
     first = await res.log.first(project_id)
     if first is None:
-        request = ProjectRequested(
-            event_id=project_event_id(project_id, ProjectRequested.__name__),
-            project_id=project_id,
-            prompt=prompt,
-            owner=caller.key_id,
-            metadata=EventMetadata(service="gateway"),
+        request = as_request(
+            ProjectRequested(
+                project_id=project_id,
+                prompt=prompt,
+                owner=caller.key_id,
+                metadata=EventMetadata(service="gateway"),
+            )
         )
         first = await claim_project(res, caller, project_id, [request])
         if first is None:

@@ -32,8 +32,8 @@ from appgen.events import (
     ProjectRequested,
     ProjectResumed,
     edit_queue,
-    project_event_id,
 )
+from appgen.events.catalog.output_ids import as_request
 from appgen.events.catalog.subjects import subject_of
 from appgen.events.transport.trace import project_trace_id
 from appgen.gateway.auth import Caller
@@ -124,14 +124,15 @@ async def request_edit(
                 f"The app is at version {queue.head} now, not {expected_version}: look at "
                 "the newest version and ask again.",
             )
-        event = EditRequested(
-            event_id=project_event_id(project_id, f"EditRequested:{edit_id}"),
-            project_id=project_id,
-            edit_id=edit_id,
-            prompt=prompt,
-            restore=restore,
-            expected_version=queue.head + 1,
-            metadata=EventMetadata(service="gateway", trace_id=project_trace_id(project_id)),
+        event = as_request(
+            EditRequested(
+                project_id=project_id,
+                edit_id=edit_id,
+                prompt=prompt,
+                restore=restore,
+                expected_version=queue.head + 1,
+                metadata=EventMetadata(service="gateway", trace_id=project_trace_id(project_id)),
+            )
         )
         try:
             position = await res.bus.publish(event, expected_last=last)

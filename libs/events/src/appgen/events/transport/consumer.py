@@ -354,20 +354,10 @@ class ConsumerLoop:
         """What giving up on `event` records: an edit's step rejects the edit (the project
         itself stays as it was); any other input fails the stage and then the project."""
         stage = self.worker.stage
-        if isinstance(event, EditApplied | EditRejected) or stage.is_aside:
-            # The edit's outcome is a fact already; what failed is only work after it. A stage
-            # beside the generation (the native builds) never fails the project either.
-            return [
-                context.emit(
-                    StageFailed,
-                    failed_stage=stage,
-                    service=self.worker.name,
-                    reason=reason[:2000],
-                    input_type=event.type,
-                    attempts=attempt,
-                )
-            ]
-        if isinstance(event, EditStep):
+        # The edit's outcome is a fact already; what failed is only work after it. A stage
+        # beside the generation (the native builds) never fails the project either.
+        after_the_fact = isinstance(event, EditApplied | EditRejected) or stage.is_aside
+        if isinstance(event, EditStep) and not after_the_fact:
             return [
                 context.emit(
                     EditRejected,
@@ -375,17 +365,17 @@ class ConsumerLoop:
                     reason=f"The change could not be made: {reason}"[:2000],
                 )
             ]
-        return [
-            context.emit(
-                StageFailed,
-                failed_stage=stage,
-                service=self.worker.name,
-                reason=reason[:2000],
-                input_type=event.type,
-                attempts=attempt,
-            ),
-            context.emit(ProjectFailed, failed_stage=stage, reason=reason[:2000]),
-        ]
+        failed = context.emit(
+            StageFailed,
+            failed_stage=stage,
+            service=self.worker.name,
+            reason=reason[:2000],
+            input_type=event.type,
+            attempts=attempt,
+        )
+        if after_the_fact:
+            return [failed]
+        return [failed, context.emit(ProjectFailed, failed_stage=stage, reason=reason[:2000])]
 
     async def _hand_back(self, msg: Msg, *, delay: float | None = None) -> None:
         """Return an unfinished (or unreadable) message without counting it as an attempt."""

@@ -32,9 +32,9 @@ from appgen.events import (
     StageFailed,
     project_event_id,
 )
-from appgen.events.read.fork import copy_history, fork_events, resume_event
+from appgen.events.read.fork import copy_history, fork_events
 from appgen.events.read.projection import file_tree, fold
-from appgen.events.read.resume import NothingToResume, resume_plan
+from appgen.events.read.resume import NothingToResume, resume_event, resume_plan
 from appgen.events.transport.logs import bound_fields, bound_to, configure_logging
 from appgen.events.transport.trace import (
     parse_traceparent,

@@ -23,12 +23,11 @@ from appgen.events.catalog.events import (
     EditStarted,
     ProjectForked,
     ProjectRequested,
-    ProjectResumed,
 )
 from appgen.events.catalog.ids import project_event_id
 from appgen.events.catalog.output_ids import as_request, made_by, output_id
 from appgen.events.catalog.versions import edit_queue
-from appgen.events.read.resume import NothingToResume, resume_plan
+from appgen.events.read.resume import NothingToResume, resume_event
 
 
 def copy_history(
@@ -152,27 +151,6 @@ def without_running_edit(source: list[tuple[int, Event]]) -> list[tuple[int, Eve
         for position, event in source
         if position < started or isinstance(event, EditRequested)
     ]
-
-
-def resume_event(
-    history: Iterable[Event], *, reason: str, metadata: EventMetadata
-) -> ProjectResumed:
-    """The next `ProjectResumed` for a project with this history. Its id is fixed by how many
-    resumes came before, so two requests that race publish the same id and one is dropped."""
-    events = list(history)
-    if not events:
-        raise NothingToResume("the project has no events")
-    resume = resume_plan(events)
-    count = sum(isinstance(event, ProjectResumed) for event in events)
-    project_id = events[0].project_id
-    return ProjectResumed(
-        event_id=project_event_id(project_id, f"{ProjectResumed.__name__}:{count + 1}"),
-        project_id=project_id,
-        redo=resume.redo,
-        resume_stage=resume.resume_stage,
-        reason=reason,
-        metadata=metadata,
-    )
 
 
 def _mapped(ids: dict[uuid.UUID, uuid.UUID], value: uuid.UUID | None) -> uuid.UUID | None:

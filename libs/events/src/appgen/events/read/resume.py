@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 
-from appgen.events.catalog.envelope import Event
+from appgen.events.catalog.envelope import Event, EventMetadata
 from appgen.events.catalog.events import (
     ProjectCompleted,
     ProjectFailed,
@@ -27,6 +27,7 @@ from appgen.events.catalog.events import (
     ProjectResumed,
     StageFailed,
 )
+from appgen.events.catalog.ids import project_event_id
 from appgen.events.catalog.pipeline import generation_stages
 from appgen.events.catalog.stages import Stage
 from appgen.events.read.projection import Headline
@@ -67,6 +68,27 @@ def resume_plan(events: Iterable[Event]) -> ResumePlan:
         if all(t in seen for t in generation.after) and generation.done not in seen
     )
     return ResumePlan(redo, headline.current_stage)
+
+
+def resume_event(
+    history: Iterable[Event], *, reason: str, metadata: EventMetadata
+) -> ProjectResumed:
+    """The next `ProjectResumed` for a project with this history. Its id is fixed by how many
+    resumes came before, so two requests that race publish the same id and one is dropped."""
+    events = list(history)
+    if not events:
+        raise NothingToResume("the project has no events")
+    resume = resume_plan(events)
+    count = sum(isinstance(event, ProjectResumed) for event in events)
+    project_id = events[0].project_id
+    return ProjectResumed(
+        event_id=project_event_id(project_id, f"{ProjectResumed.__name__}:{count + 1}"),
+        project_id=project_id,
+        redo=resume.redo,
+        resume_stage=resume.resume_stage,
+        reason=reason,
+        metadata=metadata,
+    )
 
 
 def resume_handler(worker: Worker, bus: EventBus) -> Handler[ProjectResumed]:

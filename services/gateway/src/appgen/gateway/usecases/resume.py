@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from appgen.events import EventMetadata, ProjectResumed
-from appgen.events.read.fork import resume_event
-from appgen.events.read.resume import NothingToResume
+from appgen.events.read.resume import NothingToResume, resume_event
 from appgen.events.transport.trace import project_trace_id
 from appgen.gateway.auth import Caller
 from appgen.gateway.problems import ProblemError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from appgen.events import AnalysisStarted, Event, HandlerContext, Stage, Worker
 from appgen.events.catalog.declaration import StageDeclaration, Step, once
-from appgen.events.catalog.output_ids import made_by
+from appgen.events.catalog.output_ids import output_id
 from appgen.events.catalog.pipeline import BY_SERVICE, GIVING_UP
 
 
@@ -39,14 +39,19 @@ def undeclared(history: list[Event]) -> list[str]:
     by_id = {event.event_id: event for event in history}
     wrong: list[str] = []
     for event in history:
-        declaration = BY_SERVICE.get(event.metadata.service)
+        service = event.metadata.service
+        declaration = BY_SERVICE.get(service)
         if declaration is None:
             continue
-        output = made_by(event)
-        cause = by_id.get(event.metadata.causation_id) if event.metadata.causation_id else None
+        cause_id = event.metadata.causation_id
+        cause = by_id.get(cause_id) if cause_id is not None else None
         step = declaration.step_for(type(cause)) if cause is not None else None
         allowed = (*(step.outputs if step else ()), *GIVING_UP.outputs)
-        if output is None or output not in allowed:
+        if not any(
+            output.type is type(event)
+            and output_id(output, event, service, cause_id) == event.event_id
+            for output in allowed
+        ):
             made_of = cause.type if cause is not None else "an unknown cause"
-            wrong.append(f"{declaration.service} made {event.type} of {made_of} ({event.event_id})")
+            wrong.append(f"{service} made {event.type} of {made_of} ({event.event_id})")
     return wrong

@@ -10,7 +10,11 @@ import pytest
 
 from appgen.events import Event, EventBus, NatsSettings, encode
 from appgen.events.catalog.subjects import subject_for
-from appgen.store import EventStore
+from appgen.events.read.tail import StreamMessage
+from appgen.recorder.handlers import Batch, sort_batch
+from appgen.recorder.recorder import serve
+from appgen.recorder.settings import Settings as RecorderSettings
+from appgen.store import RECORDER, EventStore
 from appgen.store.samples import sample_history
 from tests.running import recorder
 
@@ -139,3 +143,59 @@ async def wait_for_ack(bus: EventBus, database_url: str, sequence: int) -> None:
             await asyncio.sleep(0.05)
     finally:
         await store.close()
+
+
+def test_decoded_parts_join_in_stream_order() -> None:
+    messages = [
+        StreamMessage(position, subject_for(event), encode(event))
+        for position, event in enumerate(sample_history(), 1)
+    ]
+    messages.append(StreamMessage(len(messages) + 1, "appgen.events.p-x.Nonsense", b"{}"))
+    parts = [sort_batch(messages[i : i + 3]) for i in range(0, len(messages), 3)]
+    joined = Batch.join(parts)
+    whole = sort_batch(messages)
+    assert [(p, e.event_id) for p, e in joined.records] == [
+        (p, e.event_id) for p, e in whole.records
+    ]
+    assert joined.unreadable == whole.unreadable
+    assert joined.raw == whole.raw
+    assert joined.last == len(messages)
+    assert Batch.join(parts[:1]) is parts[0]
+
+
+async def test_mark_never_passes_a_hole_while_catching_up_in_small_transactions(
+    bus: EventBus, nats_settings: NatsSettings, database_url: str
+) -> None:
+    """Many decoded parts joined into each transaction, many transactions: at every moment the
+    store holds every position up to its mark, read in one snapshot."""
+    events = [e for _ in range(40) for e in sample_history()]
+    await publish_fast(bus, events)
+    settings = RecorderSettings(
+        nats_url=nats_settings.nats_url, database_url=database_url, migrate=False, batch_max=150
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(settings, stop))
+    conn = await asyncpg.connect(database_url)
+    marks: list[int] = []
+    try:
+        deadline = time.monotonic() + WAIT_S
+        while not marks or marks[-1] < len(events):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the recorder's mark is at {marks[-1:]}, not {len(events)}")
+            row = await conn.fetchrow(
+                "SELECT t.position AS mark, (SELECT count(*) FROM events e "
+                "WHERE e.position <= t.position) AS below FROM tracking t WHERE t.name = $1",
+                RECORDER,
+            )
+            if row is not None:
+                assert row["below"] == row["mark"]
+                marks.append(row["mark"])
+            await asyncio.sleep(0.005)
+    finally:
+        await conn.close()
+        stop.set()
+        await asyncio.wait_for(task, 30)
+    assert marks == sorted(marks)
+    assert len(set(marks)) > 3
+    rows = await stored_rows(database_url)
+    assert [position for position, _ in rows] == list(range(1, len(events) + 1))

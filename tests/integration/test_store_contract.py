@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from appgen.events import Event, ProjectCompleted, ProjectRequested, ScreenAdded
-from appgen.store import EventStore
+from appgen.store import CheckpointMoved, EventStore
 from appgen.store.samples import sample_history
 
 pytestmark = pytest.mark.integration
@@ -181,6 +181,41 @@ class StoreContract:
 
     async def test_ping(self, store: EventStore) -> None:
         await store.ping()
+
+    async def test_tracked_append_moves_the_mark_and_skips_what_is_stored(
+        self, store: EventStore
+    ) -> None:
+        events = sample_history()
+        records = positioned(events)
+        await store.append(records[:5])
+        await store.ensure_tracking()
+        # The stream holds the fourth event again at a later position: stored once, at its first.
+        batch = [*records, (len(records) + 1, events[3])]
+        inserted = await store.append_tracked(batch, expected=0, position=len(records) + 1)
+        assert inserted == records[5:]
+        assert await store.high_water() == len(records) + 1
+        state = await store.project_state(events[0].project_id)
+        assert state is not None
+        assert state.event_count == len(events)
+        summaries, _ = await store.list_projects()
+        assert [(s.event_count, s.last_position) for s in summaries] == [
+            (len(events), len(records))
+        ]
+
+    async def test_tracked_append_from_a_moved_mark_writes_nothing(self, store: EventStore) -> None:
+        first, second = sample_history(), sample_history()
+        await store.ensure_tracking()
+        await store.append_tracked(positioned(first), expected=0, position=len(first))
+        later = positioned(second, start=len(first) + 1)
+        with pytest.raises(CheckpointMoved):
+            await store.append_tracked(later, expected=0, position=later[-1][0])
+        assert await store.high_water() == len(first)
+        assert await store.project_state(second[0].project_id) is None
+        with pytest.raises(ValueError, match="cannot go back"):
+            await store.append_tracked(later, expected=len(first), position=1)
+        inserted = await store.append_tracked(later, expected=len(first), position=later[-1][0])
+        assert inserted == later
+        assert await store.high_water() == later[-1][0]
 
     async def test_terminal_events_recorded(self, store: EventStore) -> None:
         events = sample_history()

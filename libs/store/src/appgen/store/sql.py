@@ -32,9 +32,21 @@ INSERT_EVENTS: TextClause = text(
 # The columns the recorder copies, in the order of its rows (`recorded_at` takes its default).
 EVENT_COLUMNS: tuple[str, ...] = (*(c.strip() for c in _EVENT_COLUMNS.split(",")), "data")
 
-# Which of a batch's ids are stored already: the recorder leaves them out of its copy.
-STORED_IDS: TextClause = text(
-    "SELECT event_id FROM events WHERE event_id = ANY(CAST(:ids AS uuid[]))"
+# Compare-and-set of the mark (a writer that is not where it thinks it is updates nothing, and
+# its transaction is rolled back) and which of the batch's ids are stored already (the recorder
+# leaves them out of its copy), in one round trip. Both read one snapshot, taken before the
+# update waits for the tracking row's lock: an id another tracked writer stored after that is
+# missed only if the writer committed, and then it moved the mark, so `moved` is false.
+ADVANCE_TRACKING_FIND_STORED: TextClause = text(
+    """
+    WITH moved AS (
+        UPDATE tracking SET position = :position, updated_at = now()
+        WHERE name = :name AND position = :expected
+        RETURNING position
+    )
+    SELECT EXISTS (SELECT FROM moved) AS moved,
+           ARRAY(SELECT event_id FROM events WHERE event_id = ANY(CAST(:ids AS uuid[]))) AS stored
+    """
 )
 
 _PROJECT_COLUMNS = (
@@ -115,13 +127,6 @@ HIGH_WATER: TextClause = text("SELECT position FROM tracking WHERE name = :name"
 
 ENSURE_TRACKING: TextClause = text(
     "INSERT INTO tracking (name, position) VALUES (:name, 0) ON CONFLICT (name) DO NOTHING"
-)
-
-# Compare-and-set: a writer that is not where it thinks it is (a second recorder moved the mark)
-# updates nothing, and its transaction is rolled back.
-ADVANCE_TRACKING: TextClause = text(
-    "UPDATE tracking SET position = :position, updated_at = now() "
-    "WHERE name = :name AND position = :expected"
 )
 
 INSERT_UNREADABLE: TextClause = text(

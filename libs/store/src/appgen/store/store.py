@@ -46,10 +46,14 @@ class EventStore:
         self._engine = engine
 
     @classmethod
-    async def open(cls, url: str, *, pool_size: int = 5) -> EventStore:
-        """A store over `postgresql://` or `postgresql+asyncpg://` `url`; connects lazily."""
+    async def open(cls, url: str, *, pool_size: int = 5, pre_ping: bool = True) -> EventStore:
+        """A store over `postgresql://` or `postgresql+asyncpg://` `url`; connects lazily.
+
+        `pre_ping=False` saves a round trip per transaction, for a writer that retries a failed
+        one anyway (the recorder): a connection found dead then fails one attempt instead.
+        """
         engine = create_async_engine(
-            sqlalchemy_url(url), pool_size=pool_size, max_overflow=0, pool_pre_ping=True
+            sqlalchemy_url(url), pool_size=pool_size, max_overflow=0, pool_pre_ping=pre_ping
         )
         return cls(engine)
 
@@ -97,18 +101,23 @@ class EventStore:
         """
         if position < expected:
             raise ValueError(f"the mark cannot go back from {expected} to {position}")
+        rows = _first_of_each(records)
+        params = {
+            "name": name,
+            "expected": expected,
+            "position": position,
+            "ids": [event.event_id for _, event in rows],
+        }
         async with self._engine.begin() as conn:
             # The mark moves first: its row stays locked until this commits, so no other
             # tracked writer can store an event between the look for stored ids and the copy.
-            moved = await conn.execute(
-                sql.ADVANCE_TRACKING, {"name": name, "expected": expected, "position": position}
-            )
-            if moved.rowcount != 1:
+            found = (await conn.execute(sql.ADVANCE_TRACKING_FIND_STORED, params)).one()
+            if not found.moved:
                 current = await conn.scalar(sql.HIGH_WATER, {"name": name})
                 raise CheckpointMoved(
                     f"the {name} mark is at {current}, not {expected}: another writer moved it"
                 )
-            inserted = await _copy_new(conn, records, raw or {})
+            inserted = await _copy_new(conn, rows, set(found.stored), raw or {})
             if unreadable:
                 await conn.execute(sql.INSERT_UNREADABLE, _unreadable_columns(unreadable))
         return inserted
@@ -267,20 +276,19 @@ async def _insert(
 
 
 async def _copy_new(
-    conn: AsyncConnection, records: Sequence[tuple[int, Event]], raw: Mapping[int, bytes]
+    conn: AsyncConnection,
+    rows: list[tuple[int, Event]],
+    stored: set[uuid.UUID],
+    raw: Mapping[int, bytes],
 ) -> list[tuple[int, Event]]:
-    """Copy the events not stored yet straight into `events` (COPY, not INSERT: the server
-    parses no statement per row and plans nothing), fold them into `projects`; returns them.
+    """Copy the events of `rows` (`_first_of_each`) whose ids are not `stored` straight into
+    `events` (COPY, not INSERT: the server parses no statement per row and plans nothing), fold
+    them into `projects`; returns them.
 
     An id already stored is left out before the copy, so it never conflicts; a row that still
     conflicts (a writer without the mark stored it meanwhile) fails the transaction, and the
     recorder's retry finds it stored. A new id at a taken position fails it too, on purpose.
     """
-    rows = _first_of_each(records)
-    if not rows:
-        return []
-    found = await conn.execute(sql.STORED_IDS, {"ids": [event.event_id for _, event in rows]})
-    stored = {row[0] for row in found}
     new = [record for record in rows if record[1].event_id not in stored] if stored else rows
     if new:
         driver = (await conn.get_raw_connection()).driver_connection

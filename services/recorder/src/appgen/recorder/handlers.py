@@ -33,13 +33,19 @@ class Batch:
     # Each event's JSON as published, stored as it is.
     raw: dict[int, bytes]
 
-    def joined(self, later: Batch) -> Batch:
-        """This batch and the one that follows it in the stream, as one."""
+    @staticmethod
+    def join(parts: Sequence[Batch]) -> Batch:
+        """Batches that follow each other in the stream, as one (copied once, not pairwise)."""
+        if len(parts) == 1:
+            return parts[0]
+        raw: dict[int, bytes] = {}
+        for part in parts:
+            raw.update(part.raw)
         return Batch(
-            self.records + later.records,
-            self.unreadable + later.unreadable,
-            later.last,
-            {**self.raw, **later.raw},
+            [record for part in parts for record in part.records],
+            [message for part in parts for message in part.unreadable],
+            parts[-1].last,
+            raw,
         )
 
 

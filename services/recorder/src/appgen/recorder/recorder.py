@@ -29,15 +29,16 @@ from appgen.store import CheckpointMoved, EventStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-# Messages decoded in one go (the loop is not held for long), and batches decoded ahead.
-_DECODE_AT_ONCE = 500
-_DECODED_AHEAD = 16
+# Messages decoded in one go (the loop is not held for long).
+_DECODE_AT_ONCE = 100
 
 
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """The process's body: record until `stop` (tests and the in-process pipeline run it too)."""
     async with open_bus(settings, name="appgen-recorder") as bus:
-        store = await EventStore.open(settings.database_url, pool_size=settings.pool_size)
+        store = await EventStore.open(
+            settings.database_url, pool_size=settings.pool_size, pre_ping=False
+        )
         try:
             await Recorder(bus, store, settings).run(stop)
         finally:
@@ -80,7 +81,10 @@ class Recorder:
         log.info("recording from position %d", mark + 1)
         # Decoded batches wait here while one commits: decoding the next one overlaps the
         # database's work on this one.
-        decoded: asyncio.Queue[Batch] = asyncio.Queue(maxsize=_DECODED_AHEAD)
+        # About one transaction's worth: every decoded event waiting is walked again by each
+        # collection of the garbage collector, so no more wait than the next commit can take.
+        ahead = self._settings.batch_max // _DECODE_AT_ONCE + 1
+        decoded: asyncio.Queue[Batch] = asyncio.Queue(maxsize=ahead)
         async with StreamTail(
             self._bus,
             start=mark + 1,
@@ -91,10 +95,12 @@ class Recorder:
             decoder = asyncio.create_task(_decode_ahead(tail, decoded), name="recorder-decoder")
             try:
                 while True:
-                    batch = await _unless(decoded.get(), stop, lost)
-                    while not decoded.empty() and len(batch.records) < self._settings.batch_max:
-                        batch = batch.joined(decoded.get_nowait())
-                    mark = await self._write(batch, mark, stop, lost)
+                    parts = [await _unless(decoded.get(), stop, lost)]
+                    size = len(parts[0].records)
+                    while not decoded.empty() and size < self._settings.batch_max:
+                        parts.append(decoded.get_nowait())
+                        size += len(parts[-1].records)
+                    mark = await self._write(Batch.join(parts), mark, stop, lost)
             finally:
                 decoder.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

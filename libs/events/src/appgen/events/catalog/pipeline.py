@@ -107,8 +107,9 @@ ANALYZER = StageDeclaration(
             (ProjectRequested,),
             (
                 once(AnalysisStarted),
-                # Keyed by how far the answer had got: a rerun streams a new answer anyway.
-                each(AnalysisProgressed, lambda e: str(e.output_chars)),
+                # Keyed by how many screens the answer named so far, which only grows (a
+                # progress event is sent only when it does).
+                each(AnalysisProgressed, lambda e: str(len(e.screens))),
                 once(AnalysisFellBack),
                 once(AnalysisCompleted),
                 SPENT,

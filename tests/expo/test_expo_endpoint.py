@@ -16,9 +16,6 @@ from PIL import Image
 from appgen.analyzer import analyze
 from appgen.events import (
     AnalysisCompleted,
-    EditApplied,
-    EditRequested,
-    EditStarted,
     Event,
     EventBus,
     FileWrite,
@@ -26,7 +23,6 @@ from appgen.events import (
     NatsSettings,
     ProjectCompleted,
     ProjectRequested,
-    SpecRevised,
     new_project_id,
 )
 from appgen.events.transport.blobs import BlobStore
@@ -34,9 +30,9 @@ from appgen.gateway import Settings
 from appgen.gateway.testing import bearer, create_key, serve_gateway
 from appgen.images import icon_png_path
 from appgen.images.art import icon_png
-from appgen.spec import diff
 from appgen.store import EventStore
 from appgen.store.keys import key_id_of
+from appgen.store.samples import applied_edit
 from tests.e2e.cli_support import appgen
 from tests.expo.apps import PROMPTS, edited
 from tests.running import publish, recorder, stored
@@ -68,7 +64,6 @@ def history(project_id: str, owner: str | None) -> tuple[list[Event], bytes]:
     """A generated todo app with its icon, then the edit "add a photo to tasks" as version 2."""
     first = analyze(PROMPTS["todo"])
     icon = icon_png(first, 1024)
-    edit = "0" * 32
     events: list[Event] = [
         ProjectRequested(project_id=project_id, prompt=PROMPTS["todo"], owner=owner),
         AnalysisCompleted(project_id=project_id, spec=first),
@@ -81,24 +76,7 @@ def history(project_id: str, owner: str | None) -> tuple[list[Event], bytes]:
             files=(FileWrite.of_blob(icon_png_path(1024), icon, "image/png"),),
         ),
         ProjectCompleted(project_id=project_id),
-        EditRequested(
-            project_id=project_id, edit_id=edit, prompt="add a photo to tasks", expected_version=2
-        ),
-        EditStarted(project_id=project_id, edit_id=edit, base_version=1),
-        SpecRevised(
-            project_id=project_id,
-            edit_id=edit,
-            version=2,
-            spec=EDITED,
-            changes=diff(first, EDITED),
-        ),
-        EditApplied(
-            project_id=project_id,
-            edit_id=edit,
-            version=2,
-            prompt="add a photo to tasks",
-            changes=("Added field Photo (image) to Task",),
-        ),
+        *applied_edit(project_id, first, EDITED, "add a photo to tasks", edit_id="0" * 32),
     ]
     return events, icon
 

@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from appgen.store.pool import for_reads
+
 PREFIX = "appgen_"
 _KEY = re.compile(r"^appgen_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 # How stale `last_used_at` may get before a use writes it again: one write a minute, not a request.
@@ -101,6 +103,7 @@ class KeyStore:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._reads = for_reads(engine)
 
     async def create(self, name: str) -> NewKey:
         key_id = secrets.token_hex(6)
@@ -114,11 +117,11 @@ class KeyStore:
         return NewKey(key=key, info=_api_key(row))
 
     async def list(self) -> list[ApiKey]:
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return [_api_key(row) for row in await conn.execute(_LIST)]
 
     async def get(self, key_id: str) -> ApiKey | None:
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             row = (await conn.execute(_GET, {"key_id": key_id})).one_or_none()
         return None if row is None else _api_key(row)
 
@@ -133,7 +136,7 @@ class KeyStore:
         wanted = sorted(set(key_ids))
         if not wanted:
             return set()
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             live = {row.key_id for row in await conn.execute(_LIVE_AMONG, {"key_ids": wanted})}
         return set(wanted) - live
 
@@ -142,7 +145,7 @@ class KeyStore:
         key_id = key_id_of(key)
         if key_id is None:
             return None
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             row = (await conn.execute(_GET, {"key_id": key_id})).one_or_none()
         # Hash and compare even for an unknown id, so its timing matches a wrong secret's.
         stored = row.key_hash if row is not None else "0" * 64

@@ -18,6 +18,8 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from appgen.store.pool import for_reads
+
 LEGACY_KID = "legacy"
 _ACTIVE = "retire_at IS NULL OR retire_at > now()"
 _KEYS = text(
@@ -71,10 +73,11 @@ class SigningKeyStore:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._reads = for_reads(engine)
 
     async def active(self) -> list[SigningKey]:
         """Every key not yet retired, oldest first (so the last one signs)."""
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return [_key(row) for row in await conn.execute(_KEYS)]
 
     async def ensure(self) -> list[SigningKey]:
@@ -98,13 +101,13 @@ class SigningKeyStore:
 
     async def link_generation(self, project_id: str) -> int:
         """The generation of the project's current preview link (0 until a new one is made)."""
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             value = await conn.scalar(_GENERATION, {"project_id": project_id})
         return int(value or 0)
 
     async def link_generations(self) -> dict[str, int]:
         """Every project whose link was remade, and its current generation."""
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return {row.project_id: row.generation for row in await conn.execute(_GENERATIONS)}
 
     async def new_link_generation(self, project_id: str) -> int:

@@ -8,15 +8,15 @@ from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy import Row, TextClause
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from appgen.events import Event, FilesWritten, FileWrite, decode_type, event_types
 from appgen.events.read.projection import ProjectState, file_tree, fold
 from appgen.store import sql
 from appgen.store.models import ProjectSummary, StoredEvent, Unreadable
+from appgen.store.pool import for_reads, open_engine
 from appgen.store.stats import WindowStats, window_stats
 from appgen.store.summary import advance
-from appgen.store.urls import sqlalchemy_url
 
 # Rows per INSERT statement; a larger append is several statements in the same transaction.
 BATCH_ROWS = 2000
@@ -44,18 +44,13 @@ class EventStore:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._reads = for_reads(engine)
 
     @classmethod
-    async def open(cls, url: str, *, pool_size: int = 5, pre_ping: bool = True) -> EventStore:
-        """A store over `postgresql://` or `postgresql+asyncpg://` `url`; connects lazily.
-
-        `pre_ping=False` saves a round trip per transaction, for a writer that retries a failed
-        one anyway (the recorder): a connection found dead then fails one attempt instead.
-        """
-        engine = create_async_engine(
-            sqlalchemy_url(url), pool_size=pool_size, max_overflow=0, pool_pre_ping=pre_ping
-        )
-        return cls(engine)
+    async def open(cls, url: str, *, pool_size: int = 5) -> EventStore:
+        """A store over `postgresql://` or `postgresql+asyncpg://` `url`; connects lazily
+        (`appgen.store.pool`)."""
+        return cls(open_engine(url, pool_size=pool_size))
 
     @property
     def engine(self) -> AsyncEngine:
@@ -67,7 +62,7 @@ class EventStore:
 
     async def ping(self) -> None:
         """Raise unless the database answers."""
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             await conn.execute(sql.PING)
 
     async def append(self, records: Sequence[tuple[int, Event]]) -> int:
@@ -124,7 +119,7 @@ class EventStore:
 
     async def high_water(self, name: str = RECORDER) -> int:
         """The position up to which the store holds every event of the stream."""
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return int(await conn.scalar(sql.HIGH_WATER, {"name": name}) or 0)
 
     async def ensure_tracking(self, name: str = RECORDER) -> None:
@@ -134,7 +129,7 @@ class EventStore:
 
     async def unreadable(self) -> list[Unreadable]:
         """The stream's messages that were not valid events when they were recorded."""
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             rows = await conn.execute(sql.UNREADABLE)
             return [Unreadable(r.position, r.subject, bytes(r.data), r.error) for r in rows]
 
@@ -150,14 +145,14 @@ class EventStore:
         """Where each of these events is stored (those that are)."""
         if not event_ids:
             return {}
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             rows = await conn.execute(sql.EVENT_POSITIONS, {"ids": list(event_ids)})
             return {row.event_id: int(row.position) for row in rows}
 
     async def event_ids(self, project_id: str, *, until: int | None = None) -> set[uuid.UUID]:
         """The ids of the project's stored events at or below `until`."""
         params = {"project_id": project_id, "until": _until(until)}
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return {row.event_id for row in await conn.execute(sql.PROJECT_EVENT_IDS, params)}
 
     async def history(
@@ -204,7 +199,7 @@ class EventStore:
             "status": status,
             "owner": None if isinstance(owner, _Anyone) else owner,
         }
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             query = sql.list_projects(filtered=filtered, owned=owned)
             rows = await conn.execute(query, params)
             summaries = [ProjectSummary.model_validate(row._asdict()) for row in rows]
@@ -219,7 +214,7 @@ class EventStore:
         return await window_stats(self._engine, since, until, owner=owner)
 
     async def last_position(self) -> int:
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return int(await conn.scalar(sql.LAST_POSITION) or 0)
 
     async def events_between(self, start: datetime, end: datetime) -> list[StoredEvent]:
@@ -242,7 +237,7 @@ class EventStore:
             since = page[-1].position
 
     async def _stored(self, query: TextClause, params: dict[str, Any]) -> list[StoredEvent]:
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             rows = await conn.execute(query, params)
             return [_decode(row) for row in rows]
 

@@ -36,9 +36,7 @@ _DECODE_AT_ONCE = 100
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """The process's body: record until `stop` (tests and the in-process pipeline run it too)."""
     async with open_bus(settings, name="appgen-recorder") as bus:
-        store = await EventStore.open(
-            settings.database_url, pool_size=settings.pool_size, pre_ping=False
-        )
+        store = await EventStore.open(settings.database_url, pool_size=settings.pool_size)
         try:
             await Recorder(bus, store, settings).run(stop)
         finally:

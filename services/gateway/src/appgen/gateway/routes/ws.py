@@ -14,6 +14,8 @@ import asyncio
 import contextlib
 import time
 import uuid
+from collections.abc import Coroutine
+from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.websockets import WebSocketState
@@ -88,9 +90,16 @@ async def seed(
 
 
 async def serve(
-    ws: WebSocket, res: Resources, caller: Caller, project_id: str, since: int, view: LegacyView
+    ws: WebSocket,
+    res: Resources,
+    caller: Caller,
+    project_id: str,
+    since: int,
+    view: LegacyView,
+    *,
+    owned: bool,
 ) -> None:
-    if not await owns(res, caller, project_id):
+    if not owned:
         await await_start(ws, res, caller, project_id)
     await seed(ws, view, res, project_id, since)
     feed = res.feed(project_id, since, idle_s=res.settings.heartbeat_s, key_id=caller.key_id)
@@ -135,12 +144,20 @@ async def generate_socket(
     metrics.WS_CONNECTIONS.inc()
     try:
         caller = await _caller(ws, res)
-        counted = await _count(res, caller)
-        if not is_project_id(project_id):
-            raise Closed(POLICY, "invalid project id")
-        since = parse_since(ws.query_params.get("since"))
+        # Whether the project is the caller's does not depend on the socket's place in the
+        # limits: both are asked of PostgreSQL at once (a handshake waits for one round of
+        # queries, not two) and judged in the same order as ever, the limits first.
+        owning = _ask(_owns(res, caller, project_id))
+        try:
+            counted = await _count(res, caller)
+            if not is_project_id(project_id):
+                raise Closed(POLICY, "invalid project id")
+            since = parse_since(ws.query_params.get("since"))
+            owned = await owning
+        finally:
+            owning.cancel()
         with sockets.holding(project_id):
-            await serve(ws, res, caller, project_id, since, view)
+            await serve(ws, res, caller, project_id, since, view, owned=owned)
     except Closed as closed:
         if closed.code in (POLICY, TRY_AGAIN_LATER) and not closed.reason.startswith(TOO_SLOW):
             await _send(ws, view.refusal(closed.detail, closed.code))
@@ -162,6 +179,18 @@ async def _caller(ws: WebSocket, res: Resources) -> Caller:
         if "authorization" not in ws.headers and TOKEN_QUERY not in ws.query_params:
             raise Closed(POLICY, NO_CREDENTIAL, detail=NO_CREDENTIAL_DETAIL) from None
         raise Closed(POLICY, f"unauthorized: {error.detail}") from None
+
+
+async def _owns(res: Resources, caller: Caller, project_id: str) -> bool:
+    return is_project_id(project_id) and await owns(res, caller, project_id)
+
+
+def _ask(question: Coroutine[Any, Any, bool]) -> asyncio.Future[bool]:
+    """`question` running beside the caller; an answer nobody waits for (the socket was
+    refused first) is dropped without a "never retrieved" warning."""
+    task = asyncio.ensure_future(question)
+    task.add_done_callback(lambda done: done.cancelled() or done.exception())
+    return task
 
 
 async def _count(res: Resources, caller: Caller) -> uuid.UUID:

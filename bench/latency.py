@@ -48,6 +48,9 @@ class Timing:
     complete_ms: float | None = None
     # From the POST to PreviewReady's occurred_at: the pipeline's share of the time to preview.
     pipeline_ms: float | None = None
+    # From the POST to its answer, and to the WebSocket's handshake done: the client's share.
+    answered_ms: float | None = None
+    opened_ms: float | None = None
     failure: str | None = None
 
 
@@ -87,6 +90,7 @@ async def generate(
     timing = Timing()
     started, started_wall = time.perf_counter(), time.time()
     response = await http.post("/api/v1/projects", json={"prompt": prompt})
+    timing.answered_ms = (time.perf_counter() - started) * 1000
     if response.status_code not in (200, 202):
         timing.failure = f"POST {response.status_code}: {response.text[:200]}"
         return timing
@@ -103,6 +107,7 @@ async def generate(
             ) as socket,
         ):
             opened = time.time()
+            timing.opened_ms = (time.perf_counter() - started) * 1000
             async for raw in socket:
                 now, wall = time.perf_counter(), time.time()
                 message = json.loads(raw)
@@ -205,6 +210,8 @@ def report(results: Results, args: argparse.Namespace) -> None:
         rows += [
             (f"time to preview, {phase}", present([t.preview_ms for t in timings])),
             ("  of which POST -> PreviewReady occurred", present([t.pipeline_ms for t in timings])),
+            ("  POST -> its answer", present([t.answered_ms for t in timings])),
+            ("  POST -> WebSocket open", present([t.opened_ms for t in timings])),
             (f"time to complete, {phase}", present([t.complete_ms for t in timings])),
         ]
     rows += [

@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator
 from types import TracebackType
 
 from appgen.events import ProjectLog
+from appgen.events.read.log import Record
 from appgen.gateway.direct import Cursor, Member, View, Writer
 from appgen.gateway.hub import Hub, Subscription
 from appgen.gateway.messages import FeedItem, ItemMaker
@@ -53,6 +54,8 @@ class Feed:
         self._cursor = Cursor(since)
         self._since = since
         self._member: Member | None = None
+        # The backlog's first page when `opening_page` read it ahead.
+        self._opening: list[Record] | None = None
 
     @property
     def last(self) -> int:
@@ -92,6 +95,19 @@ class Feed:
     def _fresh(self, item: FeedItem) -> bool:
         return self._cursor.take(item)
 
+    async def opening_page(self) -> list[Record]:
+        """Step 2's first page, read now and kept for `backlog` (enter the feed first, so the
+        seam's order holds). From position 0 its first record is the project's first event,
+        which names the owner: a new socket learns both from one read."""
+        if self._sub is None:
+            raise RuntimeError("enter the feed first")
+        self._opening = await self._log.read(self._project_id, after=self.last, limit=self._page)
+        return self._opening
+
+    def forget_opening_page(self) -> None:
+        """The page read ahead is out of date (the project was started since): read it again."""
+        self._opening = None
+
     async def backlog(self) -> AsyncIterator[FeedItem]:
         """Step 2: what happened after `since` up to now."""
         if self._since > 0:
@@ -99,7 +115,9 @@ class Feed:
             # one of them must not be sent again.
             self._cursor.seen |= await self._log.event_ids(self._project_id, until=self._since)
         while True:
-            page = await self._log.read(self._project_id, after=self.last, limit=self._page)
+            page, self._opening = self._opening, None
+            if page is None:
+                page = await self._log.read(self._project_id, after=self.last, limit=self._page)
             for position, event in page:
                 item = self._items(position, event)
                 if self._fresh(item):

@@ -23,7 +23,7 @@ from starlette.websockets import WebSocketState
 from appgen.events import is_project_id
 from appgen.events.transport import metrics
 from appgen.gateway import queries
-from appgen.gateway.access import owns
+from appgen.gateway.access import may_see, owns
 from appgen.gateway.auth import TOKEN_QUERY, Caller, authenticate
 from appgen.gateway.compat import LegacyView
 from appgen.gateway.deps import ResourcesDep, SocketsDep
@@ -42,6 +42,7 @@ from appgen.gateway.problems import ProblemError
 from appgen.gateway.resources import Resources
 from appgen.gateway.revocations import REVOKED
 from appgen.gateway.urls import live_preview_path, origin
+from appgen.gateway.usecases.steps import owner
 from appgen.store import Refusal
 
 router = APIRouter(prefix="/api/v1")
@@ -96,41 +97,39 @@ async def serve(
     project_id: str,
     since: int,
     view: LegacyView,
+    feed: Feed,
     *,
     owned: bool,
 ) -> None:
+    """Send `feed` (entered) to the socket until either side ends it."""
     if not owned:
+        feed.forget_opening_page()
         await await_start(ws, res, caller, project_id)
     await seed(ws, view, res, project_id, since)
-    feed = res.feed(project_id, since, idle_s=res.settings.heartbeat_s, key_id=caller.key_id)
-    writer = frame_writer(ws)
-    if writer is not None:
-        feed.go_direct_with(writer, view)
-    async with feed:
-        tasks = {
-            asyncio.ensure_future(send_loop(ws, feed, view)),
-            asyncio.ensure_future(receive_loop(ws, res, caller, project_id)),
-            asyncio.ensure_future(feed.wait_closed()),
-        }
-        try:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-        for task in done:
-            error = task.exception()
-            if error is not None:
-                raise error
-        reason = feed.close_reason or ""
-        if reason.startswith(TOO_SLOW):
-            raise Closed(TRY_AGAIN_LATER, reason)
-        if reason == SHUTDOWN:
-            raise Closed(GOING_AWAY, reason)
-        if reason == REVOKED:
-            raise Closed(POLICY, reason)
+    tasks = {
+        asyncio.ensure_future(send_loop(ws, feed, view)),
+        asyncio.ensure_future(receive_loop(ws, res, caller, project_id)),
+        asyncio.ensure_future(feed.wait_closed()),
+    }
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+    for task in done:
+        error = task.exception()
+        if error is not None:
+            raise error
+    reason = feed.close_reason or ""
+    if reason.startswith(TOO_SLOW):
+        raise Closed(TRY_AGAIN_LATER, reason)
+    if reason == SHUTDOWN:
+        raise Closed(GOING_AWAY, reason)
+    if reason == REVOKED:
+        raise Closed(POLICY, reason)
 
 
 @router.websocket("/ws/generate/{project_id}")
@@ -144,20 +143,25 @@ async def generate_socket(
     metrics.WS_CONNECTIONS.inc()
     try:
         caller = await _caller(ws, res)
-        # Whether the project is the caller's does not depend on the socket's place in the
-        # limits: both are asked of PostgreSQL at once (a handshake waits for one round of
-        # queries, not two) and judged in the same order as ever, the limits first.
-        owning = _ask(_owns(res, caller, project_id))
-        try:
-            counted = await _count(res, caller)
-            if not is_project_id(project_id):
-                raise Closed(POLICY, "invalid project id")
-            since = parse_since(ws.query_params.get("since"))
-            owned = await owning
-        finally:
-            owning.cancel()
-        with sockets.holding(project_id):
-            await serve(ws, res, caller, project_id, since, view, owned=owned)
+        async with contextlib.AsyncExitStack() as stack:
+            feed = _feed(ws, res, caller, project_id, view)
+            if feed is not None:
+                await stack.enter_async_context(feed)
+            # Whether the project is the caller's (with its history's first page, read once for
+            # both) does not depend on the socket's place in the limits: PostgreSQL is asked
+            # both at once, and they are judged in the same order as ever, the limits first.
+            owning = _ask(_owns(res, caller, project_id, feed))
+            try:
+                counted = await _count(res, caller)
+                if not is_project_id(project_id):
+                    raise Closed(POLICY, "invalid project id")
+                since = parse_since(ws.query_params.get("since"))
+                owned = await owning
+            finally:
+                owning.cancel()
+            assert feed is not None
+            with sockets.holding(project_id):
+                await serve(ws, res, caller, project_id, since, view, feed, owned=owned)
     except Closed as closed:
         if closed.code in (POLICY, TRY_AGAIN_LATER) and not closed.reason.startswith(TOO_SLOW):
             await _send(ws, view.refusal(closed.detail, closed.code))
@@ -181,8 +185,30 @@ async def _caller(ws: WebSocket, res: Resources) -> Caller:
         raise Closed(POLICY, f"unauthorized: {error.detail}") from None
 
 
-async def _owns(res: Resources, caller: Caller, project_id: str) -> bool:
-    return is_project_id(project_id) and await owns(res, caller, project_id)
+def _feed(
+    ws: WebSocket, res: Resources, caller: Caller, project_id: str, view: LegacyView
+) -> Feed | None:
+    """The socket's feed, None for a project id or `since` the socket is refused for."""
+    try:
+        since = parse_since(ws.query_params.get("since"))
+    except Closed:
+        return None
+    if not is_project_id(project_id):
+        return None
+    feed = res.feed(project_id, since, idle_s=res.settings.heartbeat_s, key_id=caller.key_id)
+    writer = frame_writer(ws)
+    if writer is not None:
+        feed.go_direct_with(writer, view)
+    return feed
+
+
+async def _owns(res: Resources, caller: Caller, project_id: str, feed: Feed | None) -> bool:
+    if feed is None:
+        return False
+    if feed.last == 0:
+        page = await feed.opening_page()
+        return may_see(caller, bool(page), owner(page[0]) if page else None)
+    return await owns(res, caller, project_id)
 
 
 def _ask(question: Coroutine[Any, Any, bool]) -> asyncio.Future[bool]:

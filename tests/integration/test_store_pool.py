@@ -43,10 +43,11 @@ async def test_a_pooled_connection_the_server_closed_is_replaced_before_anyone_u
             await asyncio.sleep(0.1)
             # The pool's one connection is dead: each use, read or write, gets a new one
             # without an error (a pool that handed the dead one out would raise here).
-            assert [e.event.event_id for e in await store.history(event.project_id)] == [event.event_id]
+            assert [e.event.event_id for e in await store.history(event.project_id)] == [
+                event.event_id
+            ]
             assert await terminate_others(database_url) == 1
             await asyncio.sleep(0.1)
             assert await keys.verify(made.key) is not None
     finally:
         await store.close()
-

@@ -34,7 +34,7 @@ async def generate(
 ) -> LegacyAccepted:
     """Start a generation (the earlier generator's request); same as POST /api/v1/projects."""
     project_id = new_project_id()
-    await start_project(res, caller, project_id, body.prompt)
+    await start_project(res, caller, project_id, body.prompt, fresh=True)
     urls = links(request, res.settings, project_id)
     return LegacyAccepted(
         project_id=project_id,
@@ -83,7 +83,7 @@ async def generate_stream(
     nothing more. `user_id`, `template_id` and `fast_mode` are accepted and ignored."""
     # The earlier generator's ids were hyphenated UUIDs, and its clients may expect that form.
     project_id = str(uuid.uuid4())
-    await start_project(res, caller, project_id, body.prompt)
+    await start_project(res, caller, project_id, body.prompt, fresh=True)
     return StreamAccepted(
         project_id=project_id,
         websocket_url=links(request, res.settings, project_id).websocket_url,

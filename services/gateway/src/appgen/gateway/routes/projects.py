@@ -60,7 +60,8 @@ async def create_project(
 ) -> ProjectAccepted:
     """Start generating an app from a prompt; follow it at the returned URLs."""
     project_id = choose_project_id(body.project_id, idempotency_key, caller.key_id)
-    result = await start_project(res, caller, project_id, body.prompt)
+    fresh = body.project_id is None and idempotency_key is None
+    result = await start_project(res, caller, project_id, body.prompt, fresh=fresh)
     status: Literal["queued", "running", "complete", "failed"] = "queued"
     if not result.created:
         response.status_code = 200

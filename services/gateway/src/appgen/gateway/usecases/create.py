@@ -59,12 +59,17 @@ def choose_project_id(
     return new_project_id()
 
 
-async def start_project(res: Resources, caller: Caller, project_id: str, prompt: str) -> Created:
+async def start_project(
+    res: Resources, caller: Caller, project_id: str, prompt: str, *, fresh: bool = False
+) -> Created:
     """Start generating `prompt` under `project_id` for `caller`, or answer a retry of their own
     request as before. A new generation must pass the key's limits before anything is
     published; two requests that race for one id are judged the same way, after the stream has
-    picked the one that claims it."""
-    first = await res.log.first(project_id)
+    picked the one that claims it.
+
+    `fresh`: the gateway made `project_id` for this very request (`new_project_id()`), so no
+    earlier request can hold it and the log is not read first; the claim still decides."""
+    first = None if fresh else await res.log.first(project_id)
     if first is None:
         request = as_request(
             ProjectRequested(

@@ -2,13 +2,13 @@
 
 SQLAlchemy's `pool_pre_ping` proves a pooled connection alive before each use with three round
 trips on asyncpg (BEGIN, an empty query, ROLLBACK), which on a busy machine cost more than the
-query itself: a WebSocket's handshake makes several reads, each one waiting for the server
-process to be scheduled four times instead of once. The pool asks asyncpg instead, with no round
-trip, whether the server closed the connection (a restart, a terminated backend): asyncpg has
-seen the close by then, as the event loop runs between two uses. A connection lost without a
-word (a cable pulled) fails the one statement that finds it; SQLAlchemy then recycles every
-connection made before it, and the caller sees an outage (the gateway answers 503 "try again",
-the recorder retries).
+query itself: with the read's own BEGIN and ROLLBACK, one read was six round trips, each waiting
+for the server process to be scheduled, and a WebSocket's handshake makes several. Now a read is
+one (`for_reads`), and the pool asks asyncpg, with no round trip, whether the server closed the
+connection (a restart, a terminated backend): asyncpg has seen the close by then, as the event
+loop runs between two uses. A connection lost without a word (a cable pulled) fails the one
+statement that finds it; SQLAlchemy then recycles every connection made before it, and the
+caller sees an outage (the gateway answers 503 "try again", the recorder retries).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,3 +114,42 @@ def test_a_killed_runs_nats_cluster_nodes_are_all_stopped(tmp_path: Path) -> Non
         assert not any(node.running for node in cluster.nodes)
     finally:
         cluster.stop(kill=True)
+
+
+# A process whose main thread has ended while another still runs: its main thread shows Z in
+# /proc, as a nats-server's can while it closes its store after SIGTERM.
+_MAIN_THREAD_GONE_FIRST = """
+import ctypes, os, sys, threading, time
+def linger():
+    sys.stdout.write("ready\\n"); sys.stdout.flush()
+    time.sleep(5)
+    os._exit(0)
+threading.Thread(target=linger).start()
+time.sleep(0.2)
+ctypes.CDLL(None).pthread_exit(None)
+"""
+
+
+def test_a_process_whose_main_thread_ended_first_still_counts_as_running() -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-c", _MAIN_THREAD_GONE_FIRST], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline() == "ready\n"
+        deadline = time.monotonic() + 5
+        while _main_thread_state(child.pid) != "Z":
+            assert time.monotonic() < deadline, "the main thread did not end"
+            time.sleep(0.05)
+        # Until its last thread has gone, `appgen up` must not take its place.
+        assert running(child.pid)
+        child.kill()
+        child.wait(timeout=5)
+        assert not running(child.pid)
+    finally:
+        child.kill()
+        child.wait(timeout=5)
+
+
+def _main_thread_state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]

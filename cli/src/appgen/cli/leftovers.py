@@ -29,11 +29,22 @@ def command_line(pid: int) -> list[str] | None:
 
 
 def running(pid: int) -> bool:
+    """Whether `pid` still runs. A zombie (exited, not yet reaped by its parent) does not, but a
+    process whose main thread shows Z while its other threads are still exiting (a nats-server
+    tearing down its store) does: each thread is looked at, not the main one alone."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
+        threads = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
         return False
-    return state != "Z"
+    return any(_state(thread / "stat") not in (None, "Z") for thread in threads)
+
+
+def _state(stat: Path) -> str | None:
+    """The state letter in a `/proc/.../stat` file; None once it is gone."""
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
 
 
 def leftover_processes(info: StackInfo, data_dir: Path) -> dict[str, int]:

@@ -143,23 +143,21 @@ async def generate_socket(
     metrics.WS_CONNECTIONS.inc()
     try:
         caller = await _caller(ws, res)
-        async with contextlib.AsyncExitStack() as stack:
-            feed = _feed(ws, res, caller, project_id, view)
-            if feed is not None:
-                await stack.enter_async_context(feed)
+        since = _since(ws, project_id)
+        if isinstance(since, Closed):
+            # Judged after the limits, as ever.
+            counted = await _count(res, caller)
+            raise since
+        async with _feed(ws, res, caller, project_id, since, view) as feed:
             # Whether the project is the caller's (with its history's first page, read once for
             # both) does not depend on the socket's place in the limits: PostgreSQL is asked
             # both at once, and they are judged in the same order as ever, the limits first.
             owning = _ask(_owns(res, caller, project_id, feed))
             try:
                 counted = await _count(res, caller)
-                if not is_project_id(project_id):
-                    raise Closed(POLICY, "invalid project id")
-                since = parse_since(ws.query_params.get("since"))
                 owned = await owning
             finally:
                 owning.cancel()
-            assert feed is not None
             with sockets.holding(project_id):
                 await serve(ws, res, caller, project_id, since, view, feed, owned=owned)
     except Closed as closed:
@@ -185,16 +183,21 @@ async def _caller(ws: WebSocket, res: Resources) -> Caller:
         raise Closed(POLICY, f"unauthorized: {error.detail}") from None
 
 
-def _feed(
-    ws: WebSocket, res: Resources, caller: Caller, project_id: str, view: LegacyView
-) -> Feed | None:
-    """The socket's feed, None for a project id or `since` the socket is refused for."""
-    try:
-        since = parse_since(ws.query_params.get("since"))
-    except Closed:
-        return None
+def _since(ws: WebSocket, project_id: str) -> int | Closed:
+    """The position the socket reads after, or why it is refused."""
     if not is_project_id(project_id):
-        return None
+        return Closed(POLICY, "invalid project id")
+    try:
+        return parse_since(ws.query_params.get("since"))
+    except Closed as refusal:
+        return refusal
+
+
+def _feed(
+    ws: WebSocket, res: Resources, caller: Caller, project_id: str, since: int, view: LegacyView
+) -> Feed:
+    """The socket's feed (enter it before reading anything), written straight to by the hub
+    once it has caught up, where the socket allows."""
     feed = res.feed(project_id, since, idle_s=res.settings.heartbeat_s, key_id=caller.key_id)
     writer = frame_writer(ws)
     if writer is not None:
@@ -202,9 +205,7 @@ def _feed(
     return feed
 
 
-async def _owns(res: Resources, caller: Caller, project_id: str, feed: Feed | None) -> bool:
-    if feed is None:
-        return False
+async def _owns(res: Resources, caller: Caller, project_id: str, feed: Feed) -> bool:
     if feed.last == 0:
         page = await feed.opening_page()
         return may_see(caller, bool(page), owner(page[0]) if page else None)

@@ -49,6 +49,9 @@ def _native_consumer() -> ConsumerSettings:
 class Settings(ServiceSettings):
     consumer: ConsumerSettings = Field(default_factory=_native_consumer)
     # Background work: builds and dev servers must not take the CPU from the instant preview's
-    # stages (children inherit the niceness).
+    # stages. Niceness alone is not enough for a multi-threaded bundler (`tsc` and Metro held
+    # both cores at nice 10), so they run only on CPU time nothing else wants (children and
+    # their threads inherit both).
     nice: int = Field(default=10, ge=0, le=19)
+    idle_priority: bool = True
     native: NativeSettings = Field(default_factory=NativeSettings)

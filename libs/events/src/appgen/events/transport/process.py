@@ -44,13 +44,23 @@ async def serve_worker(
         log.info("%s stopped", worker.name)
 
 
+def yield_cpu(settings: ServiceSettings) -> None:
+    """Lower this process's CPU priority as its settings ask, before it starts any thread or
+    child: Linux keeps niceness and policy per thread, and new threads and children inherit
+    their creator's."""
+    if settings.nice:
+        os.nice(settings.nice)
+    if settings.idle_priority and hasattr(os, "SCHED_IDLE"):
+        # Any process may lower itself to SCHED_IDLE; only raising it back needs privileges.
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
 def run_process(
     name: str, settings: ServiceSettings, body: Callable[[asyncio.Event], Awaitable[None]]
 ) -> None:
     """The body of every process's `__main__`: logs, metrics, then `body(stop)` until a signal."""
     configure_logging(name, level=settings.log_level, json_lines=settings.log_json)
-    if settings.nice:
-        os.nice(settings.nice)
+    yield_cpu(settings)
     if settings.metrics_port is not None:
         metrics.serve(settings.metrics_port, settings.metrics_host)
     with contextlib.suppress(ImportError):

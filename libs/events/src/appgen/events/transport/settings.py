@@ -97,5 +97,11 @@ class ServiceSettings(NatsSettings):
         le=19,
         description="How much the process yields the CPU to others (os.nice), for background work.",
     )
+    idle_priority: bool = Field(
+        default=False,
+        description="Run under Linux's SCHED_IDLE policy (children and threads inherit it): only "
+        "on CPU time nothing else wants, and a waking process of normal priority takes the CPU "
+        "from it at once. For work nobody waits on; ignored where the policy does not exist.",
+    )
     log_level: str = "INFO"
     log_json: bool = False

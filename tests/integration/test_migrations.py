@@ -48,7 +48,7 @@ async def test_the_schema_goes_to_base_and_back_to_head(database_url: str) -> No
     )
     assert await rows(database_url, tables) == [(None, None, None)]
     await migrate(database_url, "head")
-    assert await rows(database_url, "SELECT version_num FROM alembic_version") == [("0006",)]
+    assert await rows(database_url, "SELECT version_num FROM alembic_version") == [("0007",)]
 
 
 async def test_generation_starts_keep_their_first_start_across_0003(database_url: str) -> None:
@@ -94,3 +94,18 @@ async def test_a_summarys_preview_path_becomes_whether_its_preview_is_ready(
         database_url, "SELECT project_id, preview_path FROM projects ORDER BY project_id"
     ) == [("early", None), ("ready", "/preview/ready/")]
     await migrate(database_url, "head")
+
+
+QUOTA_FUNCTIONS = (
+    "SELECT to_regprocedure('appgen_start_generation(text, text, uuid, integer, integer, "
+    "double precision)') IS NOT NULL, to_regprocedure('appgen_open_socket(uuid, text, text, "
+    "integer, integer, double precision)') IS NOT NULL"
+)
+
+
+async def test_the_limits_functions_come_and_go_with_0007(database_url: str) -> None:
+    assert await rows(database_url, QUOTA_FUNCTIONS) == [(True, True)]
+    await migrate(database_url, "0006", down=True)
+    assert await rows(database_url, QUOTA_FUNCTIONS) == [(False, False)]
+    await migrate(database_url, "head")
+    assert await rows(database_url, QUOTA_FUNCTIONS) == [(True, True)]

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from appgen.store.pool import for_reads
+from appgen.store.pool import one_statement_each
 
 PREFIX = "appgen_"
 _KEY = re.compile(r"^appgen_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
@@ -103,7 +103,7 @@ class KeyStore:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._reads = for_reads(engine)
+        self._reads = one_statement_each(engine)
 
     async def create(self, name: str) -> NewKey:
         key_id = secrets.token_hex(6)

@@ -4,7 +4,7 @@ SQLAlchemy's `pool_pre_ping` proves a pooled connection alive before each use wi
 trips on asyncpg (BEGIN, an empty query, ROLLBACK), which on a busy machine cost more than the
 query itself: with the read's own BEGIN and ROLLBACK, one read was six round trips, each waiting
 for the server process to be scheduled, and a WebSocket's handshake makes several. Now a read is
-one (`for_reads`), and the pool asks asyncpg, with no round trip, whether the server closed the
+one (`one_statement_each`), and the pool asks asyncpg, with no round trip, whether the server closed the
 connection (a restart, a terminated backend): asyncpg has seen the close by then, as the event
 loop runs between two uses. A connection lost without a word (a cable pulled) fails the one
 statement that finds it; SQLAlchemy then recycles every connection made before it, and the
@@ -29,10 +29,11 @@ def open_engine(url: str, *, pool_size: int) -> AsyncEngine:
     return engine
 
 
-def for_reads(engine: AsyncEngine) -> AsyncEngine:
-    """`engine`'s pool, for reads: each statement runs on its own (autocommit), not inside a
-    BEGIN and ROLLBACK of its own, two round trips that a read at READ COMMITTED gains nothing
-    from (each of its statements sees its own snapshot either way). Writes use `engine.begin()`."""
+def one_statement_each(engine: AsyncEngine) -> AsyncEngine:
+    """`engine`'s pool with each statement its own transaction (autocommit): for reads, which
+    at READ COMMITTED gain nothing from a BEGIN and ROLLBACK of their own (each statement sees
+    its own snapshot either way), and for a write that is one statement. Writes of several
+    statements use `engine.begin()`."""
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from appgen.store.pool import for_reads
+from appgen.store.pool import one_statement_each
 
 LEGACY_KID = "legacy"
 _ACTIVE = "retire_at IS NULL OR retire_at > now()"
@@ -73,7 +73,7 @@ class SigningKeyStore:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._reads = for_reads(engine)
+        self._reads = one_statement_each(engine)
 
     async def active(self) -> list[SigningKey]:
         """Every key not yet retired, oldest first (so the last one signs)."""

@@ -14,7 +14,7 @@ from appgen.events import Event, FilesWritten, FileWrite, decode_type, event_typ
 from appgen.events.read.projection import ProjectState, file_tree, fold
 from appgen.store import sql
 from appgen.store.models import ProjectSummary, StoredEvent, Unreadable
-from appgen.store.pool import for_reads, open_engine
+from appgen.store.pool import one_statement_each, open_engine
 from appgen.store.stats import WindowStats, window_stats
 from appgen.store.summary import advance
 
@@ -44,7 +44,7 @@ class EventStore:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._reads = for_reads(engine)
+        self._reads = one_statement_each(engine)
 
     @classmethod
     async def open(cls, url: str, *, pool_size: int = 5) -> EventStore:

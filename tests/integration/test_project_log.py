@@ -232,3 +232,25 @@ async def test_a_log_that_read_a_project_before_reads_what_came_after(bus: Event
     fresh = StreamLog(bus.nc, bus.settings)
     for until in (first, positions[0], positions[2]):
         assert await log.read(project_id, until=until) == await fresh.read(project_id, until=until)
+
+
+async def test_a_history_longer_than_one_batch_reads_whole_from_any_mark(build: Builder) -> None:
+    # More events than one batched direct get brings back (256), so a read from the start goes
+    # on past its first batch, wherever the store's mark is; with copies on both sides of it.
+    first = sample_history(owner="k1")
+    project_id = first[0].project_id
+    added = [
+        ScreenAdded(project_id=project_id, route=f"s{n}", title="S", index=n, total=600)
+        for n in range(600)
+    ]
+    publications = [(event, False) for event in [*first, *added]]
+    publications[300:300] = [(added[10], True)]
+    publications.append((added[400], True))
+    published = await build(publications)
+    expected = published.of(project_id)
+    assert len(expected) == len(first) + 600
+    assert await published.log.read(project_id) == expected
+    assert await published.log.read(project_id, limit=500) == expected[:500]
+    assert await published.log.read(project_id, types=[ScreenAdded]) == [
+        record for record in expected if isinstance(record[1], ScreenAdded)
+    ]

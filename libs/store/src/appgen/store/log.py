@@ -2,23 +2,28 @@
 
 Below the mark the store holds every event of the stream (the recorder moves the mark in the
 same transaction as the rows it writes, reading the stream in order), so a read there is a
-query. Above it, the stream answers. Each read takes the mark once and cuts there, so it can
-never join a store that has a hole to a stream read that starts too late: the answer is the
-stream's own sequence, whatever the recorder is doing, down or far behind.
+query. Above it, the stream answers. Each read takes the mark once, with the rows below it in
+the same statement (one snapshot), and cuts there, so it can never join a store that has a hole
+to a stream read that starts too late: the answer is the stream's own sequence, whatever the
+recorder is doing, down or far behind.
 
 An event the stream holds twice (published again past the duplicate window) is in the store once,
 at its first position. Beyond the mark, a copy is dropped by asking the store where its id is
-stored: at a lower position means it is a copy.
+stored: at a lower position means it is a copy. A read from position 0 needs no such question:
+its rows are every stored event of the project, so it asks the stream at once, beside the store,
+and tells copies by their ids (a new WebSocket's first page waits once instead of three times).
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
 
 from appgen.events import Event
 from appgen.events.catalog.subjects import project_filter, subject_of
 from appgen.events.read.log import E, ProjectLog, Record, StreamLog, cut, first_of_each
+from appgen.events.transport.beside import beside
 from appgen.store.store import EventStore
 
 
@@ -38,21 +43,34 @@ class StoredLog(ProjectLog):
         limit: int | None = None,
         types: Sequence[type[Event]] | None = None,
     ) -> list[Record]:
-        mark = await self._store.high_water()
-        records: list[Record] = []
-        if after < mark:
-            stored = await self._store.history(
+        subject = project_filter(project_id)
+        # A read from the start (a new socket's first page) asks the stream beside the store
+        # instead of after it: one wait instead of three in a row (the mark and rows, the
+        # stream beyond the mark, where copies are stored). Nothing lies below position 0 to be
+        # a copy's first, so the rows read here are enough to tell copies (`_beyond_rows`).
+        ahead = beside(self._stream.scan_once(subject)) if after == 0 and until is None else None
+        try:
+            mark, stored = await self._store.history_to_mark(
                 project_id,
                 since=after,
-                until=mark if until is None else min(until, mark),
+                until=until,
                 limit=limit if limit is not None else 2**62,
                 types=None if types is None else [t.__name__ for t in types],
             )
-            records = [(item.position, item.event) for item in stored]
+        except BaseException:
+            if ahead is not None:
+                ahead.cancel()
+            raise
+        records: list[Record] = [(item.position, item.event) for item in stored]
         full = limit is not None and len(records) >= limit
         if full or (until is not None and until <= mark):
+            if ahead is not None:
+                ahead.cancel()
             return records
-        beyond = await self._beyond(project_filter(project_id), mark, until)
+        if ahead is None:
+            beyond = await self._beyond(subject, mark, until)
+        else:
+            beyond = await self._beyond_rows(ahead, subject, mark, records)
         rest = None if limit is None else limit - len(records)
         return records + cut(beyond, after=after, until=until, limit=rest, types=types)
 
@@ -82,6 +100,26 @@ class StoredLog(ProjectLog):
             beyond = await self._beyond(project_filter(project_id), mark, until)
             ids.update(event.event_id for _, event in beyond)
         return ids
+
+    async def _beyond_rows(
+        self,
+        ahead: asyncio.Future[tuple[list[Record], int | None]],
+        subject: str,
+        mark: int,
+        rows: list[Record],
+    ) -> list[Record]:
+        """`_beyond` from the stream's first batch, asked beside a read from position 0 whose
+        `rows` are every stored event of the project up to `mark` (of the types read; a copy
+        has its first's type): a copy of one of them is dropped by its id, a copy of a later
+        one by being second, without asking the store where ids are."""
+        found, go_on = await ahead
+        if go_on is not None:
+            # The batch stopped short of the stream's end: read on, from the mark at least.
+            found += await self._stream.scan(subject, after=max(go_on, mark))
+        return first_of_each(
+            (record for record in found if record[0] > mark),
+            known={event.event_id for _, event in rows},
+        )
 
     async def _beyond(self, subject: str, mark: int, until: int | None) -> list[Record]:
         """The stream's events on `subject` after `mark`, without any the store holds lower."""

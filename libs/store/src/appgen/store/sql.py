@@ -94,6 +94,24 @@ HISTORY_OF_TYPES: TextClause = text(
     """
 )
 
+# The high-water mark and the project's rows up to it, in one statement: one round trip, and
+# one snapshot, in which the mark and the rows were committed together.
+_TO_MARK = """
+    SELECT m.mark, e.position, e.type, e.data, e.recorded_at
+    FROM (SELECT coalesce((SELECT position FROM tracking WHERE name = :name), 0) AS mark) m
+    LEFT JOIN LATERAL (
+        {select}
+        WHERE project_id = :project_id AND position > :since
+          AND position <= least(:until, m.mark) {types}
+        ORDER BY position LIMIT :limit
+    ) e ON true
+    ORDER BY e.position
+"""
+HISTORY_TO_MARK: TextClause = text(_TO_MARK.format(select=_SELECT_STORED, types=""))
+HISTORY_OF_TYPES_TO_MARK: TextClause = text(
+    _TO_MARK.format(select=_SELECT_STORED, types="AND type = ANY(CAST(:types AS text[]))")
+)
+
 EVENTS_BETWEEN: TextClause = text(
     f"""
     {_SELECT_STORED}

@@ -172,6 +172,29 @@ class EventStore:
         params["types"] = list(types)
         return await self._stored(sql.HISTORY_OF_TYPES, params)
 
+    async def history_to_mark(
+        self,
+        project_id: str,
+        *,
+        since: int = 0,
+        limit: int = 1000,
+        until: int | None = None,
+        types: Sequence[str] | None = None,
+        name: str = RECORDER,
+    ) -> tuple[int, list[StoredEvent]]:
+        """The high-water mark of tracker `name`, and `history` cut at it (at `until` if that
+        is lower), read in one statement: the rows are exactly what the store held up to the
+        mark it returns."""
+        params = {**_range(project_id, since, until, limit), "name": name}
+        query = sql.HISTORY_TO_MARK
+        if types is not None:
+            params["types"] = list(types)
+            query = sql.HISTORY_OF_TYPES_TO_MARK
+        async with self._reads.connect() as conn:
+            rows = (await conn.execute(query, params)).all()
+        mark = int(rows[0].mark) if rows else 0
+        return mark, [_decode(row) for row in rows if row.position is not None]
+
     async def project_state(self, project_id: str, *, at: int | None = None) -> ProjectState | None:
         """The project as it stood at position `at` (now, by default); None if it has no events."""
         records = await self._all(project_id, at, None)

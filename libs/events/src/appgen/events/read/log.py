@@ -244,6 +244,17 @@ class StreamLog(ProjectLog):
         """Every valid event on `subject` (a filter) after `after`, as stored: copies included."""
         return (await self._scan(subject, after=after, until=until))[0]
 
+    async def scan_once(self, subject: str, *, after: int = 0) -> tuple[list[Record], int | None]:
+        """One request of `scan`: the valid events it brought back and, when the stream holds
+        more on `subject` after them, the position to go on after (else None)."""
+        found = await next_messages(self._nc, self._stream, subject, after + 1, batch=_DIRECT_BATCH)
+        records = [
+            (stored.seq, event)
+            for stored in found.messages
+            if (event := readable(stored.seq, stored.subject, stored.data)) is not None
+        ]
+        return records, found.messages[-1].seq if found.more else None
+
     async def _scan(
         self, subject: str, *, after: int = 0, until: int | None = None
     ) -> tuple[list[Record], int]:

@@ -14,14 +14,13 @@ import asyncio
 import contextlib
 import time
 import uuid
-from collections.abc import Coroutine
-from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.websockets import WebSocketState
 
 from appgen.events import is_project_id
 from appgen.events.transport import metrics
+from appgen.events.transport.beside import beside
 from appgen.gateway import queries
 from appgen.gateway.access import may_see, owns
 from appgen.gateway.auth import TOKEN_QUERY, Caller, authenticate
@@ -152,7 +151,7 @@ async def generate_socket(
             # Whether the project is the caller's (with its history's first page, read once for
             # both) does not depend on the socket's place in the limits: PostgreSQL is asked
             # both at once, and they are judged in the same order as ever, the limits first.
-            owning = _ask(_owns(res, caller, project_id, feed))
+            owning = beside(_owns(res, caller, project_id, feed))
             try:
                 counted = await _count(res, caller)
                 owned = await owning
@@ -210,14 +209,6 @@ async def _owns(res: Resources, caller: Caller, project_id: str, feed: Feed) -> 
         page = await feed.opening_page()
         return may_see(caller, bool(page), owner(page[0]) if page else None)
     return await owns(res, caller, project_id)
-
-
-def _ask(question: Coroutine[Any, Any, bool]) -> asyncio.Future[bool]:
-    """`question` running beside the caller; an answer nobody waits for (the socket was
-    refused first) is dropped without a "never retrieved" warning."""
-    task = asyncio.ensure_future(question)
-    task.add_done_callback(lambda done: done.cancelled() or done.exception())
-    return task
 
 
 async def _count(res: Resources, caller: Caller) -> uuid.UUID:

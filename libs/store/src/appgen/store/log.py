@@ -33,6 +33,9 @@ class StoredLog(ProjectLog):
     def __init__(self, store: EventStore, stream: StreamLog) -> None:
         self._store = store
         self._stream = stream
+        # The highest mark a read has seen. The mark only moves up, so the stream beyond the
+        # mark a read is about to take starts after this one at the latest.
+        self._mark_seen = 0
 
     async def read(
         self,
@@ -48,7 +51,12 @@ class StoredLog(ProjectLog):
         # instead of after it: one wait instead of three in a row (the mark and rows, the
         # stream beyond the mark, where copies are stored). Nothing lies below position 0 to be
         # a copy's first, so the rows read here are enough to tell copies (`_beyond_rows`).
-        ahead = beside(self._stream.scan_once(subject)) if after == 0 and until is None else None
+        # The stream is read after the last mark seen, which the mark has reached since (or,
+        # should the store ever go back, the read below starts again from its mark).
+        start = self._mark_seen
+        ahead = None
+        if after == 0 and until is None:
+            ahead = beside(self._stream.scan_once(subject, after=start))
         try:
             mark, stored = await self._store.history_to_mark(
                 project_id,
@@ -61,16 +69,19 @@ class StoredLog(ProjectLog):
             if ahead is not None:
                 ahead.cancel()
             raise
+        self._mark_seen = max(self._mark_seen, mark)
         records: list[Record] = [(item.position, item.event) for item in stored]
         full = limit is not None and len(records) >= limit
         if full or (until is not None and until <= mark):
             if ahead is not None:
                 ahead.cancel()
             return records
-        if ahead is None:
-            beyond = await self._beyond(subject, mark, until)
-        else:
+        if ahead is not None and start <= mark:
             beyond = await self._beyond_rows(ahead, subject, mark, records)
+        else:
+            if ahead is not None:
+                ahead.cancel()
+            beyond = await self._beyond(subject, mark, until)
         rest = None if limit is None else limit - len(records)
         return records + cut(beyond, after=after, until=until, limit=rest, types=types)
 

@@ -31,6 +31,8 @@ from appgen.events import (
 from appgen.events.catalog.subjects import subject_for
 from appgen.events.read.log import first_of_each
 from appgen.events.read.projection import file_tree, fold
+from appgen.events.read.tail import StreamMessage
+from appgen.events.read.window import RecentWindow
 from appgen.store import EventStore, StoredLog
 from appgen.store.samples import sample_history
 
@@ -279,5 +281,61 @@ async def test_a_store_whose_mark_went_back_is_still_read_whole(
             await conn.close()
         assert await log.read(project_id) == records
         assert await log.read(project_id, limit=3) == records[:3]
+    finally:
+        await store.close()
+
+
+def _window(records: list[tuple[int, Event]], *, start: int = 1, **limits: int) -> RecentWindow:
+    """What the hub would hold had it read the stream from `start`."""
+    window = RecentWindow(start=start, **limits)
+    for position, event in records:
+        if position >= start:
+            window.add(event.project_id, StreamMessage(position, subject_for(event), encode(event)))
+    return window
+
+
+@pytest.mark.parametrize("share", [0.0, 0.5, 1.0])
+async def test_a_read_with_the_hubs_window_is_the_same_read(
+    bus: EventBus, database_url: str, share: float
+) -> None:
+    publications, one, two = _two_projects()
+    records = await _to_stream(bus, publications)
+    upto = records[int(len(records) * share) - 1][0] if share else 0
+    store = await EventStore.open(database_url)
+    try:
+        await store.append_tracked([r for r in records if r[0] <= upto], expected=0, position=upto)
+        log = StoredLog(store, StreamLog(bus.nc, bus.settings))
+        reference = Published(log, records)
+        whole = _window(records)
+        # Pushed out past the mark, and a window that starts after it: the stream is asked.
+        pushed = _window(records, messages=3)
+        late = _window(records, start=records[-2][0])
+        for project_id in (one, two):
+            expected = reference.of(project_id)
+            for window in (whole, pushed, late, whole):
+                assert await log.read(project_id, recent=window) == expected
+                assert await log.read(project_id, recent=window, limit=4) == expected[:4]
+    finally:
+        await store.close()
+
+
+async def test_a_window_behind_the_stream_gives_a_prefix_and_never_hides_the_project(
+    bus: EventBus, database_url: str
+) -> None:
+    publications, one, _ = _two_projects()
+    records = await _to_stream(bus, publications)
+    store = await EventStore.open(database_url)
+    try:
+        await store.append_tracked([], expected=0, position=0)
+        log = StoredLog(store, StreamLog(bus.nc, bus.settings))
+        expected = Published(log, records).of(one)
+        # The hub has read only part of the stream: what it holds is a prefix, no hole (the
+        # feed gets the rest from its subscription).
+        partial = _window(records[: len(records) // 2])
+        got = await log.read(one, recent=partial)
+        assert got
+        assert got == expected[: len(got)]
+        # Nothing read yet: the project is not taken for absent, the stream is asked.
+        assert await log.read(one, recent=_window([])) == expected
     finally:
         await store.close()

@@ -22,7 +22,17 @@ from collections.abc import Sequence
 
 from appgen.events import Event
 from appgen.events.catalog.subjects import project_filter, subject_of
-from appgen.events.read.log import E, ProjectLog, Record, StreamLog, cut, first_of_each
+from appgen.events.read.log import (
+    E,
+    ProjectLog,
+    Record,
+    StreamLog,
+    cut,
+    first_of_each,
+    readable,
+)
+from appgen.events.read.tail import StreamMessage
+from appgen.events.read.window import RecentWindow
 from appgen.events.transport.beside import beside
 from appgen.store.store import EventStore
 
@@ -45,6 +55,7 @@ class StoredLog(ProjectLog):
         until: int | None = None,
         limit: int | None = None,
         types: Sequence[type[Event]] | None = None,
+        recent: RecentWindow | None = None,
     ) -> list[Record]:
         subject = project_filter(project_id)
         # A read from the start (a new socket's first page) asks the stream beside the store
@@ -53,9 +64,13 @@ class StoredLog(ProjectLog):
         # a copy's first, so the rows read here are enough to tell copies (`_beyond_rows`).
         # The stream is read after the last mark seen, which the mark has reached since (or,
         # should the store ever go back, the read below starts again from its mark).
+        # With a window of the stream's newest messages that reaches back to that mark, the
+        # stream is not asked at all (`_beyond_held`).
         start = self._mark_seen
+        from_start = after == 0 and until is None
+        window = recent if from_start and recent is not None and recent.covers(start) else None
         ahead = None
-        if after == 0 and until is None:
+        if from_start and window is None:
             ahead = beside(self._stream.scan_once(subject, after=start))
         try:
             mark, stored = await self._store.history_to_mark(
@@ -76,7 +91,10 @@ class StoredLog(ProjectLog):
             if ahead is not None:
                 ahead.cancel()
             return records
-        if ahead is not None and start <= mark:
+        held = window.after(project_id, mark) if window is not None and start <= mark else None
+        if held is not None and (records or held):
+            beyond = _beyond_held(held, mark, records)
+        elif ahead is not None and start <= mark:
             beyond = await self._beyond_rows(ahead, subject, mark, records)
         else:
             if ahead is not None:
@@ -144,3 +162,18 @@ class StoredLog(ProjectLog):
             for position, event in found
             if stored.get(event.event_id, position) >= position
         ]
+
+
+def _beyond_held(held: list[StreamMessage], mark: int, rows: list[Record]) -> list[Record]:
+    """`_beyond_rows` from a window's messages instead of the stream's. Nothing of the project
+    anywhere (no rows, nothing held) is not taken from a window: its reader may not have reached
+    the project's first event yet, and an empty answer would say the project does not exist."""
+    return first_of_each(
+        (
+            (message.position, event)
+            for message in held
+            if message.position > mark
+            and (event := readable(message.position, message.subject, message.data)) is not None
+        ),
+        known={event.event_id for _, event in rows},
+    )

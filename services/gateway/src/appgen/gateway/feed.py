@@ -101,8 +101,15 @@ class Feed:
         which names the owner: a new socket learns both from one read."""
         if self._sub is None:
             raise RuntimeError("enter the feed first")
-        self._opening = await self._log.read(self._project_id, after=self.last, limit=self._page)
+        self._opening = await self._read()
         return self._opening
+
+    async def _read(self) -> list[Record]:
+        """The next page after the last position handed on. Subscribed to the hub since step 1,
+        the feed may take the hub's newest messages instead of asking the stream."""
+        return await self._log.read(
+            self._project_id, after=self.last, limit=self._page, recent=self._hub.window
+        )
 
     def forget_opening_page(self) -> None:
         """The page read ahead is out of date (the project was started since): read it again."""
@@ -117,7 +124,7 @@ class Feed:
         while True:
             page, self._opening = self._opening, None
             if page is None:
-                page = await self._log.read(self._project_id, after=self.last, limit=self._page)
+                page = await self._read()
             for position, event in page:
                 item = self._items(position, event)
                 if self._fresh(item):

@@ -20,6 +20,7 @@ from appgen.events import EventBus
 from appgen.events.catalog.subjects import parse_subject
 from appgen.events.read.log import readable
 from appgen.events.read.tail import StreamMessage, StreamTail
+from appgen.events.read.window import RecentWindow
 from appgen.events.transport import metrics
 from appgen.gateway.direct import DirectProject, Member
 from appgen.gateway.messages import FeedItem, ItemMaker
@@ -94,6 +95,8 @@ class Hub:
         self._by_project: defaultdict[str, set[Subscription]] = defaultdict(set)
         self._direct: dict[str, DirectProject] = {}
         self._tail: StreamTail | None = None
+        # The newest messages read, for a new client's first page (`RecentWindow`).
+        self.window: RecentWindow | None = None
         self._task: asyncio.Task[None] | None = None
         self.delivered = 0
 
@@ -105,6 +108,7 @@ class Hub:
     async def start(self) -> None:
         info = await self._bus.js.stream_info(self._bus.settings.stream)
         self._tail = StreamTail(self._bus, start=info.state.last_seq + 1, name="gateway-hub")
+        self.window = RecentWindow(start=info.state.last_seq + 1)
         await self._tail.__aenter__()
         self._task = asyncio.create_task(self._dispatch(self._tail), name="gateway-hub")
 
@@ -191,6 +195,8 @@ class Hub:
             project_id, _ = parse_subject(message.subject)
         except ValueError:
             return
+        if self.window is not None:
+            self.window.add(project_id, message)
         subs = self._by_project.get(project_id)
         if not subs:
             return

@@ -22,7 +22,7 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from nats.aio.client import Client
 
@@ -35,6 +35,9 @@ from appgen.events.catalog.versions import EditQueue, edit_queue
 from appgen.events.read.projection import ProjectState, file_tree, fold
 from appgen.events.transport.direct import next_messages
 from appgen.events.transport.settings import NatsSettings
+
+if TYPE_CHECKING:
+    from appgen.events.read.window import RecentWindow
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +71,14 @@ class ProjectLog(ABC):
         until: int | None = None,
         limit: int | None = None,
         types: Sequence[type[Event]] | None = None,
+        recent: RecentWindow | None = None,
     ) -> list[Record]:
         """The project's events with `after < position <= until`, of `types` if given, in
-        order, at most `limit`."""
+        order, at most `limit`.
+
+        `recent`: the newest messages a live reader of the stream (the gateway's hub) has handed
+        on, which a log may take instead of asking the stream. Pass it only while subscribed to
+        that reader's later messages: it holds no message the reader has not reached yet."""
 
     @abstractmethod
     async def latest(
@@ -195,6 +203,7 @@ class MemoryLog(ProjectLog):
         until: int | None = None,
         limit: int | None = None,
         types: Sequence[type[Event]] | None = None,
+        recent: RecentWindow | None = None,
     ) -> list[Record]:
         return cut(self._project(project_id), after=after, until=until, limit=limit, types=types)
 
@@ -305,6 +314,7 @@ class StreamLog(ProjectLog):
         until: int | None = None,
         limit: int | None = None,
         types: Sequence[type[Event]] | None = None,
+        recent: RecentWindow | None = None,
     ) -> list[Record]:
         # From the start whatever `after` is: a copy past `after` is dropped only by knowing
         # the first one.

@@ -4,7 +4,9 @@ The order of the steps is what makes the seam safe:
 1. register with the hub first, so every event the hub dispatches from now on is queued for us;
 2. read the project's log after `since` up to its end (`ProjectLog.read`: the store below its
    high-water mark, the stream above it, so it holds every event however far the recorder
-   trails); this covers everything the hub dispatched before step 1;
+   trails; above the mark, the hub's window of the newest messages it read where that reaches
+   back far enough, which holds everything the hub dispatched); this covers everything the hub
+   dispatched before step 1;
 3. then the queued live events, skipping any position already sent, and any event id the
    project's log already held: an event the stream holds twice (published again past the
    duplicate window) reaches a client once, even one that resumed with `since` past its first

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from appgen.events import check_relative_path
 from appgen.render._expo_documents import DEPENDENCIES, DEV_DEPENDENCIES, SDK
+from appgen.render.gate import Gate, run_gated
 
 CACHE_ENV = "APPGEN_EXPO_CACHE"
 INSTALL_TIMEOUT_S = 900.0
@@ -73,9 +74,23 @@ def dependencies_key(
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def run(args: list[str], cwd: Path, *, timeout: float, env: Mapping[str, str] = BUILD_ENV) -> Run:
-    """Run a command to the end (or its timeout), output captured; never raises on failure."""
+def run(
+    args: list[str],
+    cwd: Path,
+    *,
+    timeout: float,
+    env: Mapping[str, str] = BUILD_ENV,
+    gate: Gate | None = None,
+) -> Run:
+    """Run a command to the end (or its timeout), output captured; never raises on failure.
+    With a `gate`, the command runs only while the gate is open (`appgen.render.gate`)."""
     started = time.monotonic()
+    if gate is not None:
+        code, output = run_gated(args, cwd, {**os.environ, **env}, timeout=timeout, gate=gate)
+        if code is None:
+            note = f"(timed out after running {timeout:.0f} s)"
+            return Run(-1, f"{output}\n{note}", time.monotonic() - started)
+        return Run(code, output, time.monotonic() - started)
     try:
         done = subprocess.run(
             args,
@@ -176,15 +191,18 @@ def workspace(tree: Path, files: Mapping[str, bytes]) -> Iterator[Path]:
         yield root
 
 
-def typecheck(project: Path, *, timeout: float = 300.0) -> Run:
+def typecheck(project: Path, *, timeout: float = 300.0, gate: Gate | None = None) -> Run:
     """`tsc --noEmit` in the project."""
-    return run(["npx", "--no-install", "tsc", "--noEmit"], project, timeout=timeout)
+    return run(["npx", "--no-install", "tsc", "--noEmit"], project, timeout=timeout, gate=gate)
 
 
-def export_web(project: Path, out: Path, *, timeout: float = 600.0) -> Run:
+def export_web(
+    project: Path, out: Path, *, timeout: float = 600.0, gate: Gate | None = None
+) -> Run:
     """`expo export --platform web` of the project into `out`."""
     return run(
         ["npx", "--no-install", "expo", "export", "--platform", "web", "--output-dir", str(out)],
         project,
         timeout=timeout,
+        gate=gate,
     )

@@ -17,6 +17,7 @@ from appgen.render.expo_toolchain import (
     typecheck,
     workspace,
 )
+from appgen.render.gate import Gate
 
 LOG_LINES = 60
 
@@ -38,10 +39,19 @@ class Build:
 class WebBuilder:
     """Builds Expo projects for the web with the SDK's shared dependency tree."""
 
-    def __init__(self, cache: Path | None = None, *, check: bool = True, timeout: float = 600.0):
+    def __init__(
+        self,
+        cache: Path | None = None,
+        *,
+        check: bool = True,
+        timeout: float = 600.0,
+        gate: Gate | None = None,
+    ):
         self.cache = cache
         self.check = check
         self.timeout = timeout
+        # Closed while generations run: the build stands still (`appgen.native.activity`).
+        self.gate = gate
 
     def missing(self) -> str | None:
         """Why nothing can be built here (Node.js missing), or None."""
@@ -65,14 +75,14 @@ class WebBuilder:
             tempfile.TemporaryDirectory(prefix="appgen-native-") as out,
         ):
             if self.check:
-                checked = typecheck(root, timeout=self.timeout)
+                checked = typecheck(root, timeout=self.timeout, gate=self.gate)
                 if checked.returncode != 0:
                     return Build(
                         time.monotonic() - started,
                         reason=f"tsc --noEmit failed ({checked.returncode})",
                         log_tail=checked.tail(LOG_LINES),
                     )
-            bundled = export_web(root, Path(out), timeout=self.timeout)
+            bundled = export_web(root, Path(out), timeout=self.timeout, gate=self.gate)
             if bundled.returncode != 0:
                 return Build(
                     time.monotonic() - started,

@@ -27,11 +27,13 @@ from appgen.events.transport.blobs import BlobStore
 from appgen.events.transport.bus import open_bus
 from appgen.events.transport.consumer import ConsumerLoop
 from appgen.events.transport.process import WorkerFactory
+from appgen.native.activity import PipelineActivity
 from appgen.native.builder import Build, WebBuilder
 from appgen.native.previews import MetroPool
 from appgen.native.project import content_type, expo_files, for_web, version_at
 from appgen.native.settings import Settings
 from appgen.render import EXPO_SDK
+from appgen.render.gate import Gate
 from appgen.spec import AppSpec
 
 log = logging.getLogger(__name__)
@@ -117,13 +119,16 @@ async def _store(blobs: BlobStore, build: Build) -> tuple[BuiltFile, ...]:
     return tuple(stored)
 
 
-def web_builder(settings: Settings) -> WebBuilder:
+def web_builder(settings: Settings, gate: Gate | None = None) -> WebBuilder:
     native = settings.native
-    return WebBuilder(native.expo_cache, check=native.typecheck, timeout=native.build_timeout_s)
+    return WebBuilder(
+        native.expo_cache, check=native.typecheck, timeout=native.build_timeout_s, gate=gate
+    )
 
 
-def build_worker(settings: Settings) -> WorkerFactory:
-    """The build worker as `serve` (and the in-process pipeline) builds it."""
+def build_worker(settings: Settings, gate: Gate | None = None) -> WorkerFactory:
+    """The build worker as `serve` (and the in-process pipeline) builds it; its builds run
+    only while `gate` is open, if one is given."""
 
     async def build(bus: EventBus) -> Worker:
         off = (
@@ -131,7 +136,7 @@ def build_worker(settings: Settings) -> WorkerFactory:
             if settings.native.builds
             else "native builds are turned off (APPGEN_NATIVE__BUILDS)"
         )
-        return native_worker(bus, await BlobStore.open(bus), web_builder(settings), off=off)
+        return native_worker(bus, await BlobStore.open(bus), web_builder(settings, gate), off=off)
 
     return build
 
@@ -147,9 +152,15 @@ def build_pool(settings: Settings) -> PoolFactory:
 
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """The process's body: the build worker and the pool on one connection, until `stop`."""
+    native = settings.native
+    gate = Gate() if native.yield_to_generations else None
     async with open_bus(settings, name="appgen-native") as bus:
-        worker = await build_worker(settings)(bus)
+        worker = await build_worker(settings, gate)(bus)
         pool = await build_pool(settings)(bus)
-        await asyncio.gather(
-            ConsumerLoop(bus, worker, settings.consumer).run(stop), pool.serve(stop)
-        )
+        tasks = [ConsumerLoop(bus, worker, settings.consumer).run(stop), pool.serve(stop)]
+        if gate is not None:
+            activity = PipelineActivity(
+                gate, quiet_s=native.quiet_s, longest_s=native.generation_longest_s
+            )
+            tasks.append(activity.run(bus.nc, stop))
+        await asyncio.gather(*tasks)

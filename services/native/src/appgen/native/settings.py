@@ -32,6 +32,17 @@ class NativeSettings(BaseModel):
         "not change for this long is stopped.",
     )
     preview_start_timeout_s: float = Field(default=180.0, gt=0)
+    yield_to_generations: bool = Field(
+        default=True,
+        description="A build stands still while any generation or edit runs, and starts only "
+        "once none has for `quiet_s` (appgen.native.activity).",
+    )
+    quiet_s: float = Field(default=0.5, ge=0)
+    generation_longest_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="A generation whose end is never heard stops holding builds after this.",
+    )
     preview_host: str | None = Field(
         default=None,
         max_length=253,

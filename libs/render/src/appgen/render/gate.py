@@ -1,0 +1,97 @@
+"""A gate for background commands (the native stage's Expo builds): while it is closed, a running
+command stands still (SIGSTOP to its process group) and a new one waits to start; opened, it goes
+on (SIGCONT). Its timeout counts only the time it ran.
+
+Why not a lower priority alone: a build's `tsc` and Metro under SCHED_IDLE still slowed the
+previews made beside them by a quarter (docs/benchmarks.md, `bench latency`, builds on and off),
+through what priorities do not share out: caches, memory bandwidth, the disk's flushes. A build
+that does not run while a generation does cannot slow it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+# How often a running command looks at the gate: the delay before it stops.
+POLL_S = 0.05
+
+
+class Gate:
+    """Open or closed, from any thread; open at first."""
+
+    def __init__(self) -> None:
+        self._open = threading.Event()
+        self._open.set()
+
+    @property
+    def is_open(self) -> bool:
+        return self._open.is_set()
+
+    def open(self) -> None:
+        self._open.set()
+
+    def close(self) -> None:
+        self._open.clear()
+
+    def wait_open(self, timeout: float | None = None) -> bool:
+        return self._open.wait(timeout)
+
+
+def run_gated(
+    args: list[str], cwd: Path, env: Mapping[str, str], *, timeout: float, gate: Gate
+) -> tuple[int | None, str]:
+    """Run `args` to its end while `gate` lets it: (exit status, output), or (None, output so
+    far) once it has run for `timeout` seconds, not counting the time it stood still."""
+    gate.wait_open()
+    with tempfile.TemporaryFile("w+") as output:
+        process = subprocess.Popen(
+            args,
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+            # Its own process group, so that `npx`, `node` and their workers stop together.
+            start_new_session=True,
+        )
+        try:
+            code = _wait(process, timeout, gate)
+        finally:
+            if process.poll() is None:
+                _signal(process, signal.SIGKILL)
+                process.wait()
+            else:
+                # What the command left running in its group (a bundler's workers) goes too.
+                _signal(process, signal.SIGKILL)
+        output.seek(0)
+        return code, output.read()
+
+
+def _wait(process: subprocess.Popen[str], timeout: float, gate: Gate) -> int | None:
+    ran = 0.0
+    while True:
+        if not gate.is_open:
+            _signal(process, signal.SIGSTOP)
+            gate.wait_open()
+            _signal(process, signal.SIGCONT)
+        started = time.monotonic()
+        try:
+            return process.wait(timeout=min(POLL_S, max(timeout - ran, 0.0)))
+        except subprocess.TimeoutExpired:
+            ran += time.monotonic() - started
+            if ran >= timeout:
+                return None
+
+
+def _signal(process: subprocess.Popen[str], sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, sig)

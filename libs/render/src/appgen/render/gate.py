@@ -20,29 +20,53 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-# How often a running command looks at the gate: the delay before it stops.
+# How often a running command's wait wakes to count the time it ran.
 POLL_S = 0.05
 
 
 class Gate:
-    """Open or closed, from any thread; open at first."""
+    """Open or closed, from any thread; open at first. Closing it stops the process groups of
+    the commands running under it at once, not at their next look: the first milliseconds of a
+    generation are the ones its preview waits on."""
 
     def __init__(self) -> None:
         self._open = threading.Event()
         self._open.set()
+        self._lock = threading.Lock()
+        self._groups: set[int] = set()
 
     @property
     def is_open(self) -> bool:
         return self._open.is_set()
 
     def open(self) -> None:
-        self._open.set()
+        with self._lock:
+            self._open.set()
+            for group in self._groups:
+                _signal(group, signal.SIGCONT)
 
     def close(self) -> None:
-        self._open.clear()
+        with self._lock:
+            if not self._open.is_set():
+                return
+            self._open.clear()
+            for group in self._groups:
+                _signal(group, signal.SIGSTOP)
 
     def wait_open(self, timeout: float | None = None) -> bool:
         return self._open.wait(timeout)
+
+    def enter(self, group: int) -> None:
+        """A command's process group, started while the gate was open; stopped now if it has
+        closed since."""
+        with self._lock:
+            self._groups.add(group)
+            if not self._open.is_set():
+                _signal(group, signal.SIGSTOP)
+
+    def leave(self, group: int) -> None:
+        with self._lock:
+            self._groups.discard(group)
 
 
 def run_gated(
@@ -63,15 +87,17 @@ def run_gated(
             # Its own process group, so that `npx`, `node` and their workers stop together.
             start_new_session=True,
         )
+        gate.enter(process.pid)
         try:
             code = _wait(process, timeout, gate)
         finally:
+            gate.leave(process.pid)
             if process.poll() is None:
-                _signal(process, signal.SIGKILL)
+                _signal(process.pid, signal.SIGKILL)
                 process.wait()
             else:
                 # What the command left running in its group (a bundler's workers) goes too.
-                _signal(process, signal.SIGKILL)
+                _signal(process.pid, signal.SIGKILL)
         output.seek(0)
         return code, output.read()
 
@@ -79,19 +105,18 @@ def run_gated(
 def _wait(process: subprocess.Popen[str], timeout: float, gate: Gate) -> int | None:
     ran = 0.0
     while True:
-        if not gate.is_open:
-            _signal(process, signal.SIGSTOP)
-            gate.wait_open()
-            _signal(process, signal.SIGCONT)
+        gate.wait_open()
         started = time.monotonic()
         try:
             return process.wait(timeout=min(POLL_S, max(timeout - ran, 0.0)))
         except subprocess.TimeoutExpired:
-            ran += time.monotonic() - started
+            # A slice during which the gate closed is not counted: the command stood still.
+            if gate.is_open:
+                ran += time.monotonic() - started
             if ran >= timeout:
                 return None
 
 
-def _signal(process: subprocess.Popen[str], sig: signal.Signals) -> None:
+def _signal(group: int, sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, sig)
+        os.killpg(group, sig)

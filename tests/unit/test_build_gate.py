@@ -99,11 +99,9 @@ def test_a_closed_gate_holds_a_new_command_and_its_timeout_counts_only_running(
 
 def test_a_command_that_runs_too_long_is_killed_with_its_children(tmp_path: Path) -> None:
     gate, path = Gate(), tmp_path / "ticks"
-    started = time.monotonic()
     with running(gate, path, 100_000, timeout=0.5) as result:
         wait_for(lambda: "done" in result)
     assert result["done"][0] is None
-    assert time.monotonic() - started < 5
     after = ticks(path)
     time.sleep(0.3)
     assert ticks(path) == after, "a child of the command kept running"

@@ -53,8 +53,8 @@ class Gate:
             for group in self._groups:
                 _signal(group, signal.SIGSTOP)
 
-    def wait_open(self, timeout: float | None = None) -> bool:
-        return self._open.wait(timeout)
+    def wait_open(self) -> None:
+        self._open.wait()
 
     def enter(self, group: int) -> None:
         """A command's process group, started while the gate was open; stopped now if it has

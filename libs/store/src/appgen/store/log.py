@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from appgen.events import Event
 from appgen.events.catalog.subjects import project_filter, subject_of
@@ -139,16 +139,12 @@ class StoredLog(ProjectLog):
     ) -> list[Record]:
         """`_beyond` from the stream's first batch, asked beside a read from position 0 whose
         `rows` are every stored event of the project up to `mark` (of the types read; a copy
-        has its first's type): a copy of one of them is dropped by its id, a copy of a later
-        one by being second, without asking the store where ids are."""
+        has its first's type), without asking the store where ids are (`_past_mark`)."""
         found, go_on = await ahead
         if go_on is not None:
             # The batch stopped short of the stream's end: read on, from the mark at least.
             found += await self._stream.scan(subject, after=max(go_on, mark))
-        return first_of_each(
-            (record for record in found if record[0] > mark),
-            known={event.event_id for _, event in rows},
-        )
+        return _past_mark(found, mark, rows)
 
     async def _beyond(self, subject: str, mark: int, until: int | None) -> list[Record]:
         """The stream's events on `subject` after `mark`, without any the store holds lower."""
@@ -168,12 +164,19 @@ def _beyond_held(held: list[StreamMessage], mark: int, rows: list[Record]) -> li
     """`_beyond_rows` from a window's messages instead of the stream's. Nothing of the project
     anywhere (no rows, nothing held) is not taken from a window: its reader may not have reached
     the project's first event yet, and an empty answer would say the project does not exist."""
+    found = (
+        (message.position, event)
+        for message in held
+        if (event := readable(message.position, message.subject, message.data)) is not None
+    )
+    return _past_mark(found, mark, rows)
+
+
+def _past_mark(found: Iterable[Record], mark: int, rows: list[Record]) -> list[Record]:
+    """What was found after `mark`, each id once, none that `rows` (every stored event of the
+    project up to the mark, read from position 0) hold: a copy of a stored event is dropped by
+    its id, a copy of a later one by being second."""
     return first_of_each(
-        (
-            (message.position, event)
-            for message in held
-            if message.position > mark
-            and (event := readable(message.position, message.subject, message.data)) is not None
-        ),
+        (record for record in found if record[0] > mark),
         known={event.event_id for _, event in rows},
     )

@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -136,9 +137,14 @@ def dependency_tree(cache: Path | None = None, *, timeout: float = INSTALL_TIMEO
     with _locked(cache / ".install.lock"):
         if (tree / "node_modules" / ".package-lock.json").exists():
             return tree
-        staging = cache / f"{tree.name}.installing"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
+        # Each attempt installs in a folder of its own. An earlier attempt's folder may still be
+        # written to: a process stopped with SIGKILL leaves its `npm install` running, and
+        # emptying a folder npm is filling failed (then `mkdir` did: "File exists"), so a
+        # restarted stage could not install at all until that npm ended.
+        for stale in cache.glob(f"{tree.name}.installing*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=f"{tree.name}.installing-", dir=cache))
+        staging.chmod(0o755)  # mkdtemp's 0700 would become the shared tree's mode
         manifest = {
             "name": f"appgen-expo-sdk{SDK}-dependencies",
             "version": "1.0.0",

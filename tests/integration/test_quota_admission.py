@@ -137,5 +137,5 @@ async def test_a_closed_socket_frees_its_place(database_url: str) -> None:
         refused = await two.open_socket(second, "dan", "b", per_key=1, total=10, stale_s=60)
         assert refused is not None
         assert refused.limit == "websockets_per_key"
-        await one.close_socket(first)
+        await one.close_sockets([first])
         assert await two.open_socket(second, "dan", "b", per_key=1, total=10, stale_s=60) is None

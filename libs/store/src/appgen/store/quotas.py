@@ -31,7 +31,8 @@ _OPEN_SOCKET = text(
     "SELECT refused FROM appgen_open_socket("
     ":connection_id, :key_id, :gateway_id, :per_key, :total, :stale_s)"
 )
-_CLOSE = text("DELETE FROM ws_connections WHERE connection_id = :connection_id")
+_CLOSE = text("DELETE FROM ws_connections WHERE connection_id = ANY(CAST(:closed AS uuid[]))")
+_RELEASE = text("DELETE FROM ws_connections WHERE gateway_id = :gateway_id")
 # A process refreshes only the sockets it holds open and deletes its other rows: those of sockets
 # whose close could not be written down (the database was away) free their places here.
 _REFRESH = text(
@@ -130,9 +131,15 @@ class QuotaStore:
             return Refusal(refused, f"this key has {per_key} connections open", 10)
         return None
 
-    async def close_socket(self, connection_id: uuid.UUID) -> None:
+    async def close_sockets(self, closed: Collection[uuid.UUID]) -> None:
+        """Free the places of sockets that have closed, in one statement however many."""
         async with self._statements.connect() as conn:
-            await conn.execute(_CLOSE, {"connection_id": connection_id})
+            await conn.execute(_CLOSE, {"closed": list(closed)})
+
+    async def release_gateway(self, gateway_id: str) -> None:
+        """Free every place a gateway process holds: it is stopping, its sockets are closed."""
+        async with self._statements.connect() as conn:
+            await conn.execute(_RELEASE, {"gateway_id": gateway_id})
 
     async def refresh_sockets(
         self,

@@ -106,6 +106,9 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             total=settings.max_ws_total,
             refresh_s=settings.ws_refresh_s,
         )
+        # Runs after the refreshers stop (the stack unwinds last in, first out) and before the
+        # store's pool closes: by then uvicorn has closed every socket.
+        stack.push_async_callback(ws_slots.stop)
         refreshers = [
             asyncio.create_task(ws_slots.keep_fresh()),
             asyncio.create_task(keyring.keep_fresh()),

@@ -170,7 +170,7 @@ async def generate_socket(
     finally:
         metrics.WS_CONNECTIONS.dec()
         if counted is not None:
-            await res.ws_slots.give_back(counted)
+            res.ws_slots.give_back(counted)
 
 
 async def _caller(ws: WebSocket, res: Resources) -> Caller:

@@ -3,6 +3,7 @@ downloads hundreds of megabytes; tests/expo runs it where the network allows).""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import threading
@@ -48,9 +49,11 @@ def earlier_install_still_writing(tmp_path: Path) -> Iterator[Path]:
         count = 0
         while not stop.is_set():
             package = folder / "node_modules" / f"package-{count % 50}"
-            package.mkdir(parents=True, exist_ok=True)
-            (package / "index.js").write_text("module.exports = {}\n")
             count += 1
+            # The install being tried removes what it can of this folder meanwhile.
+            with contextlib.suppress(FileNotFoundError):
+                package.mkdir(parents=True, exist_ok=True)
+                (package / "index.js").write_text("module.exports = {}\n")
 
     writer = threading.Thread(target=write, daemon=True)
     writer.start()

@@ -92,12 +92,10 @@ def run_gated(
             code = _wait(process, timeout, gate)
         finally:
             gate.leave(process.pid)
-            if process.poll() is None:
-                _signal(process.pid, signal.SIGKILL)
-                process.wait()
-            else:
-                # What the command left running in its group (a bundler's workers) goes too.
-                _signal(process.pid, signal.SIGKILL)
+            # The command if it still runs, and what it left running in its group (a bundler's
+            # workers), stopped or not.
+            _signal(process.pid, signal.SIGKILL)
+            process.wait()
         output.seek(0)
         return code, output.read()
 

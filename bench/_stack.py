@@ -16,9 +16,10 @@ import httpx
 
 from appgen.render.expo_toolchain import (
     default_cache,
-    dependencies_key,
     dependency_tree,
+    installed,
     missing_tools,
+    tree_folder,
 )
 from appgen.stack import free_port
 
@@ -41,7 +42,7 @@ def install_expo_tree(environment: dict[str, str]) -> None:
         return  # the stage reports its builds skipped: nothing to install
     configured = environment.get("APPGEN_NATIVE__EXPO_CACHE")
     cache = Path(configured) if configured else default_cache()
-    if (cache / dependencies_key() / "node_modules" / ".package-lock.json").exists():
+    if installed(tree_folder(cache)):
         return
     print(f"installing the Expo SDK's dependency tree under {cache} before measuring...")
     started = time.monotonic()

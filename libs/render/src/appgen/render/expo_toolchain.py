@@ -121,6 +121,16 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def installed(tree: Path) -> bool:
+    """Whether `tree` holds a finished install (npm writes this file last)."""
+    return (tree / "node_modules" / ".package-lock.json").exists()
+
+
+def tree_folder(cache: Path | None = None) -> Path:
+    """Where the tree for the SDK's dependencies is (or will be) installed."""
+    return (cache or default_cache()) / dependencies_key()
+
+
 def dependency_tree(cache: Path | None = None, *, timeout: float = INSTALL_TIMEOUT_S) -> Path:
     """The folder whose `node_modules` holds the SDK's dependencies, installed on first use.
 
@@ -130,20 +140,20 @@ def dependency_tree(cache: Path | None = None, *, timeout: float = INSTALL_TIMEO
     reason = missing_tools()
     if reason:
         raise ToolchainError(reason)
-    cache = cache or default_cache()
-    tree = cache / dependencies_key()
-    if (tree / "node_modules" / ".package-lock.json").exists():
+    tree = tree_folder(cache)
+    folder = tree.parent
+    if installed(tree):
         return tree
-    with _locked(cache / ".install.lock"):
-        if (tree / "node_modules" / ".package-lock.json").exists():
+    with _locked(folder / ".install.lock"):
+        if installed(tree):
             return tree
         # Each attempt installs in a folder of its own. An earlier attempt's folder may still be
         # written to: a process stopped with SIGKILL leaves its `npm install` running, and
         # emptying a folder npm is filling failed (then `mkdir` did: "File exists"), so a
         # restarted stage could not install at all until that npm ended.
-        for stale in cache.glob(f"{tree.name}.installing*"):
+        for stale in folder.glob(f"{tree.name}.installing*"):
             shutil.rmtree(stale, ignore_errors=True)
-        staging = Path(tempfile.mkdtemp(prefix=f"{tree.name}.installing-", dir=cache))
+        staging = Path(tempfile.mkdtemp(prefix=f"{tree.name}.installing-", dir=folder))
         staging.chmod(0o755)  # mkdtemp's 0700 would become the shared tree's mode
         manifest = {
             "name": f"appgen-expo-sdk{SDK}-dependencies",

@@ -76,7 +76,7 @@ def icon_image(spec: AppSpec, size: int) -> Image.Image:
     # The mark is centred, so nothing reaches the bottom edge to wrap round to the top.
     _wash(icon, colour.INK, 0.22, ImageChops.offset(mark, 0, round(size * 0.014)))
     _wash(icon, colour.WHITE, 1.0, mark)
-    icon.putalpha(_smooth(size, lambda d, s: d.rounded_rectangle((0, 0, s, s), s * CORNER, 255)))
+    icon.putalpha(_rounded_square(size))
     return icon
 
 
@@ -100,11 +100,21 @@ def _smooth(size: int, shapes: Shapes) -> Image.Image:
     return canvas.reduce(_SUPERSAMPLE)
 
 
+# The masks below depend on the size alone, and drawing one at 4x is most of an icon's drawing
+# (a 4096-pixel canvas for the 1024 icon): each is drawn once per size and process, then only
+# read (pasted through, cropped, copied into the alpha band), never changed.
+@cache
 def _disc(size: int, cx: float, cy: float, r: float) -> Image.Image:
     """A disc's coverage; centre and radius are fractions of the side."""
     return _smooth(
         size, lambda d, s: d.ellipse((s * (cx - r), s * (cy - r), s * (cx + r), s * (cy + r)), 255)
     )
+
+
+@cache
+def _rounded_square(size: int) -> Image.Image:
+    """The icon's outline: a square with rounded corners."""
+    return _smooth(size, lambda d, s: d.rounded_rectangle((0, 0, s, s), s * CORNER, 255))
 
 
 def _wash(image: Image.Image, paint: RGB, opacity: float, mask: Image.Image) -> None:

@@ -19,7 +19,8 @@ from appgen.events import (
     ScreenAdded,
     new_project_id,
 )
-from appgen.native.activity import PipelineActivity
+from appgen.events.transport.activity import PipelineActivity
+from appgen.native.activity import generations
 from appgen.render.gate import Gate
 from tests.running import publish
 
@@ -38,8 +39,13 @@ async def until(check: Callable[[], bool]) -> float:
 
 
 @pytest.fixture
-async def watching(bus: EventBus) -> AsyncIterator[PipelineActivity]:
-    activity = PipelineActivity(Gate(), quiet_s=0.3, longest_s=1.5)
+def gate() -> Gate:
+    return Gate()
+
+
+@pytest.fixture
+async def watching(bus: EventBus, gate: Gate) -> AsyncIterator[PipelineActivity]:
+    activity = generations(gate, quiet_s=0.3, longest_s=1.5)
     stop = asyncio.Event()
     task = asyncio.create_task(activity.run(bus.nc, stop))
     await bus.nc.flush()
@@ -49,13 +55,12 @@ async def watching(bus: EventBus) -> AsyncIterator[PipelineActivity]:
     finally:
         stop.set()
         await asyncio.wait_for(task, WAIT_S)
-    assert activity.gate.is_open
+    assert gate.is_open
 
 
 async def test_builds_wait_from_a_start_until_every_end_and_a_quiet(
-    bus: EventBus, watching: PipelineActivity
+    bus: EventBus, watching: PipelineActivity, gate: Gate
 ) -> None:
-    gate = watching.gate
     one, two = new_project_id(), new_project_id()
     await publish(bus, [ProjectRequested(project_id=one, prompt="A plant tracker")])
     await until(lambda: not gate.is_open)
@@ -80,11 +85,11 @@ async def test_builds_wait_from_a_start_until_every_end_and_a_quiet(
 
 
 async def test_a_start_whose_end_is_never_heard_stops_holding_builds(
-    bus: EventBus, watching: PipelineActivity
+    bus: EventBus, watching: PipelineActivity, gate: Gate
 ) -> None:
     await publish(bus, [ProjectRequested(project_id=new_project_id(), prompt="A plant tracker")])
-    await until(lambda: not watching.gate.is_open)
-    waited = await until(lambda: watching.gate.is_open)
+    await until(lambda: not gate.is_open)
+    waited = await until(lambda: gate.is_open)
     # Not before the longest a generation may take (1.5 s, less the time to hear the start).
     assert waited >= 0.8
     assert watching.running == 0

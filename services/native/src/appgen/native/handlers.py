@@ -27,7 +27,7 @@ from appgen.events.transport.blobs import BlobStore
 from appgen.events.transport.bus import open_bus
 from appgen.events.transport.consumer import ConsumerLoop
 from appgen.events.transport.process import WorkerFactory
-from appgen.native.activity import PipelineActivity
+from appgen.native.activity import generations
 from appgen.native.builder import Build, WebBuilder
 from appgen.native.previews import MetroPool
 from appgen.native.project import content_type, expo_files, for_web, version_at
@@ -159,7 +159,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         pool = await build_pool(settings)(bus)
         tasks = [ConsumerLoop(bus, worker, settings.consumer).run(stop), pool.serve(stop)]
         if gate is not None:
-            activity = PipelineActivity(
+            activity = generations(
                 gate, quiet_s=native.quiet_s, longest_s=native.generation_longest_s
             )
             tasks.append(activity.run(bus.nc, stop))

@@ -71,6 +71,7 @@ class CountingArt(ArtGenerator):
     """The real art, counting what it is asked to draw."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.drawn: list[str] = []
 
     async def generate(self, spec: AppSpec, request: ImageRequest, *, project_id: str) -> Image:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from appgen.events import run_service
-from appgen.images.handlers import build_worker
+from appgen.events.transport.process import run_process
+from appgen.images.handlers import serve
 from appgen.images.settings import Settings
 
 
 def main() -> None:
     settings = Settings()
-    run_service("images", build_worker(settings), settings)
+    run_process("images", settings, lambda stop: serve(settings, stop))
 
 
 if __name__ == "__main__":

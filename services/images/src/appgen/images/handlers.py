@@ -6,6 +6,7 @@ never asks for a picture nobody drew; nothing else is drawn again for an edit.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 from appgen.events import (
@@ -22,11 +23,15 @@ from appgen.events import (
     Worker,
 )
 from appgen.events.catalog.pipeline import IMAGES
+from appgen.events.transport.activity import PipelineActivity
 from appgen.events.transport.blobs import BlobStore
+from appgen.events.transport.bus import open_bus
+from appgen.events.transport.consumer import ConsumerLoop
 from appgen.events.transport.process import WorkerFactory
 from appgen.images.art import illustration_path, image_requests
 from appgen.images.generator import ArtGenerator, ImageGenerator
 from appgen.images.llm_images import ModelImageGenerator
+from appgen.images.previews import previews
 from appgen.images.settings import Settings
 from appgen.images.types import ImageRole
 from appgen.llm import BudgetExceeded, Purpose, open_client
@@ -126,15 +131,29 @@ def draw_added_lists(
             )
 
 
-def build_worker(settings: Settings) -> WorkerFactory:
-    """The images worker as `run_service` builds it: pictures from the images API with
-    APPGEN_IMAGE_MODEL, else drawn with the built-in art."""
+def build_worker(settings: Settings, previews: PipelineActivity | None = None) -> WorkerFactory:
+    """The images worker as `serve` builds it: pictures from the images API with
+    APPGEN_IMAGE_MODEL, else drawn with the built-in art, which waits for `previews`."""
 
     async def build(bus: EventBus) -> Worker:
         client = await open_client(
             bus.js, settings.llm, Purpose.image, replicas=bus.settings.stream_replicas
         )
-        generator = ModelImageGenerator(client) if client else ArtGenerator()
+        art = ArtGenerator(previews, hold_s=settings.preview_hold_s)
+        generator = ModelImageGenerator(client, art) if client else art
         return images_worker(await BlobStore.open(bus), generator, bus)
 
     return build
+
+
+async def serve(settings: Settings, stop: asyncio.Event) -> None:
+    """The process's body: the worker, and what its drawing yields to, on one connection."""
+    activity = (
+        previews(longest_s=settings.preview_longest_s) if settings.yield_to_previews else None
+    )
+    async with open_bus(settings, name="appgen-images") as bus:
+        worker = await build_worker(settings, activity)(bus)
+        tasks = [ConsumerLoop(bus, worker, settings.consumer).run(stop)]
+        if activity is not None:
+            tasks.append(activity.run(bus.nc, stop))
+        await asyncio.gather(*tasks)

@@ -19,5 +19,24 @@ class Settings(ServiceSettings):
     # Images are a background branch: drawing them must not take the CPU from the stages a
     # preview waits for (they start at the same event).
     nice: int = Field(default=10, ge=0, le=19)
+    # A lower priority alone still let an icon's drawing slow the previews made beside it
+    # (docs/benchmarks.md): drawing also waits, a bounded while, until no preview is being made.
+    yield_to_previews: bool = Field(
+        default=True,
+        description="Hold each drawing while any project's preview is being made "
+        "(ProjectRequested until PreviewReady), for at most `preview_hold_s`.",
+    )
+    preview_hold_s: float = Field(
+        default=0.25,
+        ge=0,
+        le=10,
+        description="The longest one drawing waits for previews; past it, it draws anyway.",
+    )
+    preview_longest_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="After this long without its PreviewReady (or ProjectFailed) being heard, "
+        "a project no longer counts as making its preview.",
+    )
     # APPGEN_IMAGE_MODEL turns on pictures from the images API; without it the art is drawn.
     llm: LLMSettings = Field(default_factory=LLMSettings)

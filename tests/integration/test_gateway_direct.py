@@ -78,3 +78,48 @@ async def test_caught_up_sockets_get_the_hubs_frames_as_a_reader_of_history_woul
         replayed = await receive_events(late, len(history))
     assert seen[0] + live[0] == replayed
     assert seen[1] + live[1] == replayed
+
+
+@pytest.fixture
+async def pinging(
+    bus: EventBus, nats_settings: NatsSettings, database_url: str
+) -> AsyncIterator[tuple[str, str]]:
+    """A gateway whose heartbeat comes twice a second: its ws:// origin and a key."""
+    settings = Settings(
+        nats_url=nats_settings.nats_url,
+        database_url=database_url,
+        gateway_port=0,
+        heartbeat_s=0.5,
+    )
+    key = await create_key(database_url)
+    async with recorder(nats_settings, database_url), serve_gateway(settings) as url:
+        yield "ws" + url.removeprefix("http"), key
+
+
+async def test_an_idle_socket_is_sent_heartbeats_at_its_position_between_events(
+    pinging: tuple[str, str], bus: EventBus
+) -> None:
+    """Heartbeats are written straight to the socket's transport, beside the hub's frames: each
+    is whole, says the position the socket has reached, and never goes in between events."""
+    origin, key = pinging
+    history = sample_history(owner=key_id_of(key), screens=2, images=1)
+    project_id = history[0].project_id
+    first, rest = history[:3], history[3:]
+    positions = await publish(bus, first)
+    url = f"{origin}/api/v1/ws/generate/{project_id}"
+    async with websockets.connect(url, additional_headers=bearer(key)) as socket:
+        await receive_events(socket, len(first))
+        pings: list[str | bytes] = []
+        async with asyncio.timeout(WAIT_S):
+            while len(pings) < 3:
+                message = await socket.recv()
+                assert json.loads(message)["type"] == "ping", message
+                pings.append(message)
+        assert set(pings) == {f'{{"type":"ping","position":{positions[-1]}}}'}
+        positions += await publish(bus, rest)
+        live = await receive_events(socket, len(rest))
+        assert [m["position"] for m in live] == positions[len(first) :]
+        async with asyncio.timeout(WAIT_S):
+            while (message := json.loads(await socket.recv())).get("type") != "ping":
+                pass
+        assert message == {"type": "ping", "position": positions[-1]}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +35,11 @@ from appgen.events import (
     open_bus,
 )
 from appgen.events.catalog.permissions import ADMIN, ROLES, inbox_prefix
+from appgen.events.catalog.stages import Stage
 from appgen.events.catalog.subjects import subject_of
+from appgen.images.previews import previews
+from appgen.native.activity import generations
+from appgen.render.gate import Gate
 from appgen.stack import NatsServer
 from appgen.store import EventStore, StoredEvent
 from tests.inprocess import running_pipeline
@@ -121,6 +125,13 @@ async def wait_for_type(
         await asyncio.sleep(0.05)
 
 
+async def until(check: Callable[[], bool], *, within: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not check():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
 def test_every_service_has_a_role() -> None:
     from appgen.cli.services import SERVICES
 
@@ -204,6 +215,37 @@ async def test_a_service_cannot_take_another_stages_messages_or_replies(secured:
         subject = f"$JS.API.CONSUMER.DELETE.{stream}.screens"
         await nc.publish(subject, b"", reply="_INBOX_gateway.x")
         await violation(errors, subject)
+
+
+async def test_the_background_stages_hear_what_they_yield_to(secured: Secured) -> None:
+    """The images stage's drawing yields to previews being made and the native stage's builds to
+    generations, each heard on plain subscriptions its own user must be granted: a refused one
+    would never hear a start, and nothing would ever be held."""
+    project = new_project_id()
+    gate = Gate()
+    spans = {"images": previews(longest_s=30.0), "native": generations(gate, longest_s=30.0)}
+    stop = asyncio.Event()
+    async with (
+        raw(secured, "images") as (images, images_errors),
+        raw(secured, "native") as (native, native_errors),
+        open_bus(secured.settings("gateway"), name="gateway") as gateway,
+    ):
+        tasks = [
+            asyncio.create_task(spans["images"].run(images, stop)),
+            asyncio.create_task(spans["native"].run(native, stop)),
+        ]
+        await images.flush()
+        await native.flush()
+        await gateway.publish(ProjectRequested(project_id=project, prompt="a plant tracker"))
+        await until(lambda: not spans["images"].quiet and not gate.is_open)
+        await gateway.publish(
+            ProjectFailed(project_id=project, failed_stage=Stage.analyzing, reason="stopped")
+        )
+        await until(lambda: spans["images"].quiet and gate.is_open)
+        stop.set()
+        await asyncio.gather(*tasks)
+    assert not images_errors, images_errors
+    assert not native_errors, native_errors
 
 
 async def test_a_stage_finds_the_stream_it_may_not_make(secured_server: Secured) -> None:

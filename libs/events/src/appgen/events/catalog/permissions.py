@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from appgen.events.catalog.declaration import StageDeclaration
 from appgen.events.catalog.envelope import Event
 from appgen.events.catalog.native import PREVIEWS_SUBJECT
-from appgen.events.catalog.pipeline import IMAGES, NATIVE, publishes
+from appgen.events.catalog.pipeline import IMAGES, NATIVE, PREVIEW_ENDS, PREVIEW_STARTS, publishes
 from appgen.events.catalog.pipeline import STAGES as PIPELINE_STAGES
-from appgen.events.catalog.subjects import all_events, project_filter, type_filter
+from appgen.events.catalog.subjects import all_events, project_filter, type_filter, type_filters
 from appgen.events.transport.settings import NatsSettings
 
 ADMIN = "admin"
@@ -68,7 +68,14 @@ def _stage_role(declaration: StageDeclaration) -> Role:
         blobs="write" if declaration is IMAGES else "read" if native else None,
         # The native stage takes start commands from the gateway, and each served project's
         # events as they happen (a core subscription: nothing is stored for it).
-        core_subscribe=(PREVIEWS_SUBJECT, project_filter("*")) if native else (),
+        core_subscribe=(
+            (PREVIEWS_SUBJECT, project_filter("*"))
+            if native
+            # The images stage hears the previews being made, to draw in between.
+            else tuple(type_filters(PREVIEW_STARTS + PREVIEW_ENDS))
+            if declaration is IMAGES
+            else ()
+        ),
         responds=native,
     )
 

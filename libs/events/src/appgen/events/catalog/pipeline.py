@@ -139,6 +139,11 @@ SCAFFOLDER = StageDeclaration(
     ),
     generation=Generation(after=(AnalysisCompleted,), done=PreviewReady),
 )
+# A preview being made: from a generation's request until its PreviewReady, or its failure. The
+# images stage's drawing yields to these (`appgen.images.previews`), heard on plain
+# subscriptions its NATS user is granted (`permissions`).
+PREVIEW_STARTS: tuple[type[Event], ...] = (ProjectRequested,)
+PREVIEW_ENDS: tuple[type[Event], ...] = (PreviewReady, ProjectFailed)
 SCREENS = StageDeclaration(
     "screens",
     Stage.adding_screens,

@@ -120,6 +120,6 @@ async def test_an_idle_socket_is_sent_heartbeats_at_its_position_between_events(
         live = await receive_events(socket, len(rest))
         assert [m["position"] for m in live] == positions[len(first) :]
         async with asyncio.timeout(WAIT_S):
-            while (message := json.loads(await socket.recv())).get("type") != "ping":
+            while (after := json.loads(await socket.recv())).get("type") != "ping":
                 pass
-        assert message == {"type": "ping", "position": positions[-1]}
+        assert after == {"type": "ping", "position": positions[-1]}

@@ -14,7 +14,10 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
+from nats.aio.client import Client
+
 from appgen.events import Event, EventBus, NatsSettings, ServiceSettings, serve_worker
+from appgen.events.transport.activity import PipelineActivity
 from appgen.events.transport.process import WorkerFactory
 from appgen.recorder import recorder as recording
 from appgen.recorder.settings import Settings as RecorderSettings
@@ -36,6 +39,21 @@ async def serving_worker(
     finally:
         stop.set()
         await asyncio.wait_for(task, stop_within_s)
+
+
+@asynccontextmanager
+async def listening(activity: PipelineActivity, nc: Client) -> AsyncIterator[PipelineActivity]:
+    """`activity` hearing its starts and ends on `nc` for the block's length; quiet after it."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(activity.run(nc, stop))
+    await nc.flush()
+    await asyncio.sleep(0.05)
+    try:
+        yield activity
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10.0)
+    assert activity.quiet
 
 
 @asynccontextmanager

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -24,20 +25,28 @@ pytestmark = pytest.mark.integration
 WAIT_S = 30.0
 
 
-@pytest.fixture
-async def served(
-    bus: EventBus, nats_settings: NatsSettings, database_url: str
+@asynccontextmanager
+async def gateway(
+    nats_settings: NatsSettings, database_url: str, *, heartbeat_s: float
 ) -> AsyncIterator[tuple[str, str]]:
-    """The gateway's ws:// origin and a key."""
+    """A gateway and a recorder: the gateway's ws:// origin and a key."""
     settings = Settings(
         nats_url=nats_settings.nats_url,
         database_url=database_url,
         gateway_port=0,
-        heartbeat_s=5,
+        heartbeat_s=heartbeat_s,
     )
     key = await create_key(database_url)
     async with recorder(nats_settings, database_url), serve_gateway(settings) as url:
         yield "ws" + url.removeprefix("http"), key
+
+
+@pytest.fixture
+async def served(
+    bus: EventBus, nats_settings: NatsSettings, database_url: str
+) -> AsyncIterator[tuple[str, str]]:
+    async with gateway(nats_settings, database_url, heartbeat_s=5) as served:
+        yield served
 
 
 async def receive_events(socket: Any, count: int) -> list[dict[str, Any]]:
@@ -80,28 +89,16 @@ async def test_caught_up_sockets_get_the_hubs_frames_as_a_reader_of_history_woul
     assert seen[1] + live[1] == replayed
 
 
-@pytest.fixture
-async def pinging(
+async def test_an_idle_socket_is_sent_heartbeats_at_the_position_it_has_reached(
     bus: EventBus, nats_settings: NatsSettings, database_url: str
-) -> AsyncIterator[tuple[str, str]]:
-    """A gateway whose heartbeat comes twice a second: its ws:// origin and a key."""
-    settings = Settings(
-        nats_url=nats_settings.nats_url,
-        database_url=database_url,
-        gateway_port=0,
-        heartbeat_s=0.5,
-    )
-    key = await create_key(database_url)
-    async with recorder(nats_settings, database_url), serve_gateway(settings) as url:
-        yield "ws" + url.removeprefix("http"), key
-
-
-async def test_an_idle_socket_is_sent_heartbeats_at_its_position_between_events(
-    pinging: tuple[str, str], bus: EventBus
 ) -> None:
-    """Heartbeats are written straight to the socket's transport, beside the hub's frames: each
-    is whole, says the position the socket has reached, and never goes in between events."""
-    origin, key = pinging
+    """With the heartbeat twice a second, an idle socket's heartbeats are whole messages that
+    say the position it has reached, before more events and after them."""
+    async with gateway(nats_settings, database_url, heartbeat_s=0.5) as (origin, key):
+        await heartbeats_between_events(bus, origin, key)
+
+
+async def heartbeats_between_events(bus: EventBus, origin: str, key: str) -> None:
     history = sample_history(owner=key_id_of(key), screens=2, images=1)
     project_id = history[0].project_id
     first, rest = history[:3], history[3:]

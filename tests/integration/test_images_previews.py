@@ -24,7 +24,7 @@ from appgen.events.transport.activity import PipelineActivity
 from appgen.images import ArtGenerator, Image, image_requests
 from appgen.images.previews import previews
 from appgen.store.samples import sample_spec
-from tests.running import publish
+from tests.running import listening, publish
 
 pytestmark = pytest.mark.integration
 
@@ -33,17 +33,8 @@ WAIT_S = 10.0
 
 @pytest.fixture
 async def watching(bus: EventBus) -> AsyncIterator[PipelineActivity]:
-    activity = previews(longest_s=30.0)
-    stop = asyncio.Event()
-    task = asyncio.create_task(activity.run(bus.nc, stop))
-    await bus.nc.flush()
-    await asyncio.sleep(0.05)
-    try:
+    async with listening(previews(longest_s=30.0), bus.nc) as activity:
         yield activity
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, WAIT_S)
-    assert activity.quiet
 
 
 def drawing(art: ArtGenerator) -> asyncio.Task[Image]:

@@ -22,7 +22,7 @@ from appgen.events import (
 from appgen.events.transport.activity import PipelineActivity
 from appgen.native.activity import generations
 from appgen.render.gate import Gate
-from tests.running import publish
+from tests.running import listening, publish
 
 pytestmark = pytest.mark.integration
 
@@ -45,16 +45,8 @@ def gate() -> Gate:
 
 @pytest.fixture
 async def watching(bus: EventBus, gate: Gate) -> AsyncIterator[PipelineActivity]:
-    activity = generations(gate, quiet_s=0.3, longest_s=1.5)
-    stop = asyncio.Event()
-    task = asyncio.create_task(activity.run(bus.nc, stop))
-    await bus.nc.flush()
-    await asyncio.sleep(0.05)
-    try:
+    async with listening(generations(gate, quiet_s=0.3, longest_s=1.5), bus.nc) as activity:
         yield activity
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, WAIT_S)
     assert gate.is_open
 
 

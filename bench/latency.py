@@ -286,6 +286,9 @@ def main() -> None:
         "--timings", type=Path, default=None, help="also write every generation's times here"
     )
     args = parser.parse_args()
+    if args.timings is not None and not args.timings.parent.is_dir():
+        # Said before the run, not after minutes of measuring.
+        parser.error(f"--timings {args.timings}: no folder {args.timings.parent}")
     defaults = (30, "0.05-0.5", "6-8", 10) if args.quick else (200, "0.05-1.0", "6-11", 15)
     args.projects = args.projects or defaults[0]
     gaps = Gaps(

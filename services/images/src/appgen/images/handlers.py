@@ -131,15 +131,16 @@ def draw_added_lists(
             )
 
 
-def build_worker(settings: Settings, previews: PipelineActivity | None = None) -> WorkerFactory:
+def build_worker(settings: Settings, making: PipelineActivity | None = None) -> WorkerFactory:
     """The images worker as `serve` builds it: pictures from the images API with
-    APPGEN_IMAGE_MODEL, else drawn with the built-in art, which waits for `previews`."""
+    APPGEN_IMAGE_MODEL, else drawn with the built-in art, which waits while `making` (the
+    previews being made) is busy."""
 
     async def build(bus: EventBus) -> Worker:
         client = await open_client(
             bus.js, settings.llm, Purpose.image, replicas=bus.settings.stream_replicas
         )
-        art = ArtGenerator(previews, hold_s=settings.preview_hold_s)
+        art = ArtGenerator(making, hold_s=settings.preview_hold_s)
         generator = ModelImageGenerator(client, art) if client else art
         return images_worker(await BlobStore.open(bus), generator, bus)
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from pydantic import TypeAdapter
 
 from appgen.render.expo_toolchain import (
     default_cache,
@@ -36,7 +37,8 @@ def install_expo_tree(environment: dict[str, str]) -> None:
     missing: otherwise the stage installs it during the measurement, a minute and more of npm
     on the cores every generation needs, once per machine (its result would say nothing of the
     steady state). Says so when it does."""
-    if environment.get("APPGEN_NATIVE__BUILDS", "true").lower() in ("0", "false", "no", "off"):
+    # Read as the native stage's settings read it (pydantic's rule for a bool).
+    if not TypeAdapter(bool).validate_python(environment.get("APPGEN_NATIVE__BUILDS", "true")):
         return
     if missing_tools() is not None:
         return  # the stage reports its builds skipped: nothing to install

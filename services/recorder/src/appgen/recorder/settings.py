@@ -12,6 +12,13 @@ class Settings(ServiceSettings):
     batch_max: int = Field(
         default=2000, ge=1, le=50_000, description="Events written per transaction at most."
     )
+    linger_s: float = Field(
+        default=0.01,
+        ge=0,
+        le=1,
+        description="How long a transaction waits for more events when fewer are waiting: one "
+        "commit per burst of a stage's outputs, not one per event.",
+    )
     read_ahead: int = Field(
         default=8192, ge=1, description="Stream messages read ahead while a batch commits."
     )

@@ -37,6 +37,7 @@ async def test_a_new_stream_takes_its_limits_from_the_settings(nats_url: str, nc
     assert config.max_bytes == 1 << 20
     assert config.max_age == 3600
     assert config.allow_direct
+    assert config.allow_atomic
     usage = await stream_usage(js, settings)
     assert (usage.max_bytes, usage.messages, usage.full) == (1 << 20, 0, False)
     assert STREAM_BYTES._value.get() == usage.bytes  # the gauge follows what was read
@@ -65,8 +66,11 @@ async def test_what_appgen_needs_is_put_back_and_nothing_else(nats_url: str, nc:
     js = nc.jetstream()
     await ensure_stream(js, settings)
     config = (await js.stream_info("BROKEN")).config
-    await js.update_stream(dataclasses.replace(config, allow_direct=False, max_bytes=4 << 20))
+    await js.update_stream(
+        dataclasses.replace(config, allow_direct=False, allow_atomic=False, max_bytes=4 << 20)
+    )
     await ensure_stream(js, settings)
     after = (await js.stream_info("BROKEN")).config
     assert after.allow_direct, "the read port's direct gets are required"
+    assert after.allow_atomic, "the scaffolder stores a preview's facts in one batch"
     assert after.max_bytes == 4 << 20, "the operator's limit stays"

@@ -55,10 +55,17 @@ def per_project(event_type: type[E], key: Callable[[E], str] | None = None) -> O
 
 @dataclass(frozen=True)
 class Step:
-    """A stage's handling of some input types, and every output it may make of them."""
+    """A stage's handling of some input types, and every output it may make of them.
+
+    `together`: the outputs are one fact, stored at once when the handler has made them all (one
+    atomic batch, `transport.atomic`): no reader ever sees some without the rest, and the stage
+    waits for one acknowledgement instead of one per output. For a handler that makes its
+    outputs in a moment; one whose outputs come one by one (screens, images) must not wait.
+    """
 
     inputs: tuple[type[Event], ...]
     outputs: tuple[Output, ...]
+    together: bool = False
 
     def output(self, event_type: type[Event]) -> Output | None:
         return next((o for o in self.outputs if o.type is event_type), None)

@@ -135,6 +135,8 @@ SCAFFOLDER = StageDeclaration(
                 once(PreviewConfigured),
                 once(PreviewReady),
             ),
+            # A preview is never ready without its files, and takes one round trip, not four.
+            together=True,
         ),
     ),
     generation=Generation(after=(AnalysisCompleted,), done=PreviewReady),

@@ -18,6 +18,7 @@ from appgen.events.catalog.permissions import inbox_prefix
 from appgen.events.catalog.subjects import subject_for
 from appgen.events.read.log import ProjectLog, StreamLog
 from appgen.events.transport import metrics
+from appgen.events.transport.atomic import BatchMessage, BatchRefused, publish_batch
 from appgen.events.transport.settings import NatsSettings
 from appgen.events.transport.stream import await_stream
 from appgen.events.transport.trace import TRACEPARENT, traceparent
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 
 MSG_ID = "Nats-Msg-Id"
 EXPECTED_LAST_SUBJECT_SEQUENCE = "Nats-Expected-Last-Subject-Sequence"
+# How long a publish waits for the stream's ack (nats-py's JetStream default).
+ACK_TIMEOUT_S = 5.0
 # JetStream's error code for a publish whose expected last sequence did not hold.
 _WRONG_LAST_SEQUENCE = 10071
 
@@ -73,6 +76,47 @@ class EventBus:
         """`publish`, answering with the whole ack: whether the stream wrote this event or
         already held its id. JetStream judges the id before `expected_last`, so a duplicate is
         answered as one (never as PositionMoved) while the id is in its window."""
+        message = self.message_of(event)
+        headers = dict(message.headers)
+        if expected_last is not None:
+            headers[EXPECTED_LAST_SUBJECT_SEQUENCE] = str(expected_last)
+        try:
+            ack = await self.js.publish(message.subject, message.data, headers=headers)
+        except APIError as error:
+            if error.err_code == _WRONG_LAST_SEQUENCE:
+                raise PositionMoved(str(error.description)) from error
+            raise
+        if ack.duplicate:
+            metrics.DUPLICATES_DROPPED.labels(event.type).inc()
+        else:
+            metrics.count_published(event)
+        return Published(ack.seq, bool(ack.duplicate))
+
+    async def publish_together(self, events: Sequence[Event]) -> None:
+        """Store `events` at consecutive positions, in order, all at once: one atomic batch and
+        one acknowledgement (`atomic.py`), so no reader ever sees some of them without the rest.
+
+        A batch is all or nothing, and JetStream refuses a whole batch that holds an id it has
+        stored already. What was refused is then published one at a time, each id deduplicated
+        on its own: a retry of a batch that was stored, or of outputs an older version stored
+        one by one, stores exactly what is missing, in order."""
+        if len(events) < 2:
+            await self.publish_all(events)
+            return
+        messages = [self.message_of(event) for event in events]
+        try:
+            await publish_batch(self.nc, messages, answer_within_s=ACK_TIMEOUT_S)
+        except BatchRefused as refused:
+            log.info(
+                "a batch of %d was refused (%s); publishing one at a time", len(events), refused
+            )
+            await self.publish_all(events)
+            return
+        for event in events:
+            metrics.count_published(event)
+
+    def message_of(self, event: Event) -> BatchMessage:
+        """An event as the stream stores it: subject, JSON, its id (and trace) in headers."""
         data = encode(event)
         if len(data) > self.settings.max_event_bytes:
             raise EventTooLarge(
@@ -83,19 +127,7 @@ class EventBus:
         parent = traceparent(event)
         if parent is not None:
             headers[TRACEPARENT] = parent
-        if expected_last is not None:
-            headers[EXPECTED_LAST_SUBJECT_SEQUENCE] = str(expected_last)
-        try:
-            ack = await self.js.publish(subject_for(event), data, headers=headers)
-        except APIError as error:
-            if error.err_code == _WRONG_LAST_SEQUENCE:
-                raise PositionMoved(str(error.description)) from error
-            raise
-        if ack.duplicate:
-            metrics.DUPLICATES_DROPPED.labels(event.type).inc()
-        else:
-            metrics.count_published(event)
-        return Published(ack.seq, bool(ack.duplicate))
+        return BatchMessage(subject_for(event), data, headers)
 
     async def publish_all(self, events: Sequence[Event]) -> list[int]:
         return [await self.publish(event) for event in events]
@@ -145,7 +177,7 @@ async def open_bus(settings: NatsSettings, *, name: str) -> AsyncIterator[EventB
     """Connect, make sure the stream exists, and drain the connection on the way out."""
     nc = await connect(settings, name=name)
     try:
-        js = nc.jetstream()
+        js = nc.jetstream(timeout=ACK_TIMEOUT_S)
         await await_stream(js, settings)
         yield EventBus(nc, js, settings)
     finally:

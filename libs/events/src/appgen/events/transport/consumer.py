@@ -267,10 +267,13 @@ class ConsumerLoop:
                 trace_id=trace_id,
                 logged=logged,
             )
-            async for output in handler(event, context):
-                # What an earlier attempt published stays as it is, even past JetStream's
-                # duplicate window.
-                if output.event_id not in context.logged:
+            # What an earlier attempt published stays as it is, even past JetStream's
+            # duplicate window.
+            outputs = (o async for o in handler(event, context) if o.event_id not in context.logged)
+            if self._together(event):
+                await self.bus.publish_together([output async for output in outputs])
+            else:
+                async for output in outputs:
                     await self.bus.publish(output)
         except asyncio.CancelledError:
             # Only a stopping process cancels a handler: the message goes back, no attempt used.
@@ -307,6 +310,11 @@ class ConsumerLoop:
             metrics.STAGE_SECONDS.labels(self.worker.stage.value).observe(elapsed)
         finally:
             heartbeat.cancel()
+
+    def _together(self, event: Event) -> bool:
+        """Whether the outputs of `event` are stored at once (`Step.together`)."""
+        step = self.worker.declaration.step_for(type(event))
+        return step is not None and step.together
 
     async def _logged_since(
         self, event: Event, attempt: int, position: int

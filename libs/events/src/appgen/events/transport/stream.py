@@ -42,6 +42,8 @@ def stream_config(settings: NatsSettings) -> StreamConfig:
         duplicate_window=settings.duplicate_window_s,
         max_msg_size=settings.max_event_bytes,
         allow_direct=True,
+        # A stage whose outputs are one fact stores them in one atomic batch (`Step.together`).
+        allow_atomic=True,
         num_replicas=settings.stream_replicas,
         max_bytes=settings.stream_max_bytes,
         max_age=settings.stream_max_age_s,
@@ -58,6 +60,9 @@ def required_changes(current: StreamConfig, settings: NatsSettings) -> dict[str,
     if not current.allow_direct:
         # The read port reads a project's history with direct gets (events/direct.py).
         changes["allow_direct"] = True
+    if not current.allow_atomic:
+        # Without it a batch is refused whole, and its outputs go one at a time (bus.py).
+        changes["allow_atomic"] = True
     if (current.duplicate_window or 0) < settings.duplicate_window_s:
         changes["duplicate_window"] = settings.duplicate_window_s
     limit = current.max_msg_size

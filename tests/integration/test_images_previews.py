@@ -87,3 +87,20 @@ async def test_nothing_is_held_when_no_preview_is_being_made(watching: PipelineA
     assert await watching.until_quiet(0.0)
     image = await asyncio.wait_for(drawing(ArtGenerator(watching, hold_s=WAIT_S)), WAIT_S)
     assert image.renditions
+
+
+async def test_a_drawing_waits_for_the_ready_preview_to_reach_its_client(bus: EventBus) -> None:
+    """With a quiet, the drawing starts that long after the preview was made, not the moment
+    its PreviewReady is published (when the gateway is still sending it)."""
+    async with listening(previews(longest_s=30.0, quiet_s=0.5), bus.nc) as activity:
+        project_id = new_project_id()
+        await publish(bus, [ProjectRequested(project_id=project_id, prompt="A plant tracker")])
+        await until_busy(activity)
+        task = drawing(ArtGenerator(activity, hold_s=WAIT_S))
+        await publish(bus, [PreviewReady(project_id=project_id)])
+        made = time.monotonic()
+        await asyncio.sleep(0.2)
+        assert not task.done(), "drew the moment the preview was made"
+        image = await asyncio.wait_for(task, WAIT_S)
+        assert image.renditions
+        assert time.monotonic() - made >= 0.45

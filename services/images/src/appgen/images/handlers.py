@@ -150,7 +150,9 @@ def build_worker(settings: Settings, making: PipelineActivity | None = None) -> 
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """The process's body: the worker, and what its drawing yields to, on one connection."""
     activity = (
-        previews(longest_s=settings.preview_longest_s) if settings.yield_to_previews else None
+        previews(longest_s=settings.preview_longest_s, quiet_s=settings.preview_quiet_s)
+        if settings.yield_to_previews
+        else None
     )
     async with open_bus(settings, name="appgen-images") as bus:
         worker = await build_worker(settings, activity)(bus)

@@ -9,7 +9,8 @@ from appgen.events.catalog.pipeline import PREVIEW_ENDS, PREVIEW_STARTS
 from appgen.events.transport.activity import PipelineActivity
 
 
-def previews(*, longest_s: float = 60.0) -> PipelineActivity:
-    """Quiet as soon as no preview is being made: no extra quiet after the last one, since a
-    drawing holds only a bounded while anyway."""
-    return PipelineActivity(PREVIEW_STARTS, PREVIEW_ENDS, quiet_s=0.0, longest_s=longest_s)
+def previews(*, longest_s: float = 60.0, quiet_s: float = 0.0) -> PipelineActivity:
+    """Quiet once no preview is being made and the last one was made `quiet_s` ago: a preview
+    is made when its PreviewReady is published, and still has to reach the person waiting for
+    it through the gateway (the images stage's `preview_quiet_s`)."""
+    return PipelineActivity(PREVIEW_STARTS, PREVIEW_ENDS, quiet_s=quiet_s, longest_s=longest_s)

@@ -32,6 +32,14 @@ class Settings(ServiceSettings):
         le=10,
         description="The longest one drawing waits for previews; past it, it draws anyway.",
     )
+    preview_quiet_s: float = Field(
+        default=0.05,
+        ge=0,
+        le=5,
+        description="A drawing also waits this long after the last preview was made: a "
+        "PreviewReady still has to reach its client through the gateway, and a drawing started "
+        "the moment it was published took the CPU that delivery needed.",
+    )
     preview_longest_s: float = Field(
         default=60.0,
         gt=0,

@@ -25,9 +25,7 @@ from appgen.events import (
 from appgen.events.catalog.pipeline import IMAGES
 from appgen.events.transport.activity import PipelineActivity
 from appgen.events.transport.blobs import BlobStore
-from appgen.events.transport.bus import open_bus
-from appgen.events.transport.consumer import ConsumerLoop
-from appgen.events.transport.process import WorkerFactory
+from appgen.events.transport.process import WorkerFactory, serve_worker
 from appgen.images.art import illustration_path, image_requests
 from appgen.images.generator import ArtGenerator, ImageGenerator
 from appgen.images.llm_images import ModelImageGenerator
@@ -149,14 +147,18 @@ def build_worker(settings: Settings, making: PipelineActivity | None = None) -> 
 
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """The process's body: the worker, and what its drawing yields to, on one connection."""
-    activity = (
-        previews(longest_s=settings.preview_longest_s, quiet_s=settings.preview_quiet_s)
-        if settings.yield_to_previews
-        else None
+    if not settings.yield_to_previews:
+        await serve_worker(build_worker(settings), settings, stop=stop, name="appgen-images")
+        return
+    activity = previews(longest_s=settings.preview_longest_s, quiet_s=settings.preview_quiet_s)
+
+    async def listen(bus: EventBus, stop: asyncio.Event) -> None:
+        await activity.run(bus.nc, stop)
+
+    await serve_worker(
+        build_worker(settings, activity),
+        settings,
+        stop=stop,
+        alongside=[listen],
+        name="appgen-images",
     )
-    async with open_bus(settings, name="appgen-images") as bus:
-        worker = await build_worker(settings, activity)(bus)
-        tasks = [ConsumerLoop(bus, worker, settings.consumer).run(stop)]
-        if activity is not None:
-            tasks.append(activity.run(bus.nc, stop))
-        await asyncio.gather(*tasks)

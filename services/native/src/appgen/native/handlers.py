@@ -24,9 +24,7 @@ from appgen.events import (
 )
 from appgen.events.catalog.pipeline import NATIVE
 from appgen.events.transport.blobs import BlobStore
-from appgen.events.transport.bus import open_bus
-from appgen.events.transport.consumer import ConsumerLoop
-from appgen.events.transport.process import WorkerFactory
+from appgen.events.transport.process import Alongside, WorkerFactory, serve_worker
 from appgen.native.activity import generations
 from appgen.native.builder import Build, WebBuilder
 from appgen.native.previews import MetroPool
@@ -154,13 +152,18 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """The process's body: the build worker and the pool on one connection, until `stop`."""
     native = settings.native
     gate = Gate() if native.yield_to_generations else None
-    async with open_bus(settings, name="appgen-native") as bus:
-        worker = await build_worker(settings, gate)(bus)
-        pool = await build_pool(settings)(bus)
-        tasks = [ConsumerLoop(bus, worker, settings.consumer).run(stop), pool.serve(stop)]
-        if gate is not None:
-            activity = generations(
-                gate, quiet_s=native.quiet_s, longest_s=native.generation_longest_s
-            )
-            tasks.append(activity.run(bus.nc, stop))
-        await asyncio.gather(*tasks)
+
+    async def serve_pool(bus: EventBus, stop: asyncio.Event) -> None:
+        await (await build_pool(settings)(bus)).serve(stop)
+
+    alongside: list[Alongside] = [serve_pool]
+    if gate is not None:
+        activity = generations(gate, quiet_s=native.quiet_s, longest_s=native.generation_longest_s)
+
+        async def listen(bus: EventBus, stop: asyncio.Event) -> None:
+            await activity.run(bus.nc, stop)
+
+        alongside.append(listen)
+    await serve_worker(
+        build_worker(settings, gate), settings, stop=stop, alongside=alongside, name="appgen-native"
+    )

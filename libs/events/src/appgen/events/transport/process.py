@@ -8,7 +8,7 @@ import gc
 import logging
 import os
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from appgen.events.transport import metrics
 from appgen.events.transport.bus import EventBus, open_bus
@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 # Builds the worker once the bus is up, so a service can make clients (blob store, database) first.
 WorkerFactory = Callable[[EventBus], Awaitable[Worker]]
+# Work a process runs alongside its worker, on the same connection, until the stop event is set
+# (a listener its worker yields to, a pool of dev servers).
+Alongside = Callable[[EventBus, asyncio.Event], Awaitable[None]]
 
 
 def stop_on_signals() -> asyncio.Event:
@@ -34,13 +37,22 @@ def stop_on_signals() -> asyncio.Event:
 
 
 async def serve_worker(
-    factory: WorkerFactory, settings: ServiceSettings, *, stop: asyncio.Event | None = None
+    factory: WorkerFactory,
+    settings: ServiceSettings,
+    *,
+    stop: asyncio.Event | None = None,
+    alongside: Sequence[Alongside] = (),
+    name: str = "appgen-worker",
 ) -> None:
-    """Run one worker until `stop` (by default: until SIGTERM/SIGINT)."""
+    """Run one worker, and what the process runs `alongside` it, until `stop` (by default:
+    until SIGTERM/SIGINT); `name` is the NATS connection's."""
     stop = stop or stop_on_signals()
-    async with open_bus(settings, name="appgen-worker") as bus:
+    async with open_bus(settings, name=name) as bus:
         worker = await factory(bus)
-        await ConsumerLoop(bus, worker, settings.consumer).run(stop)
+        await asyncio.gather(
+            ConsumerLoop(bus, worker, settings.consumer).run(stop),
+            *(run(bus, stop) for run in alongside),
+        )
         log.info("%s stopped", worker.name)
 
 
